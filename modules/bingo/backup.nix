@@ -1,0 +1,38 @@
+# backup: a daily systemd timer running `bingo backup --dir DIR --retention-days N`.
+{ config, lib, pkgs, ... }:
+let
+  cfg = config.services.bingo;
+  bcfg = cfg.backup;
+  common = import ./common.nix { inherit config lib; };
+  textfile = "/var/lib/prometheus-node-exporter-text/bingo_backup.prom";
+  unitEnv = common.environment "bingo-backup.service";
+in
+{
+  config = lib.mkIf (cfg.enable && bcfg.enable) {
+    systemd.services.bingo-backup = {
+      description = "Bingo database backup";
+      after = [ "bingo-migrate.service" ] ++ common.dependencies;
+      requires = common.dependencies;
+      startAt = bcfg.startAt;
+      # pg_dump and pg_restore for the PostgreSQL backend.
+      path = lib.optional common.usePostgres config.services.postgresql.package;
+      environment = unitEnv;
+      serviceConfig = common.hardening // {
+        Type = "oneshot";
+        ReadWritePaths = [ "-${bcfg.dir}" ];
+        # "+": runs privileged; creates the target (e.g. a freshly mounted USB stick).
+        ExecStartPre = "+${pkgs.writeShellScript "bingo-backup-dir" ''
+          ${pkgs.coreutils}/bin/install -d -m 0750 ${lib.escapeShellArg bcfg.dir}
+          ${pkgs.coreutils}/bin/chown bingo:bingo ${lib.escapeShellArg bcfg.dir} || true
+        ''}";
+        ExecStart = "${cfg.package}/bin/bingo backup --dir ${lib.escapeShellArg bcfg.dir} --retention-days ${toString bcfg.retentionDays}";
+        ExecStartPost = lib.optional cfg.observability.enable "+${pkgs.writeShellScript "bingo-backup-metric" ''
+          now="$(${pkgs.coreutils}/bin/date +%s)"
+          printf '# HELP bingo_backup_last_success_timestamp_seconds Unix time of the last successful backup.\n# TYPE bingo_backup_last_success_timestamp_seconds gauge\nbingo_backup_last_success_timestamp_seconds %s\n' "$now" > ${textfile}.tmp
+          ${pkgs.coreutils}/bin/mv ${textfile}.tmp ${textfile}
+        ''}";
+      };
+    };
+    systemd.timers.bingo-backup.timerConfig.Persistent = true;
+  };
+}

@@ -1,0 +1,31 @@
+# proxy: Caddy in front of the services, rendered from modules/caddy/Caddyfile.template.
+{ config, lib, pkgs, ... }:
+let
+  cfg = config.services.bingo;
+  pcfg = cfg.proxy;
+  render = import ../caddy/render.nix { inherit lib; };
+
+  apiUpstream = "${if cfg.listenAddress == "0.0.0.0" then "127.0.0.1" else cfg.listenAddress}:${toString cfg.port}";
+  realtimeUpstreams =
+    if cfg.mode == "single" then [ apiUpstream ]
+    else map (n: "127.0.0.1:${toString (cfg.realtime.basePort + n - 1)}") (lib.range 1 cfg.realtime.instances);
+
+  caddyfile = render {
+    inherit (pcfg) domain tls acmeEmail;
+    inherit apiUpstream realtimeUpstreams;
+    grafanaUpstream = if pcfg.exposeGrafana && cfg.observability.enable then "127.0.0.1:3000" else null;
+  };
+in
+{
+  config = lib.mkMerge [
+    { services.bingo.proxy.renderedCaddyfile = caddyfile; }
+    (lib.mkIf (cfg.enable && pcfg.enable) {
+      services.caddy = {
+        enable = true;
+        configFile = pkgs.writeText "Caddyfile" caddyfile;
+        adapter = "caddyfile";
+      };
+      networking.firewall.allowedTCPPorts = [ 80 ] ++ lib.optional (pcfg.tls != "off") 443;
+    })
+  ];
+}

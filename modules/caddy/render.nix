@@ -1,0 +1,32 @@
+# Renders Caddyfile.template. Pure (needs only lib), so that tests/nix can
+# evaluate it without nixpkgs and validate the exact text with `caddy validate`.
+{ lib }:
+{ domain
+, tls ? "off"
+, acmeEmail ? null
+, apiUpstream
+, realtimeUpstreams
+, grafanaUpstream ? null
+}:
+let
+  template = builtins.readFile ./Caddyfile.template;
+  onTls = tls != "off";
+  subst = {
+    GLOBAL_OPTIONS =
+      if tls == "acme" && acmeEmail != null then "email ${acmeEmail}"
+      else if !onTls then "auto_https off"
+      else "";
+    # Plain HTTP answers any host name on port 80 (bingo.local, bingo, the bare IP).
+    SITE_ADDRESS = if onTls then domain else ":80";
+    TLS_DIRECTIVE = if tls == "internal" then "tls internal" else "";
+    HSTS_HEADER = lib.optionalString onTls ''Strict-Transport-Security "max-age=31536000; includeSubDomains"'';
+    API_UPSTREAM = apiUpstream;
+    REALTIME_UPSTREAMS = lib.concatStringsSep " " realtimeUpstreams;
+    EXTRA_ROUTES = lib.optionalString (grafanaUpstream != null) ''
+      handle /grafana* {
+      		reverse_proxy ${grafanaUpstream}
+      	}'';
+  };
+  names = lib.attrNames subst;
+in
+builtins.replaceStrings (map (n: "@${n}@") names) (map (n: subst.${n}) names) template
