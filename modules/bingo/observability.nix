@@ -6,7 +6,7 @@ let
   cfg = config.services.bingo;
   ocfg = cfg.observability;
   common = import ./common.nix { inherit config lib; };
-  render = import ../prometheus/render.nix { inherit lib; };
+  render = import ../prometheus/render.nix;
   exporters = config.services.prometheus.exporters;
   loopback = port: "127.0.0.1:${toString port}";
 

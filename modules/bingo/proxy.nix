@@ -3,7 +3,7 @@
 let
   cfg = config.services.bingo;
   pcfg = cfg.proxy;
-  render = import ../caddy/render.nix { inherit lib; };
+  render = import ../caddy/render.nix;
 
   apiUpstream = "${if cfg.listenAddress == "0.0.0.0" then "127.0.0.1" else cfg.listenAddress}:${toString cfg.port}";
   realtimeUpstreams =

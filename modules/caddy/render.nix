@@ -1,6 +1,5 @@
-# Renders Caddyfile.template. Pure (needs only lib), so that tests/nix can
-# evaluate it without nixpkgs and validate the exact text with `caddy validate`.
-{ lib }:
+# Renders Caddyfile.template. Uses builtins only, so that tests/nix can render
+# it with a bare nix-instantiate and validate the exact text with `caddy validate`.
 { domain
 , tls ? "off"
 , acmeEmail ? null
@@ -11,6 +10,7 @@
 let
   template = builtins.readFile ./Caddyfile.template;
   onTls = tls != "off";
+  optionalString = c: s: if c then s else "";
   subst = {
     GLOBAL_OPTIONS =
       if tls == "acme" && acmeEmail != null then "email ${acmeEmail}"
@@ -19,14 +19,14 @@ let
     # Plain HTTP answers any host name on port 80 (bingo.local, bingo, the bare IP).
     SITE_ADDRESS = if onTls then domain else ":80";
     TLS_DIRECTIVE = if tls == "internal" then "tls internal" else "";
-    HSTS_HEADER = lib.optionalString onTls ''Strict-Transport-Security "max-age=31536000; includeSubDomains"'';
+    HSTS_HEADER = optionalString onTls ''Strict-Transport-Security "max-age=31536000; includeSubDomains"'';
     API_UPSTREAM = apiUpstream;
-    REALTIME_UPSTREAMS = lib.concatStringsSep " " realtimeUpstreams;
-    EXTRA_ROUTES = lib.optionalString (grafanaUpstream != null) ''
+    REALTIME_UPSTREAMS = builtins.concatStringsSep " " realtimeUpstreams;
+    EXTRA_ROUTES = optionalString (grafanaUpstream != null) ''
       handle /grafana* {
       		reverse_proxy ${grafanaUpstream}
       	}'';
   };
-  names = lib.attrNames subst;
+  names = builtins.attrNames subst;
 in
 builtins.replaceStrings (map (n: "@${n}@") names) (map (n: subst.${n}) names) template

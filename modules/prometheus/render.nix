@@ -1,6 +1,5 @@
-# Renders prometheus.yml.template. Pure (needs only lib), so that tests/nix can
-# evaluate it without nixpkgs and validate the exact text with promtool.
-{ lib }:
+# Renders prometheus.yml.template. Uses builtins only, so that tests/nix can render
+# it with a bare nix-instantiate and validate the exact text with promtool.
 { node
 , rulesDir
 , bingoTargets
@@ -13,7 +12,7 @@
 let
   template = builtins.readFile ./prometheus.yml.template;
   # A YAML flow sequence of quoted strings, e.g. ["127.0.0.1:8080"].
-  list = xs: "[${lib.concatMapStringsSep ", " (x: ''"${x}"'') xs}]";
+  list = xs: "[${builtins.concatStringsSep ", " (map (x: ''"${x}"'') xs)}]";
   subst = {
     NODE = node;
     RULES_DIR = toString rulesDir;
@@ -24,6 +23,6 @@ let
     CADDY_TARGETS = list caddyTargets;
     LOKI_TARGETS = list lokiTargets;
   };
-  names = lib.attrNames subst;
+  names = builtins.attrNames subst;
 in
 builtins.replaceStrings (map (n: "@${n}@") names) (map (n: subst.${n}) names) template

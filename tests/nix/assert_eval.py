@@ -1,0 +1,100 @@
+"""Assertions on the JSON produced by tests/nix/eval.nix; writes the rendered
+Caddyfiles and prometheus.yml files next to it for caddy/promtool."""
+import json
+import pathlib
+import sys
+
+d = json.loads(pathlib.Path(sys.argv[1]).read_text())
+out = pathlib.Path(sys.argv[2])
+errors = []
+
+
+def expect(cond, msg):
+    if not cond:
+        errors.append(msg)
+
+
+for scenario in ("venue", "split", "cloud", "internal"):
+    expect(d[scenario]["failed"] == [], f"{scenario}: unexpected failed assertions {d[scenario]['failed']}")
+    (out / f"module-{scenario}.Caddyfile").write_text(d[scenario]["caddyfile"])
+for scenario in ("venue", "split"):
+    (out / f"module-{scenario}.prometheus.yml").write_text(d[scenario]["prometheusYml"])
+
+# Negative cases: clear assertion messages.
+expect(any("adminPasswordFile is not set" in m for m in d["noPassword"]["failed"]), "no assertion for a missing adminPasswordFile")
+expect(any("must not be in the Nix store" in m for m in d["storeSecret"]["failed"]), "no assertion for a secret in the store")
+expect(any("needs Redis" in m for m in d["splitWithoutRedis"]["failed"]), "no assertion for split mode without Redis")
+expect(any("database.urlFile must be set" in m for m in d["remoteDbWithoutUrl"]["failed"]), "no assertion for a remote DB without urlFile")
+
+v = d["venue"]
+sc = v["bingo"]["serviceConfig"]
+env = v["bingo"]["environment"]
+expect(sc["ExecStart"].endswith("/bin/bingo serve"), f"venue ExecStart {sc['ExecStart']}")
+for key, want in {
+    "DynamicUser": True, "User": "bingo", "StateDirectory": "bingo", "ProtectSystem": "strict",
+    "NoNewPrivileges": True, "Restart": "on-failure", "MemoryMax": "1G", "PrivateTmp": True,
+    "CapabilityBoundingSet": [""], "SystemCallArchitectures": "native",
+}.items():
+    expect(sc.get(key) == want, f"venue bingo.service {key}={sc.get(key)!r}, want {want!r}")
+expect(sc["LimitNOFILE"] >= 65536, "LimitNOFILE too low")
+expect("@system-service" in sc["SystemCallFilter"], "no syscall filter")
+expect(sc["LoadCredential"] == ["admin-passphrase:/var/lib/bingo-secrets/admin-passphrase"], f"LoadCredential {sc['LoadCredential']}")
+expect(sc["SupplementaryGroups"] == ["redis-bingo"], "no access to the redis socket")
+expect(env["BINGO_ADMIN_PASSPHRASE_FILE"] == "/run/credentials/bingo.service/admin-passphrase", "passphrase env")
+expect(env["BINGO_LISTEN"] == "127.0.0.1:8080", "listen")
+expect(env["BINGO_DATABASE_URL"].startswith("postgres:///bingo?host=/run/postgresql"), "database url")
+expect(env["BINGO_REDIS_URL"] == "unix:///run/redis-bingo/redis.sock", "redis url")
+expect(env["BINGO_PUBLIC_URL"] == "http://bingo.local", env["BINGO_PUBLIC_URL"])
+expect(env["BINGO_LOKI_URL"] == "http://127.0.0.1:3100", "loki url")
+expect(not any("PASSPHRASE=" in k or "passphrase" in str(val).lower() and not str(val).startswith("/run/credentials") for k, val in env.items()), "secret in environment")
+for dep in ("postgresql.target", "redis-bingo.service", "bingo-migrate.service"):
+    expect(dep in v["bingo"]["after"] and dep in v["bingo"]["requires"], f"bingo.service not ordered after {dep}")
+expect(v["migrate"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo migrate"), "migrate ExecStart")
+expect(v["migrate"]["serviceConfig"]["Type"] == "oneshot", "migrate is a oneshot")
+expect("bingo-secrets" in v["units"], "no first-boot passphrase generator")
+expect(v["backup"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo backup --dir /mnt/backup/bingo --retention-days 30"), v["backup"]["serviceConfig"]["ExecStart"])
+expect(v["backup"]["startAt"] == "*-*-* 03:30:00", "backup timer")
+expect(v["postgresql"]["enable"] and v["postgresql"]["ensureDatabases"] == ["bingo"], "postgresql database")
+expect(v["postgresql"]["ensureUsers"] == [{"name": "bingo", "ensureDBOwnership": True}], "postgresql role")
+expect(v["redis"]["enable"] and v["redis"]["port"] == 0, "redis server")
+expect(v["caddy"]["enable"] and v["caddy"]["adapter"] == "caddyfile", "caddy")
+expect(v["firewallTCP"] == [80], f"venue firewall {v['firewallTCP']}")
+expect(v["avahi"]["enable"] and v["avahi"]["nssmdns4"] and v["avahi"]["publish"]["addresses"] and v["avahi"]["openFirewall"], "avahi")
+expect(v["prometheus"]["enable"] and v["prometheus"]["listenAddress"] == "127.0.0.1", "prometheus")
+expect(all(v["prometheus"]["exporters"].values()), f"exporters {v['prometheus']['exporters']}")
+g = v["grafana"]
+expect(g["settings"]["security"]["secret_key"].startswith("$__file{"), "grafana secret_key must come from a file")
+expect(g["settings"]["security"]["admin_password"].startswith("$__file{"), "grafana admin password must come from a file")
+ds = {x["type"] for x in g["provision"]["datasources"]["settings"]["datasources"]}
+expect(ds == {"prometheus", "loki"}, f"datasources {ds}")
+expect(g["provision"]["dashboards"]["settings"]["providers"][0]["options"]["path"].endswith("modules/observability/dashboards"), "dashboards path")
+expect(any(c.startswith("secret-key:") for c in v["grafanaUnit"]["serviceConfig"]["LoadCredential"]), "grafana credentials")
+expect(v["loki"] and v["alloy"], "loki/alloy")
+expect(v["cage"] == {"enable": True, "user": "bingo-kiosk"}, "kiosk")
+expect(":80 {" in v["caddyfile"] and "Strict-Transport-Security" not in v["caddyfile"], "venue caddyfile")
+
+s = d["split"]
+for u in ("bingo-api", "bingo-realtime-1", "bingo-realtime-2", "bingo-realtime-3", "bingo-migrate"):
+    expect(u in s["units"], f"split: no {u}")
+expect("bingo" not in s["units"], "split: bingo.service must not exist")
+expect(s["api"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo api"), "api ExecStart")
+expect(s["rt3"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo realtime"), "realtime ExecStart")
+expect(s["rt3"]["environment"]["BINGO_LISTEN"] == "127.0.0.1:8102", "realtime 3 port")
+expect(s["rt3"]["environment"]["BINGO_NODE_ID"] == "bingo-rt3", "realtime node id")
+expect("reverse_proxy 127.0.0.1:8100 127.0.0.1:8101 127.0.0.1:8102" in s["caddyfile"], "ws upstreams")
+expect('"127.0.0.1:8102"' in s["prometheusYml"], "realtime scrape targets")
+
+c = d["cloud"]
+csc = c["bingo"]["serviceConfig"]
+expect(sorted(csc["LoadCredential"]) == ["admin-passphrase:/run/secrets/admin", "database-url:/run/secrets/db-url", "redis-url:/run/secrets/redis-url"], csc["LoadCredential"])
+expect(c["bingo"]["environment"]["BINGO_DATABASE_URL_FILE"] == "/run/credentials/bingo.service/database-url", "db url file")
+expect("BINGO_DATABASE_URL" not in c["bingo"]["environment"], "remote db url must not be in the environment")
+expect(not c["postgresql"] and c["redisServers"] == [], "cloud with remote DB must not create local ones")
+expect(sorted(c["firewallTCP"]) == [80, 443], f"cloud firewall {c['firewallTCP']}")
+expect("bingo.example.org {" in c["caddyfile"] and "Strict-Transport-Security" in c["caddyfile"] and "email ops@example.org" in c["caddyfile"], "cloud caddyfile")
+expect("tls internal" in d["internal"]["caddyfile"] and "handle /grafana*" in d["internal"]["caddyfile"], "internal caddyfile")
+
+if errors:
+    print("\n".join(errors))
+    sys.exit(1)
+print("all module assertions hold")

@@ -1,0 +1,139 @@
+# Evaluates modules/ with nixpkgs' lib against tests/nix/stubs.nix and returns
+# facts for tests/nix/run.sh to assert on (and the rendered Caddyfiles and
+# prometheus.yml files to validate with caddy and promtool).
+#   nix-instantiate --eval --strict --json tests/nix/eval.nix --arg nixlib /path/to/nixpkgs/lib
+{ nixlib }:
+let
+  lib = import nixlib;
+  repo = ../..;
+
+  fake = name: {
+    type = "derivation";
+    name = name;
+    outPath = "/nix/store/00000000000000000000000000000000-${name}";
+  };
+  pkgs = lib.genAttrs [ "coreutils" "util-linux" "curl" "firefox" "postgresql" ] fake // {
+    writeText = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
+    writeShellScript = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
+  };
+
+  eval = extra: lib.evalModules {
+    modules = [
+      ./stubs.nix
+      (repo + "/modules")
+      {
+        _module.args.pkgs = pkgs;
+        networking.hostName = "bingo";
+        services.bingo = {
+          enable = true;
+          package = fake "bingo";
+          # Strings, so that nothing is copied to a store (there is none here).
+          observability.rulesDir = toString (repo + "/modules/observability/rules");
+          observability.dashboardsDir = toString (repo + "/modules/observability/dashboards");
+        };
+      }
+      extra
+    ];
+  };
+
+  failedAssertions = cfg: map (a: a.message) (lib.filter (a: !a.assertion) cfg.assertions);
+
+  venue = (eval {
+    services.bingo = {
+      adminPasswordFile = "/var/lib/bingo-secrets/admin-passphrase";
+      initAdminPasswordFile = true;
+      mdns.enable = true;
+      observability.enable = true;
+      kiosk.enable = true;
+      backup.dir = "/mnt/backup/bingo";
+    };
+  }).config;
+
+  split = (eval {
+    services.bingo = {
+      adminPasswordFile = "/run/secrets/admin";
+      mode = "split";
+      realtime.instances = 3;
+      observability.enable = true;
+    };
+  }).config;
+
+  cloud = (eval {
+    services.bingo = {
+      adminPasswordFile = "/run/secrets/admin";
+      proxy = { domain = "bingo.example.org"; tls = "acme"; acmeEmail = "ops@example.org"; };
+      database = { createLocally = false; urlFile = "/run/secrets/db-url"; };
+      redis = { createLocally = false; urlFile = "/run/secrets/redis-url"; };
+    };
+  }).config;
+
+  internalTls = (eval {
+    services.bingo = {
+      adminPasswordFile = "/run/secrets/admin";
+      proxy = { domain = "bingo.test"; tls = "internal"; exposeGrafana = true; };
+      observability.enable = true;
+    };
+  }).config;
+
+  noPassword = (eval { }).config;
+  storeSecret = (eval { services.bingo.adminPasswordFile = "/nix/store/00000000000000000000000000000000-pw"; }).config;
+  splitWithoutRedis = (eval {
+    services.bingo = { adminPasswordFile = "/run/s"; mode = "split"; redis.createLocally = false; };
+  }).config;
+  remoteDbWithoutUrl = (eval {
+    services.bingo = { adminPasswordFile = "/run/s"; database.createLocally = false; };
+  }).config;
+
+  unitFacts = u: {
+    inherit (u) after requires wantedBy environment;
+    serviceConfig = u.serviceConfig;
+  };
+in
+{
+  venue = {
+    failed = failedAssertions venue;
+    inherit (venue) warnings;
+    units = lib.attrNames venue.systemd.services;
+    bingo = unitFacts venue.systemd.services.bingo;
+    migrate = unitFacts venue.systemd.services.bingo-migrate;
+    backup = unitFacts venue.systemd.services.bingo-backup // { inherit (venue.systemd.services.bingo-backup) startAt; };
+    secretsScript = venue.systemd.services.bingo-secrets.script;
+    postgresql = { inherit (venue.services.postgresql) enable ensureDatabases ensureUsers; };
+    redis = venue.services.redis.servers.bingo;
+    caddy = { inherit (venue.services.caddy) enable configFile adapter; };
+    avahi = venue.services.avahi;
+    firewallTCP = venue.networking.firewall.allowedTCPPorts;
+    prometheus = { inherit (venue.services.prometheus) enable listenAddress retentionTime; exporters = lib.mapAttrs (_: e: e.enable) venue.services.prometheus.exporters; };
+    grafana = venue.services.grafana;
+    grafanaUnit = unitFacts venue.systemd.services.grafana;
+    loki = venue.services.loki.enable;
+    alloy = venue.services.alloy.enable;
+    cage = { inherit (venue.services.cage) enable user; };
+    caddyfile = venue.services.bingo.proxy.renderedCaddyfile;
+    prometheusYml = venue.services.bingo.observability.renderedPrometheusConfig;
+  };
+  split = {
+    failed = failedAssertions split;
+    units = lib.attrNames split.systemd.services;
+    api = unitFacts split.systemd.services.bingo-api;
+    rt3 = unitFacts split.systemd.services.bingo-realtime-3;
+    caddyfile = split.services.bingo.proxy.renderedCaddyfile;
+    prometheusYml = split.services.bingo.observability.renderedPrometheusConfig;
+  };
+  cloud = {
+    failed = failedAssertions cloud;
+    bingo = unitFacts cloud.systemd.services.bingo;
+    postgresql = cloud.services.postgresql.enable;
+    redisServers = lib.attrNames cloud.services.redis.servers;
+    firewallTCP = cloud.networking.firewall.allowedTCPPorts;
+    caddyfile = cloud.services.bingo.proxy.renderedCaddyfile;
+  };
+  internal = {
+    failed = failedAssertions internalTls;
+    caddyfile = internalTls.services.bingo.proxy.renderedCaddyfile;
+  };
+  noPassword.failed = failedAssertions noPassword;
+  storeSecret.failed = failedAssertions storeSecret;
+  splitWithoutRedis.failed = failedAssertions splitWithoutRedis;
+  remoteDbWithoutUrl.failed = failedAssertions remoteDbWithoutUrl;
+}

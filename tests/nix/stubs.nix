@@ -1,0 +1,171 @@
+# Stub declarations of the NixOS options that modules/ sets, with the option
+# names and (where cheap) the types of nixpkgs 26.05. They make the project's
+# module evaluable with nixpkgs' lib alone (no nixpkgs checkout, no store).
+# A misspelt or removed option name in modules/ fails here with
+# "The option `...' does not exist". Sources: see docs/NIXOS-OPTIONS.md.
+{ lib, ... }:
+let
+  inherit (lib) mkOption types;
+  opt = type: default: mkOption { inherit type default; };
+  bool = opt types.bool false;
+  strs = opt (types.listOf types.str) [ ];
+  anyAttrs = opt (types.attrsOf types.anything) { };
+
+  # nixos/lib/systemd-unit-options.nix: the NixOS-level keys are declared,
+  # serviceConfig/unitConfig/timerConfig are free-form directives.
+  unitType = types.submodule {
+    options = {
+      enable = opt types.bool true;
+      description = opt types.str "";
+      wantedBy = strs;
+      requiredBy = strs;
+      after = strs;
+      before = strs;
+      requires = strs;
+      wants = strs;
+      partOf = strs;
+      conflicts = strs;
+      environment = opt (types.attrsOf (types.nullOr (types.oneOf [ types.str types.path types.package ]))) { };
+      path = opt (types.listOf (types.oneOf [ types.package types.str ])) [ ];
+      script = opt types.lines "";
+      preStart = opt types.lines "";
+      restartTriggers = opt (types.listOf types.unspecified) [ ];
+      restartIfChanged = opt types.bool true;
+      startAt = opt (types.either types.str (types.listOf types.str)) [ ];
+      startLimitBurst = opt (types.nullOr types.int) null;
+      startLimitIntervalSec = opt (types.nullOr types.int) null;
+      unitConfig = anyAttrs;
+      serviceConfig = anyAttrs;
+    };
+  };
+in
+{
+  options = {
+    assertions = opt (types.listOf types.unspecified) [ ];
+    warnings = opt (types.listOf types.str) [ ];
+
+    # nixos/modules/tasks/network-interfaces.nix
+    networking.hostName = opt (types.strMatching "^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$") "nixos";
+    # nixos/modules/services/networking/firewall.nix
+    networking.firewall.allowedTCPPorts = opt (types.listOf types.port) [ ];
+    networking.firewall.allowedUDPPorts = opt (types.listOf types.port) [ ];
+
+    # nixos/modules/system/boot/systemd.nix, systemd/tmpfiles.nix
+    systemd.services = opt (types.attrsOf unitType) { };
+    systemd.timers = opt (types.attrsOf (types.submodule { options.timerConfig = anyAttrs; })) { };
+    systemd.tmpfiles.rules = strs;
+
+    # nixos/modules/system/etc/etc.nix
+    environment.etc = opt
+      (types.attrsOf (types.submodule {
+        options.source = opt (types.nullOr types.path) null;
+        options.text = opt (types.nullOr types.lines) null;
+      }))
+      { };
+
+    # nixos/modules/config/users-groups.nix
+    users.users = opt
+      (types.attrsOf (types.submodule {
+        options.isNormalUser = bool;
+        options.description = opt types.str "";
+      }))
+      { };
+
+    services = {
+      # nixos/modules/services/databases/postgresql.nix
+      postgresql = {
+        enable = bool;
+        package = opt types.package { type = "derivation"; outPath = "/nix/store/00000000000000000000000000000000-postgresql"; name = "postgresql"; };
+        ensureDatabases = strs;
+        ensureUsers = opt
+          (types.listOf (types.submodule {
+            options.name = mkOption { type = types.str; };
+            options.ensureDBOwnership = bool;
+          })) [ ];
+      };
+
+      # nixos/modules/services/databases/redis.nix
+      redis.servers = opt
+        (types.attrsOf (types.submodule {
+          options = {
+            enable = bool;
+            port = opt types.port 0;
+            unixSocketPerm = opt types.int 660;
+            save = opt (types.listOf (types.listOf types.int)) [ ];
+            settings = opt (types.attrsOf (types.oneOf [ types.bool types.int types.str (types.listOf types.str) ])) { };
+          };
+        }))
+        { };
+
+      # nixos/modules/services/web-servers/caddy/default.nix
+      caddy = {
+        enable = bool;
+        configFile = opt types.path "/etc/caddy/Caddyfile";
+        adapter = opt (types.nullOr types.str) null;
+      };
+
+      # nixos/modules/services/networking/avahi-daemon.nix
+      avahi = {
+        enable = bool;
+        openFirewall = opt types.bool true;
+        nssmdns4 = bool;
+        publish = {
+          enable = bool;
+          addresses = bool;
+          workstation = bool;
+        };
+      };
+
+      # nixos/modules/services/monitoring/prometheus/default.nix + exporters.nix
+      prometheus = {
+        enable = bool;
+        listenAddress = opt types.str "0.0.0.0";
+        port = opt types.port 9090;
+        retentionTime = opt (types.nullOr types.str) null;
+        configText = opt (types.nullOr types.lines) null;
+        exporters =
+          let
+            exporter = port: extra: {
+              enable = bool;
+              port = opt types.port port;
+              listenAddress = opt types.str "0.0.0.0";
+              extraFlags = strs;
+            } // extra;
+          in
+          {
+            node = exporter 9100 { enabledCollectors = strs; };
+            postgres = exporter 9187 { runAsLocalSuperUser = bool; };
+            redis = exporter 9121 { };
+          };
+      };
+
+      # nixos/modules/services/monitoring/grafana.nix
+      grafana = {
+        enable = bool;
+        settings = anyAttrs;
+        provision = {
+          enable = bool;
+          datasources.settings = opt (types.nullOr (types.attrsOf types.anything)) null;
+          dashboards.settings = opt (types.nullOr (types.attrsOf types.anything)) null;
+        };
+      };
+
+      # nixos/modules/services/monitoring/loki.nix
+      loki = {
+        enable = bool;
+        configuration = anyAttrs;
+      };
+
+      # nixos/modules/services/monitoring/alloy.nix
+      alloy.enable = bool;
+
+      # nixos/modules/services/wayland/cage.nix
+      cage = {
+        enable = bool;
+        user = opt types.str "demo";
+        extraArguments = strs;
+        program = opt types.path "/nix/store/00000000000000000000000000000000-xterm/bin/xterm";
+      };
+    };
+  };
+}
