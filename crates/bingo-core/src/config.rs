@@ -1,0 +1,124 @@
+//! What a caller chooses when creating a game.
+
+use crate::kind::GameKind;
+use crate::pattern::{default_stages, PatternSpec};
+use crate::prize::Remainder;
+use serde::{Deserialize, Serialize};
+
+/// How balls are called.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrawMode {
+    /// From the committed seed: provably fair, re-derivable after the game.
+    #[default]
+    Random,
+    /// Entered by the caller from a physical ball machine.
+    Manual,
+}
+
+/// One stage of a game (90-ball classic: one line, then two lines, then full house).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageSpec {
+    pub pattern: PatternSpec,
+    /// Prize in minor units (pence, cents), shared by the stage's winners.
+    #[serde(default)]
+    pub prize: u64,
+}
+
+pub const MAX_STAGES: usize = 12;
+pub const MAX_CARDS_PER_PLAYER: u16 = 120;
+pub const AUTO_DRAW_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
+
+/// A game's settings. The engine enforces the rules; `auto_draw_ms` and `auto_daub` are carried
+/// for the server and apps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GameConfig {
+    pub kind: GameKind,
+    /// Played in order; at least one.
+    pub stages: Vec<StageSpec>,
+    #[serde(default)]
+    pub draw_mode: DrawMode,
+    /// The hall rule: a winning card must be claimed before the next ball (else it is a sleeper).
+    #[serde(default = "yes")]
+    pub claim_before_next_ball: bool,
+    /// Where prize units that do not divide evenly go.
+    #[serde(default)]
+    pub remainder: Remainder,
+    /// ISO 4217 code of the prizes' currency, for display (e.g. "GBP").
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Milliseconds between balls when auto-draw is on; `None` = draw by hand only.
+    #[serde(default)]
+    pub auto_draw_ms: Option<u32>,
+    /// Whether players may let the app daub for them (UK licensed premises require the player's own action).
+    #[serde(default = "yes")]
+    pub auto_daub: bool,
+    /// Most cards one player may hold.
+    #[serde(default = "default_max_cards")]
+    pub max_cards_per_player: u16,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_max_cards() -> u16 {
+    6
+}
+
+impl GameConfig {
+    /// The usual game of a kind: its default stages, no prizes, random draw, hall rules.
+    pub fn standard(kind: GameKind) -> Self {
+        GameConfig {
+            kind,
+            stages: default_stages(kind)
+                .iter()
+                .map(|id| StageSpec {
+                    pattern: PatternSpec::Builtin(id.to_string()),
+                    prize: 0,
+                })
+                .collect(),
+            draw_mode: DrawMode::Random,
+            claim_before_next_ball: true,
+            remainder: Remainder::FirstClaims,
+            currency: None,
+            auto_draw_ms: None,
+            auto_daub: true,
+            max_cards_per_player: default_max_cards(),
+        }
+    }
+
+    /// Checks everything but the patterns (resolved by the game); the error says what to fix.
+    pub fn check(&self) -> Result<(), String> {
+        if self.stages.is_empty() || self.stages.len() > MAX_STAGES {
+            return Err(format!(
+                "a game needs 1 to {MAX_STAGES} stages, got {}",
+                self.stages.len()
+            ));
+        }
+        if !(1..=MAX_CARDS_PER_PLAYER).contains(&self.max_cards_per_player) {
+            return Err(format!(
+                "max_cards_per_player must be 1 to {MAX_CARDS_PER_PLAYER}"
+            ));
+        }
+        if let Some(ms) = self.auto_draw_ms {
+            if !AUTO_DRAW_MS.contains(&ms) {
+                return Err(format!(
+                    "auto_draw_ms must be {} to {} milliseconds",
+                    AUTO_DRAW_MS.start(),
+                    AUTO_DRAW_MS.end()
+                ));
+            }
+        }
+        if let Some(c) = &self.currency {
+            if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+                return Err(format!(
+                    "currency must be a three-letter ISO 4217 code such as GBP, got {c:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,116 @@
+//! The domain events of a game: the one vocabulary that storage, the event bus, the WebSocket
+//! protocol and the apps share. A game's events, in order, are its complete history.
+
+use crate::config::GameConfig;
+use crate::seed::{Commitment, Seed};
+use serde::{Deserialize, Serialize};
+
+/// One event of one game. `seq` counts from 1 with no gaps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: u64,
+    /// When it happened: Unix time in milliseconds, given by the caller of the engine.
+    pub at_ms: i64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The game exists; `commitment` is published now, the seed only at the end.
+    GameCreated {
+        config: GameConfig,
+        commitment: Commitment,
+    },
+    /// Players may join.
+    GameOpened,
+    /// Balls may be called.
+    GameStarted,
+    /// Ball `number` is call number `call` (from 1, no gaps).
+    BallCalled {
+        call: u16,
+        number: u8,
+    },
+    /// A mis-keyed manual call was taken back before the next ball; call number `call` is free again.
+    BallVoided {
+        call: u16,
+        number: u8,
+    },
+    /// Card `serial` wins stage `stage` (from 0).
+    ClaimAccepted {
+        serial: u64,
+        stage: usize,
+        /// The index of the pattern alternative completed, and its label ("row 2").
+        alternative: usize,
+        label: String,
+        /// The completing numbers and their cells (row, column from 0).
+        numbers: Vec<u8>,
+        cells: Vec<(u8, u8)>,
+        /// The call on which the card completed the pattern, and the call when it claimed.
+        completed_at: u16,
+        call: u16,
+    },
+    /// A claim that does not win, with the reason in words a caller can read out.
+    ClaimRejected {
+        serial: u64,
+        stage: usize,
+        reason: RejectReason,
+        message: String,
+        call: u16,
+    },
+    /// Stage `stage` is settled: its winners in claim order with their shares of `prize`.
+    StageWon {
+        stage: usize,
+        prize: u64,
+        winners: Vec<Share>,
+        house: u64,
+    },
+    Paused,
+    Resumed,
+    /// No more balls or claims.
+    GameFinished,
+    /// The seed, which anyone can now check against the commitment and re-derive every ball and card from.
+    SeedRevealed {
+        seed: Seed,
+    },
+}
+
+/// A winner's part of a stage prize, in minor units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    pub serial: u64,
+    pub amount: u64,
+}
+
+/// Why a claim was rejected, as a stable code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// The card does not complete the stage's pattern yet.
+    NotComplete,
+    /// The card won earlier but was not claimed before the next ball.
+    Sleeper,
+    /// The card already won this stage.
+    AlreadyWon,
+}
+
+impl EventKind {
+    /// The `type` tag as it appears in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::GameCreated { .. } => "game_created",
+            EventKind::GameOpened => "game_opened",
+            EventKind::GameStarted => "game_started",
+            EventKind::BallCalled { .. } => "ball_called",
+            EventKind::BallVoided { .. } => "ball_voided",
+            EventKind::ClaimAccepted { .. } => "claim_accepted",
+            EventKind::ClaimRejected { .. } => "claim_rejected",
+            EventKind::StageWon { .. } => "stage_won",
+            EventKind::Paused => "paused",
+            EventKind::Resumed => "resumed",
+            EventKind::GameFinished => "game_finished",
+            EventKind::SeedRevealed { .. } => "seed_revealed",
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Applying one event: check it against the rules, then change the state.
+
+use super::{Game, GameError, GameState, StageResult};
+use crate::claim::{self, Verdict};
+use crate::config::DrawMode;
+use crate::event::{EventKind, RejectReason};
+use crate::prize;
+
+impl Game {
+    fn broken(&self, problem: impl Into<String>) -> GameError {
+        GameError::BadLog {
+            seq: self.next_seq,
+            problem: problem.into(),
+        }
+    }
+
+    fn expect_state(&self, event: &EventKind, allowed: &[GameState]) -> Result<(), GameError> {
+        if allowed.contains(&self.state) {
+            Ok(())
+        } else {
+            Err(self.broken(format!(
+                "{} while the game is {:?}",
+                event.name(),
+                self.state
+            )))
+        }
+    }
+
+    pub(super) fn apply(&mut self, event: &EventKind) -> Result<(), GameError> {
+        use GameState::*;
+        match event {
+            EventKind::GameCreated { .. } => return Err(self.broken("a game is created only once")),
+            EventKind::GameOpened => {
+                self.expect_state(event, &[Created])?;
+                self.state = Open;
+            }
+            EventKind::GameStarted => {
+                self.expect_state(event, &[Created, Open])?;
+                self.state = Running;
+            }
+            EventKind::Paused => {
+                self.expect_state(event, &[Running])?;
+                self.state = Paused;
+            }
+            EventKind::Resumed => {
+                self.expect_state(event, &[Paused])?;
+                self.state = Running;
+            }
+            EventKind::BallCalled { call, number } => {
+                self.expect_state(event, &[Running])?;
+                self.check_ball(*call, *number)?;
+                self.calls.push(*number);
+            }
+            EventKind::BallVoided { call, number } => {
+                self.expect_state(event, &[Running, Paused])?;
+                if self.config.draw_mode != DrawMode::Manual {
+                    return Err(self.broken("only manual calls can be voided"));
+                }
+                if self.calls.count() != *call || self.calls.last() != Some(*number) {
+                    return Err(self.broken(format!("call {call} ({number}) is not the last call")));
+                }
+                if self.last_accept_call == *call {
+                    return Err(self.broken("a claim was accepted on the voided call"));
+                }
+                self.calls.pop();
+            }
+            EventKind::ClaimAccepted {
+                serial,
+                stage,
+                alternative,
+                call,
+                ..
+            } => {
+                self.expect_state(event, &[Running, Paused])?;
+                self.check_claim_position(*stage, *call)?;
+                match self.recheck(*serial)? {
+                    Verdict::Won { alternative: a, .. }
+                        if a == *alternative && !self.pending.contains(serial) => {}
+                    other => {
+                        return Err(self.broken(format!(
+                            "card {serial} was accepted but the check says {other:?}"
+                        )))
+                    }
+                }
+                self.pending.push(*serial);
+                self.last_accept_call = *call;
+            }
+            EventKind::ClaimRejected {
+                serial,
+                stage,
+                reason,
+                call,
+                ..
+            } => {
+                self.expect_state(event, &[Running, Paused])?;
+                self.check_claim_position(*stage, *call)?;
+                let already = self.pending.contains(serial);
+                let consistent = match (reason, self.recheck(*serial)?) {
+                    (RejectReason::AlreadyWon, _) => already,
+                    (RejectReason::Sleeper, Verdict::Sleeper { .. }) => !already,
+                    (RejectReason::NotComplete, Verdict::NotYet { .. }) => !already,
+                    _ => false,
+                };
+                if !consistent {
+                    return Err(self.broken(format!("card {serial} was rejected as {reason:?}, which the check does not confirm")));
+                }
+            }
+            EventKind::StageWon {
+                stage,
+                prize,
+                winners,
+                house,
+            } => {
+                self.expect_state(event, &[Running, Paused, Finished])?;
+                if *stage != self.stage || self.pending.is_empty() {
+                    return Err(self.broken(format!("stage {stage} is not awaiting settlement")));
+                }
+                let expected_prize = self.config.stages[self.stage].prize;
+                let (shares, expected_house) =
+                    prize::split(expected_prize, self.pending.len(), self.config.remainder);
+                let serials: Vec<u64> = winners.iter().map(|w| w.serial).collect();
+                let amounts: Vec<u64> = winners.iter().map(|w| w.amount).collect();
+                if *prize != expected_prize
+                    || serials != self.pending
+                    || amounts != shares
+                    || *house != expected_house
+                {
+                    return Err(self
+                        .broken("the stage's winners or shares differ from the accepted claims"));
+                }
+                self.results.push(StageResult {
+                    stage: *stage,
+                    prize: *prize,
+                    winners: winners.clone(),
+                    house: *house,
+                });
+                self.stage += 1;
+                self.pending.clear();
+                self.stage_first_call = self.calls.count() + 1;
+            }
+            EventKind::GameFinished => {
+                self.expect_state(event, &[Created, Open, Running, Paused])?;
+                if !self.pending.is_empty() {
+                    return Err(self.broken("the game ended with a stage won but not settled"));
+                }
+                self.state = Finished;
+            }
+            EventKind::SeedRevealed { seed } => {
+                self.expect_state(event, &[Finished])?;
+                if *seed != self.seed {
+                    return Err(GameError::SeedMismatch);
+                }
+                self.seed_revealed = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_ball(&self, call: u16, number: u8) -> Result<(), GameError> {
+        if !self.pending.is_empty() {
+            return Err(self.broken("a ball was called before the won stage was settled"));
+        }
+        if self.stage >= self.patterns.len() {
+            return Err(self.broken("a ball was called after the last stage"));
+        }
+        if call != self.calls.count() + 1 {
+            return Err(self.broken(format!(
+                "call number {call} should be {}",
+                self.calls.count() + 1
+            )));
+        }
+        let max = self.config.kind.balls();
+        if number == 0 || number > max {
+            return Err(GameError::OutOfRange { number, max });
+        }
+        if let Some(earlier) = self.calls.call_of(number) {
+            return Err(GameError::AlreadyCalled {
+                number,
+                call: earlier,
+            });
+        }
+        if self.config.draw_mode == DrawMode::Random {
+            let expected = self.order.get(usize::from(self.calls.count())).copied();
+            if expected != Some(number) {
+                return Err(self.broken(format!(
+                    "ball {number} is not the committed draw's ball {}",
+                    call
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_claim_position(&self, stage: usize, call: u16) -> Result<(), GameError> {
+        if stage != self.stage || stage >= self.patterns.len() {
+            return Err(self.broken(format!(
+                "a claim names stage {stage} while stage {} is played",
+                self.stage
+            )));
+        }
+        if call != self.calls.count() {
+            return Err(self.broken(format!(
+                "a claim names call {call} after {} calls",
+                self.calls.count()
+            )));
+        }
+        Ok(())
+    }
+
+    fn recheck(&self, serial: u64) -> Result<Verdict, GameError> {
+        let card = self.deck.card(serial)?;
+        let window = claim::ClaimWindow {
+            stage_first_call: self.stage_first_call,
+            claim_before_next_ball: self.config.claim_before_next_ball,
+        };
+        Ok(claim::check(
+            &card,
+            &self.patterns[self.stage],
+            &self.calls,
+            window,
+        ))
+    }
+}

@@ -1,0 +1,31 @@
+//! The bingo game engine: kinds of game, cards derived from a seed, patterns, the provably fair
+//! draw, claim checks, "to go" counts, prize splits and the events a game produces.
+//!
+//! **Invariant:** no I/O. No clock (callers pass `now_ms`), no OS randomness (callers pass the
+//! seed), no threads, no network, no files. Nothing here panics on any input.
+
+pub mod calls;
+pub mod card;
+pub mod claim;
+pub mod config;
+pub mod draw;
+pub mod event;
+pub mod game;
+pub mod kind;
+pub mod pattern;
+pub mod prize;
+mod rng;
+pub mod seed;
+pub mod togo;
+
+pub use calls::Calls;
+pub use card::{Card, CardError, Deck};
+pub use claim::Verdict;
+pub use config::{DrawMode, GameConfig, StageSpec};
+pub use event::{Event, EventKind, RejectReason, Share};
+pub use game::{Game, GameError, GameState, StageResult};
+pub use kind::GameKind;
+pub use pattern::{Pattern, PatternSpec};
+pub use prize::Remainder;
+pub use seed::{Commitment, Seed};
+pub use togo::ToGo;
