@@ -43,7 +43,7 @@ in
   # itself covers them here): formatting, deadnix, caddy validate, promtool.
   nix-anywhere = pkgs.runCommand "bingo-nix-anywhere-checks"
     {
-      nativeBuildInputs = [ pkgs.bash pkgs.nixpkgs-fmt pkgs.deadnix pkgs.caddy pkgs.prometheus pkgs.gnused pkgs.findutils ];
+      nativeBuildInputs = [ pkgs.bash pkgs.nixpkgs-fmt pkgs.deadnix pkgs.caddy pkgs.prometheus pkgs.python3 pkgs.gnused pkgs.gnugrep pkgs.findutils ];
       src = lib.fileset.toSource {
         root = ../.;
         fileset = lib.fileset.unions [

@@ -2,24 +2,12 @@
 { lib, craneLib, pkgs }:
 let
   root = ../.;
-  crateDirs = lib.attrNames (lib.filterAttrs (_: t: t == "directory") (builtins.readDir (root + "/crates")));
-  # Non-Rust files the code embeds at compile time (include_dir!/embed_migrations!).
-  # maybeMissing: a crate without such a directory is fine; a present one is never dropped.
-  embedded = lib.concatMap
-    (c: [
-      (lib.fileset.maybeMissing (root + "/crates/${c}/migrations"))
-      (lib.fileset.maybeMissing (root + "/crates/${c}/assets"))
-    ])
-    crateDirs;
-
   src = lib.fileset.toSource {
     inherit root;
-    fileset = lib.fileset.unions ([
-      # Cargo.toml of the workspace and of every crate, Cargo.lock, *.rs, build.rs, .cargo/config.toml
-      (craneLib.fileset.commonCargoSources root)
-      (lib.fileset.maybeMissing (root + "/crates/bingo-web/assets"))
-      (lib.fileset.maybeMissing (root + "/deny.toml"))
-    ] ++ embedded);
+    fileset = import ./source.nix {
+      inherit lib root;
+      cargoSources = craneLib.fileset.commonCargoSources;
+    };
   };
 
   commonArgs = {

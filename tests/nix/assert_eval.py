@@ -94,6 +94,18 @@ expect(sorted(c["firewallTCP"]) == [80, 443], f"cloud firewall {c['firewallTCP']
 expect("bingo.example.org {" in c["caddyfile"] and "Strict-Transport-Security" in c["caddyfile"] and "email ops@example.org" in c["caddyfile"], "cloud caddyfile")
 expect("tls internal" in d["internal"]["caddyfile"] and "handle /grafana*" in d["internal"]["caddyfile"], "internal caddyfile")
 
+src = d["source"]
+if "skipped" in src:
+    print("SKIPPED: crane source fileset check:", src["skipped"])
+else:
+    fx = set(src["fixture"])
+    for f in ("Cargo.toml", "Cargo.lock", "crates/bingo/Cargo.toml", "crates/bingo/src/main.rs",
+              "crates/bingo/migrations/2026-01-01-000000_init/up.sql",
+              "crates/bingo-web/assets/screen/index.html", "crates/bingo-web/Cargo.toml"):
+        expect(f in fx, f"crane source drops {f}")
+    expect("docs/README.md" not in fx, "crane source includes docs/")
+    expect(all(f.startswith(("crates/", "Cargo.")) or f == "deny.toml" for f in src["repo"]), f"unexpected files in the repo source: {src['repo']}")
+
 if errors:
     print("\n".join(errors))
     sys.exit(1)

@@ -88,8 +88,22 @@ let
     inherit (u) after requires wantedBy environment;
     serviceConfig = u.serviceConfig;
   };
+  # nix/source.nix with a stand-in for craneLib.fileset.commonCargoSources, on a
+  # fixture tree shaped like the workspace (migrations and web assets included).
+  sourceFiles = root: map toString (lib.fileset.toList (import (repo + "/nix/source.nix") {
+    inherit lib root;
+    cargoSources = r: lib.fileset.fileFilter (f: f.hasExt "rs" || f.name == "Cargo.toml" || f.name == "Cargo.lock") r;
+  }));
 in
 {
+  # lib.fileset needs builtins.readFileType (Nix >= 2.14); Debian's Nix 2.8 lacks it.
+  source =
+    if builtins ? readFileType then {
+      fixture = map (lib.removePrefix (toString ./fixture-workspace + "/")) (sourceFiles ./fixture-workspace);
+      repo = map (lib.removePrefix (toString repo + "/")) (sourceFiles repo);
+    } else {
+      skipped = "lib.fileset needs Nix >= 2.14 (builtins.readFileType); this Nix is ${builtins.nixVersion}";
+    };
   venue = {
     failed = failedAssertions venue;
     inherit (venue) warnings;

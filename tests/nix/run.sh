@@ -131,6 +131,9 @@ else
   if out="$(nix-instantiate --eval --strict --json "$repo/tests/nix/eval.nix" --arg nixlib "$NIXPKGS_LIB" 2>&1 > "$work/eval.json")"; then
     ok "lib.evalModules of modules/ against stubs ($NIXPKGS_LIB)"
     check "module assertions and unit contents" python3 "$repo/tests/nix/assert_eval.py" "$work/eval.json" "$work"
+    if skip="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"].get("skipped",""))' "$work/eval.json")" && [ -n "$skip" ]; then
+      skipped=$((skipped + 1)); echo "SKIPPED: crane source fileset check ($skip); it runs with Nix >= 2.14"
+    fi
     for v in venue split cloud internal; do
       check "caddy validate: exact Caddyfile the module deploys ($v)" caddy_ok "$work/module-$v.Caddyfile"
     done

@@ -1,0 +1,1 @@
+CREATE TABLE games (id TEXT PRIMARY KEY);

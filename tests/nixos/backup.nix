@@ -1,0 +1,61 @@
+# Backup: back up, wipe the database, restore, and find the game again.
+{ self }:
+{
+  name = "bingo-backup";
+
+  nodes.machine = { pkgs, ... }: {
+    imports = [ self.nixosModules.default ];
+    virtualisation.memorySize = 2048;
+    services.bingo = {
+      enable = true;
+      adminPasswordFile = "/var/lib/bingo-secrets/admin-passphrase";
+      initAdminPasswordFile = true;
+      backup = {
+        dir = "/var/backup/bingo";
+        retentionDays = 7;
+      };
+    };
+    environment.systemPackages = [ pkgs.curl pkgs.jq ];
+  };
+
+  testScript = { nodes, ... }: ''
+    import json
+    machine.wait_for_unit("bingo.service")
+    machine.wait_for_open_port(80)
+    passphrase = machine.succeed("cat /var/lib/bingo-secrets/admin-passphrase").strip()
+
+    def api(method, path, body=None, token=None):
+        cmd = f"curl -fsS -X {method} -H 'Content-Type: application/json' http://127.0.0.1{path}"
+        if token:
+            cmd += f" -H 'Authorization: Bearer {token}'"
+        if body is not None:
+            cmd += f" -d '{json.dumps(body)}'"
+        return json.loads(machine.succeed(cmd) or "{}")
+
+    token = api("POST", "/api/v1/admin/login", {"passphrase": passphrase})["token"]
+    game = api("POST", "/api/v1/games", {}, token)
+
+    with subtest("the timer's service writes a backup"):
+        machine.succeed("systemctl start bingo-backup.service")
+        machine.succeed("ls /var/backup/bingo | grep -q .")
+        backup = machine.succeed("ls -t /var/backup/bingo | grep -v sha256 | head -n1").strip()
+
+    with subtest("wipe"):
+        machine.succeed("systemctl stop bingo.service")
+        machine.succeed("sudo -u postgres psql -c 'DROP DATABASE bingo WITH (FORCE)'")
+        machine.succeed("sudo -u postgres psql -c 'CREATE DATABASE bingo OWNER bingo'")
+
+    with subtest("restore"):
+        # `nix run .#restore` runs the same command; here as the service's user.
+        machine.succeed(
+            "systemd-run --wait --collect -p DynamicUser=yes -p User=bingo "
+            "-p ReadOnlyPaths=/var/backup/bingo "
+            "-E BINGO_DATABASE_URL='postgres:///bingo?host=/run/postgresql' "
+            f"${nodes.machine.services.bingo.package}/bin/bingo restore /var/backup/bingo/{backup} --yes"
+        )
+        machine.succeed("systemctl start bingo.service")
+        machine.wait_for_open_port(8080)
+        token = api("POST", "/api/v1/admin/login", {"passphrase": passphrase})["token"]
+        machine.succeed(f"curl -fsS -H 'Authorization: Bearer {token}' http://127.0.0.1/api/v1/games/{game['id']}")
+  '';
+}
