@@ -134,6 +134,12 @@ else
     if skip="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"].get("skipped",""))' "$work/eval.json")" && [ -n "$skip" ]; then
       skipped=$((skipped + 1)); echo "SKIPPED: crane source fileset check ($skip); it runs with Nix >= 2.14"
     fi
+    if nix-instantiate --eval --strict --json "$repo/tests/nix/options-doc.nix" --arg nixlib "$NIXPKGS_LIB" 2>/dev/null |
+      python3 "$repo/tests/nix/gen-options-doc.py" > "$work/NIXOS-OPTIONS.md"; then
+      check "docs/NIXOS-OPTIONS.md is up to date (regenerate: see tests/nix/gen-options-doc.py)" diff -u "$repo/docs/NIXOS-OPTIONS.md" "$work/NIXOS-OPTIONS.md"
+    else
+      bad "option documentation could not be generated"
+    fi
     for v in venue split cloud internal; do
       check "caddy validate: exact Caddyfile the module deploys ($v)" caddy_ok "$work/module-$v.Caddyfile"
     done
