@@ -185,10 +185,10 @@ mod tests {
             let total: u8 = TICKET_COLUMN_COUNTS.iter().map(|row| row[c]).sum();
             assert_eq!(total, column_size(c));
         }
-        for a in 0..6 {
-            for b in a + 1..6 {
-                assert_ne!(TICKET_COLUMN_COUNTS[a], TICKET_COLUMN_COUNTS[b]);
-            }
+        for (a, row) in TICKET_COLUMN_COUNTS.iter().enumerate() {
+            assert!(TICKET_COLUMN_COUNTS[a + 1..]
+                .iter()
+                .all(|other| other != row));
         }
         assert_eq!(
             STRIP_COUNT,
