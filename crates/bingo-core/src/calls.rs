@@ -30,10 +30,7 @@ impl Calls {
         if !self.contains(number) {
             return None;
         }
-        self.order
-            .iter()
-            .position(|&n| n == number)
-            .map(|i| i as u16 + 1)
+        self.order.iter().position(|&n| n == number).map(|i| i as u16 + 1)
     }
 
     pub fn last(&self) -> Option<u8> {

@@ -21,17 +21,10 @@ pub struct ClaimWindow {
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     /// The card wins: alternative `alternative` of the pattern, complete since call `completed_at`.
-    Won {
-        alternative: usize,
-        completed_at: u16,
-    },
+    Won { alternative: usize, completed_at: u16 },
     /// The card completed the pattern on call `completed_at` but the claim came after the next
     /// ball: claims for it had to be made by call `claim_by`.
-    Sleeper {
-        alternative: usize,
-        completed_at: u16,
-        claim_by: u16,
-    },
+    Sleeper { alternative: usize, completed_at: u16, claim_by: u16 },
     /// No alternative is complete; `alternative` is the closest one, `missing` its uncalled cells.
     NotYet { alternative: usize, missing: u32 },
 }
@@ -89,39 +82,23 @@ pub fn check(card: &Card, pattern: &Pattern, calls: &Calls, window: ClaimWindow)
         }
     }
     match (best_valid, latest_complete) {
-        (Some((alternative, completed_at)), _) => Verdict::Won {
-            alternative,
-            completed_at,
-        },
-        (None, Some((alternative, completed_at))) => Verdict::Sleeper {
-            alternative,
-            completed_at,
-            claim_by: completed_at.max(window.stage_first_call),
-        },
-        (None, None) => Verdict::NotYet {
-            alternative: closest.0,
-            missing: closest.1,
-        },
+        (Some((alternative, completed_at)), _) => Verdict::Won { alternative, completed_at },
+        (None, Some((alternative, completed_at))) => {
+            Verdict::Sleeper { alternative, completed_at, claim_by: completed_at.max(window.stage_first_call) }
+        }
+        (None, None) => Verdict::NotYet { alternative: closest.0, missing: closest.1 },
     }
 }
 
 /// The cells of a mask as (row, column) pairs, both from 0.
 pub fn cells_of(card: &Card, mask: u32) -> Vec<(u8, u8)> {
     let cols = card.kind().cols();
-    (0..card.kind().cell_count())
-        .filter(|i| mask & (1 << i) != 0)
-        .map(|i| (i / cols, i % cols))
-        .collect()
+    (0..card.kind().cell_count()).filter(|i| mask & (1 << i) != 0).map(|i| (i / cols, i % cols)).collect()
 }
 
 /// The numbers on a mask's cells, in cell order.
 pub fn numbers_of(card: &Card, mask: u32) -> Vec<u8> {
-    card.cells()
-        .iter()
-        .enumerate()
-        .filter(|&(i, &n)| n != 0 && mask & (1 << i) != 0)
-        .map(|(_, &n)| n)
-        .collect()
+    card.cells().iter().enumerate().filter(|&(i, &n)| n != 0 && mask & (1 << i) != 0).map(|(_, &n)| n).collect()
 }
 
 /// "34", "34 and 71", "3, 34 and 71".
@@ -138,19 +115,8 @@ pub fn list_numbers(numbers: &[u8]) -> String {
 
 /// A sentence a caller can read out.
 pub fn explain(verdict: &Verdict, card: &Card, pattern: &Pattern, calls: &Calls) -> String {
-    let label = |i: usize| {
-        pattern
-            .alternatives
-            .get(i)
-            .map_or("the pattern", |a| a.label.as_str())
-    };
-    let ball = |call: u16| {
-        calls
-            .as_slice()
-            .get(usize::from(call).wrapping_sub(1))
-            .copied()
-            .unwrap_or(0)
-    };
+    let label = |i: usize| pattern.alternatives.get(i).map_or("the pattern", |a| a.label.as_str());
+    let ball = |call: u16| calls.as_slice().get(usize::from(call).wrapping_sub(1)).copied().unwrap_or(0);
     match *verdict {
         Verdict::Won { alternative, completed_at } => format!(
             "card {} wins {}: {} complete with {} on call {completed_at}",

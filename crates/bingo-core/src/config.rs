@@ -75,10 +75,7 @@ impl GameConfig {
             kind,
             stages: default_stages(kind)
                 .iter()
-                .map(|id| StageSpec {
-                    pattern: PatternSpec::Builtin(id.to_string()),
-                    prize: 0,
-                })
+                .map(|id| StageSpec { pattern: PatternSpec::Builtin(id.to_string()), prize: 0 })
                 .collect(),
             draw_mode: DrawMode::Random,
             claim_before_next_ball: true,
@@ -93,15 +90,10 @@ impl GameConfig {
     /// Checks everything but the patterns (resolved by the game); the error says what to fix.
     pub fn check(&self) -> Result<(), String> {
         if self.stages.is_empty() || self.stages.len() > MAX_STAGES {
-            return Err(format!(
-                "a game needs 1 to {MAX_STAGES} stages, got {}",
-                self.stages.len()
-            ));
+            return Err(format!("a game needs 1 to {MAX_STAGES} stages, got {}", self.stages.len()));
         }
         if !(1..=MAX_CARDS_PER_PLAYER).contains(&self.max_cards_per_player) {
-            return Err(format!(
-                "max_cards_per_player must be 1 to {MAX_CARDS_PER_PLAYER}"
-            ));
+            return Err(format!("max_cards_per_player must be 1 to {MAX_CARDS_PER_PLAYER}"));
         }
         if let Some(ms) = self.auto_draw_ms {
             if !AUTO_DRAW_MS.contains(&ms) {
@@ -114,9 +106,7 @@ impl GameConfig {
         }
         if let Some(c) = &self.currency {
             if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-                return Err(format!(
-                    "currency must be a three-letter ISO 4217 code such as GBP, got {c:?}"
-                ));
+                return Err(format!("currency must be a three-letter ISO 4217 code such as GBP, got {c:?}"));
             }
         }
         Ok(())

@@ -22,11 +22,7 @@ pub enum DrawCheck {
     /// Every ball is the one the seed gives at that position.
     Matches,
     /// Call `call` (from 1) was `called`, but the seed gives `expected`.
-    Differs {
-        call: usize,
-        called: u8,
-        expected: u8,
-    },
+    Differs { call: usize, called: u8, expected: u8 },
     /// More balls were listed than the game has.
     TooMany { listed: usize, balls: u8 },
 }
@@ -35,17 +31,10 @@ pub enum DrawCheck {
 pub fn check_draws(kind: GameKind, seed: &Seed, called: &[u8]) -> DrawCheck {
     let order = draw_order(kind, seed);
     if called.len() > order.len() {
-        return DrawCheck::TooMany {
-            listed: called.len(),
-            balls: kind.balls(),
-        };
+        return DrawCheck::TooMany { listed: called.len(), balls: kind.balls() };
     }
     match called.iter().zip(&order).position(|(c, e)| c != e) {
-        Some(i) => DrawCheck::Differs {
-            call: i + 1,
-            called: called[i],
-            expected: order[i],
-        },
+        Some(i) => DrawCheck::Differs { call: i + 1, called: called[i], expected: order[i] },
         None => DrawCheck::Matches,
     }
 }
@@ -69,19 +58,12 @@ mod tests {
     fn check_draws_finds_the_first_difference() {
         let seed = Seed::from_bytes([5; 32]);
         let order = draw_order(GameKind::Ball90, &seed);
-        assert_eq!(
-            check_draws(GameKind::Ball90, &seed, &order[..10]),
-            DrawCheck::Matches
-        );
+        assert_eq!(check_draws(GameKind::Ball90, &seed, &order[..10]), DrawCheck::Matches);
         let mut wrong = order[..10].to_vec();
         wrong.swap(3, 4);
         assert_eq!(
             check_draws(GameKind::Ball90, &seed, &wrong),
-            DrawCheck::Differs {
-                call: 4,
-                called: order[4],
-                expected: order[3]
-            }
+            DrawCheck::Differs { call: 4, called: order[4], expected: order[3] }
         );
     }
 }

@@ -39,19 +39,8 @@ const fn col(lo: u8, hi: u8, cells: u8) -> Column {
     Column { lo, hi, cells }
 }
 
-const COLUMNS_75: [Column; 5] = [
-    col(1, 15, 5),
-    col(16, 30, 5),
-    col(31, 45, 4),
-    col(46, 60, 5),
-    col(61, 75, 5),
-];
-const COLUMNS_80: [Column; 4] = [
-    col(1, 20, 4),
-    col(21, 40, 4),
-    col(41, 60, 4),
-    col(61, 80, 4),
-];
+const COLUMNS_75: [Column; 5] = [col(1, 15, 5), col(16, 30, 5), col(31, 45, 4), col(46, 60, 5), col(61, 75, 5)];
+const COLUMNS_80: [Column; 4] = [col(1, 20, 4), col(21, 40, 4), col(41, 60, 4), col(61, 80, 4)];
 const COLUMNS_30: [Column; 3] = [col(1, 10, 3), col(11, 20, 3), col(21, 30, 3)];
 /// 90-ball column ranges; a ticket holds one to three numbers of each column.
 pub const COLUMNS_90: [Column; 9] = [
@@ -67,12 +56,7 @@ pub const COLUMNS_90: [Column; 9] = [
 ];
 
 impl GameKind {
-    pub const ALL: [GameKind; 4] = [
-        GameKind::Ball75,
-        GameKind::Ball90,
-        GameKind::Ball80,
-        GameKind::Ball30,
-    ];
+    pub const ALL: [GameKind; 4] = [GameKind::Ball75, GameKind::Ball90, GameKind::Ball80, GameKind::Ball30];
 
     /// How many balls the game draws from: the highest number.
     pub const fn balls(self) -> u8 {
@@ -118,9 +102,7 @@ impl GameKind {
 
     /// The column a number belongs to, if the number is in range.
     pub fn column_of(self, number: u8) -> Option<usize> {
-        self.columns()
-            .iter()
-            .position(|c| (c.lo..=c.hi).contains(&number))
+        self.columns().iter().position(|c| (c.lo..=c.hi).contains(&number))
     }
 
     /// The short name used on the command line and in JSON: "75", "90", "80", "30".
@@ -149,10 +131,7 @@ impl FromStr for GameKind {
     type Err = UnknownKind;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        GameKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| UnknownKind(s.to_string()))
+        GameKind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| UnknownKind(s.to_string()))
     }
 }
 

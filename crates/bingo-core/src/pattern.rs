@@ -32,32 +32,19 @@ pub enum PatternSpec {
     Builtin(String),
     /// "Complete any one of these masks". Each mask is a list of rows, one character per cell:
     /// `X` (or `x`, `#`, `1`) for a cell of the pattern, `.` (or `-`, `0`, space) for any other.
-    Custom {
-        name: String,
-        masks: Vec<Vec<String>>,
-    },
+    Custom { name: String, masks: Vec<Vec<String>> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
     #[error("there is no built-in pattern {id:?} for {kind}-ball; choose one of: {known}")]
-    UnknownBuiltin {
-        kind: GameKind,
-        id: String,
-        known: String,
-    },
+    UnknownBuiltin { kind: GameKind, id: String, known: String },
     #[error("a custom pattern needs a name of 1 to 64 characters")]
     BadName,
     #[error("a custom pattern needs 1 to {max} masks, got {got}")]
     MaskCount { got: usize, max: usize },
     #[error("mask {mask}: a {kind}-ball card has {rows} rows of {cols} cells; {problem}")]
-    BadShape {
-        mask: usize,
-        kind: GameKind,
-        rows: u8,
-        cols: u8,
-        problem: String,
-    },
+    BadShape { mask: usize, kind: GameKind, rows: u8, cols: u8, problem: String },
     #[error("mask {mask} has no numbered cell, so every card would win it at once")]
     NoNumberedCell { mask: usize },
     #[error("mask {mask}: 90-ball tickets place their blanks differently, so a 90-ball mask must take whole rows")]
@@ -78,141 +65,32 @@ struct Builtin {
 use GameKind::{Ball30 as K30, Ball75 as K75, Ball80 as K80, Ball90 as K90};
 
 const BUILTINS: &[Builtin] = &[
-    Builtin {
-        id: "any-line",
-        name: "Any line",
-        kinds: &[K75],
-        build: any_line,
-    },
-    Builtin {
-        id: "line",
-        name: "Line",
-        kinds: &[K80],
-        build: any_line,
-    },
-    Builtin {
-        id: "line",
-        name: "Line",
-        kinds: &[K30],
-        build: rows_only,
-    },
-    Builtin {
-        id: "four-corners",
-        name: "Four corners",
-        kinds: &[K75, K80],
-        build: four_corners,
-    },
-    Builtin {
-        id: "x",
-        name: "X",
-        kinds: &[K75],
-        build: letter_x,
-    },
-    Builtin {
-        id: "plus",
-        name: "Plus sign",
-        kinds: &[K75],
-        build: plus,
-    },
-    Builtin {
-        id: "postage-stamp",
-        name: "Postage stamp",
-        kinds: &[K75],
-        build: postage_stamp,
-    },
-    Builtin {
-        id: "outside-frame",
-        name: "Outside picture frame",
-        kinds: &[K75],
-        build: outside_frame,
-    },
-    Builtin {
-        id: "inside-frame",
-        name: "Inside picture frame",
-        kinds: &[K75],
-        build: inside_frame,
-    },
-    Builtin {
-        id: "letter-l",
-        name: "Letter L",
-        kinds: &[K75],
-        build: letter_l,
-    },
-    Builtin {
-        id: "letter-t",
-        name: "Letter T",
-        kinds: &[K75],
-        build: letter_t,
-    },
-    Builtin {
-        id: "letter-h",
-        name: "Letter H",
-        kinds: &[K75],
-        build: letter_h,
-    },
-    Builtin {
-        id: "centre",
-        name: "Centre square",
-        kinds: &[K80],
-        build: centre,
-    },
-    Builtin {
-        id: "blackout",
-        name: "Blackout",
-        kinds: &[K75],
-        build: full_card,
-    },
-    Builtin {
-        id: "full-card",
-        name: "Full card",
-        kinds: &[K80, K30],
-        build: full_card,
-    },
-    Builtin {
-        id: "one-line",
-        name: "One line",
-        kinds: &[K90],
-        build: rows_only,
-    },
-    Builtin {
-        id: "two-lines",
-        name: "Two lines",
-        kinds: &[K90],
-        build: two_lines,
-    },
-    Builtin {
-        id: "full-house",
-        name: "Full house",
-        kinds: &[K90],
-        build: full_card,
-    },
-    Builtin {
-        id: "top-line",
-        name: "Top line",
-        kinds: &[K90],
-        build: |k| single_row(k, 0),
-    },
-    Builtin {
-        id: "middle-line",
-        name: "Middle line",
-        kinds: &[K90],
-        build: |k| single_row(k, 1),
-    },
-    Builtin {
-        id: "bottom-line",
-        name: "Bottom line",
-        kinds: &[K90],
-        build: |k| single_row(k, 2),
-    },
+    Builtin { id: "any-line", name: "Any line", kinds: &[K75], build: any_line },
+    Builtin { id: "line", name: "Line", kinds: &[K80], build: any_line },
+    Builtin { id: "line", name: "Line", kinds: &[K30], build: rows_only },
+    Builtin { id: "four-corners", name: "Four corners", kinds: &[K75, K80], build: four_corners },
+    Builtin { id: "x", name: "X", kinds: &[K75], build: letter_x },
+    Builtin { id: "plus", name: "Plus sign", kinds: &[K75], build: plus },
+    Builtin { id: "postage-stamp", name: "Postage stamp", kinds: &[K75], build: postage_stamp },
+    Builtin { id: "outside-frame", name: "Outside picture frame", kinds: &[K75], build: outside_frame },
+    Builtin { id: "inside-frame", name: "Inside picture frame", kinds: &[K75], build: inside_frame },
+    Builtin { id: "letter-l", name: "Letter L", kinds: &[K75], build: letter_l },
+    Builtin { id: "letter-t", name: "Letter T", kinds: &[K75], build: letter_t },
+    Builtin { id: "letter-h", name: "Letter H", kinds: &[K75], build: letter_h },
+    Builtin { id: "centre", name: "Centre square", kinds: &[K80], build: centre },
+    Builtin { id: "blackout", name: "Blackout", kinds: &[K75], build: full_card },
+    Builtin { id: "full-card", name: "Full card", kinds: &[K80, K30], build: full_card },
+    Builtin { id: "one-line", name: "One line", kinds: &[K90], build: rows_only },
+    Builtin { id: "two-lines", name: "Two lines", kinds: &[K90], build: two_lines },
+    Builtin { id: "full-house", name: "Full house", kinds: &[K90], build: full_card },
+    Builtin { id: "top-line", name: "Top line", kinds: &[K90], build: |k| single_row(k, 0) },
+    Builtin { id: "middle-line", name: "Middle line", kinds: &[K90], build: |k| single_row(k, 1) },
+    Builtin { id: "bottom-line", name: "Bottom line", kinds: &[K90], build: |k| single_row(k, 2) },
 ];
 
 /// The built-in pattern ids available for a kind.
 pub fn builtin_ids(kind: GameKind) -> Vec<&'static str> {
-    BUILTINS
-        .iter()
-        .filter(|b| b.kinds.contains(&kind))
-        .map(|b| b.id)
-        .collect()
+    BUILTINS.iter().filter(|b| b.kinds.contains(&kind)).map(|b| b.id).collect()
 }
 
 /// The usual stages of a game of this kind, as built-in pattern ids.
@@ -238,10 +116,7 @@ fn col_mask(kind: GameKind, col: u8) -> u32 {
 }
 
 fn alt(label: impl Into<String>, mask: u32) -> Alternative {
-    Alternative {
-        label: label.into(),
-        mask,
-    }
+    Alternative { label: label.into(), mask }
 }
 
 fn column_label(kind: GameKind, col: u8) -> String {
@@ -259,9 +134,7 @@ fn diagonals(kind: GameKind) -> [u32; 2] {
 }
 
 fn rows_only(kind: GameKind) -> Vec<Alternative> {
-    (0..kind.rows())
-        .map(|r| alt(format!("row {}", r + 1), row_mask(kind, r)))
-        .collect()
+    (0..kind.rows()).map(|r| alt(format!("row {}", r + 1), row_mask(kind, r))).collect()
 }
 
 fn single_row(kind: GameKind, row: u8) -> Vec<Alternative> {
@@ -281,12 +154,7 @@ fn two_lines(kind: GameKind) -> Vec<Alternative> {
     let pairs = [(0, 1), (0, 2), (1, 2)];
     pairs
         .iter()
-        .map(|&(a, b)| {
-            alt(
-                format!("rows {} and {}", a + 1, b + 1),
-                row_mask(kind, a) | row_mask(kind, b),
-            )
-        })
+        .map(|&(a, b)| alt(format!("rows {} and {}", a + 1, b + 1), row_mask(kind, a) | row_mask(kind, b)))
         .collect()
 }
 
@@ -296,10 +164,7 @@ fn full_card(kind: GameKind) -> Vec<Alternative> {
 
 fn four_corners(kind: GameKind) -> Vec<Alternative> {
     let (r, c) = (kind.rows() - 1, kind.cols() - 1);
-    vec![alt(
-        "four corners",
-        bit(kind, 0, 0) | bit(kind, 0, c) | bit(kind, r, 0) | bit(kind, r, c),
-    )]
+    vec![alt("four corners", bit(kind, 0, 0) | bit(kind, 0, c) | bit(kind, r, 0) | bit(kind, r, c))]
 }
 
 fn letter_x(kind: GameKind) -> Vec<Alternative> {
@@ -308,10 +173,7 @@ fn letter_x(kind: GameKind) -> Vec<Alternative> {
 }
 
 fn plus(kind: GameKind) -> Vec<Alternative> {
-    vec![alt(
-        "middle row and column",
-        row_mask(kind, 2) | col_mask(kind, 2),
-    )]
+    vec![alt("middle row and column", row_mask(kind, 2) | col_mask(kind, 2))]
 }
 
 fn block(kind: GameKind, top: u8, left: u8, height: u8, width: u8) -> u32 {
@@ -339,10 +201,7 @@ fn outside_frame(kind: GameKind) -> Vec<Alternative> {
 }
 
 fn inside_frame(kind: GameKind) -> Vec<Alternative> {
-    vec![alt(
-        "inside frame",
-        block(kind, 1, 1, 3, 3) & !bit(kind, 2, 2),
-    )]
+    vec![alt("inside frame", block(kind, 1, 1, 3, 3) & !bit(kind, 2, 2))]
 }
 
 fn letter_l(kind: GameKind) -> Vec<Alternative> {
@@ -354,10 +213,7 @@ fn letter_t(kind: GameKind) -> Vec<Alternative> {
 }
 
 fn letter_h(kind: GameKind) -> Vec<Alternative> {
-    vec![alt(
-        "letter H",
-        col_mask(kind, 0) | col_mask(kind, 4) | row_mask(kind, 2),
-    )]
+    vec![alt("letter H", col_mask(kind, 0) | col_mask(kind, 4) | row_mask(kind, 2))]
 }
 
 fn centre(kind: GameKind) -> Vec<Alternative> {
@@ -405,9 +261,7 @@ fn parse_mask(kind: GameKind, index: usize, rows: &[String]) -> Result<u32, Patt
     if mask & !always_free(kind) == 0 {
         return Err(PatternError::NoNumberedCell { mask: index + 1 });
     }
-    if kind == K90
-        && (0..kind.rows()).any(|r| ![0, row_mask(kind, r)].contains(&(mask & row_mask(kind, r))))
-    {
+    if kind == K90 && (0..kind.rows()).any(|r| ![0, row_mask(kind, r)].contains(&(mask & row_mask(kind, r)))) {
         return Err(PatternError::PartialRowOn90 { mask: index + 1 });
     }
     Ok(mask)
@@ -418,20 +272,10 @@ impl PatternSpec {
     pub fn resolve(&self, kind: GameKind) -> Result<Pattern, PatternError> {
         match self {
             PatternSpec::Builtin(id) => {
-                let b = BUILTINS
-                    .iter()
-                    .find(|b| b.id == id && b.kinds.contains(&kind))
-                    .ok_or_else(|| PatternError::UnknownBuiltin {
-                        kind,
-                        id: id.clone(),
-                        known: builtin_ids(kind).join(", "),
-                    })?;
-                Ok(Pattern {
-                    id: b.id.to_string(),
-                    name: b.name.to_string(),
-                    kind,
-                    alternatives: (b.build)(kind),
-                })
+                let b = BUILTINS.iter().find(|b| b.id == id && b.kinds.contains(&kind)).ok_or_else(|| {
+                    PatternError::UnknownBuiltin { kind, id: id.clone(), known: builtin_ids(kind).join(", ") }
+                })?;
+                Ok(Pattern { id: b.id.to_string(), name: b.name.to_string(), kind, alternatives: (b.build)(kind) })
             }
             PatternSpec::Custom { name, masks } => {
                 let name = name.trim();
@@ -439,22 +283,14 @@ impl PatternSpec {
                     return Err(PatternError::BadName);
                 }
                 if masks.is_empty() || masks.len() > MAX_CUSTOM_MASKS {
-                    return Err(PatternError::MaskCount {
-                        got: masks.len(),
-                        max: MAX_CUSTOM_MASKS,
-                    });
+                    return Err(PatternError::MaskCount { got: masks.len(), max: MAX_CUSTOM_MASKS });
                 }
                 let alternatives = masks
                     .iter()
                     .enumerate()
                     .map(|(i, rows)| Ok(alt(format!("mask {}", i + 1), parse_mask(kind, i, rows)?)))
                     .collect::<Result<_, PatternError>>()?;
-                Ok(Pattern {
-                    id: "custom".into(),
-                    name: name.to_string(),
-                    kind,
-                    alternatives,
-                })
+                Ok(Pattern { id: "custom".into(), name: name.to_string(), kind, alternatives })
             }
         }
     }
@@ -465,17 +301,7 @@ impl Pattern {
     pub fn picture(&self, alternative: usize) -> Vec<String> {
         let mask = self.alternatives.get(alternative).map_or(0, |a| a.mask);
         (0..self.kind.rows())
-            .map(|r| {
-                (0..self.kind.cols())
-                    .map(|c| {
-                        if mask & bit(self.kind, r, c) != 0 {
-                            'X'
-                        } else {
-                            '.'
-                        }
-                    })
-                    .collect()
-            })
+            .map(|r| (0..self.kind.cols()).map(|c| if mask & bit(self.kind, r, c) != 0 { 'X' } else { '.' }).collect())
             .collect()
     }
 }
@@ -485,9 +311,7 @@ mod tests {
     use super::*;
 
     fn builtin(kind: GameKind, id: &str) -> Pattern {
-        PatternSpec::Builtin(id.into())
-            .resolve(kind)
-            .expect("built-in")
+        PatternSpec::Builtin(id.into()).resolve(kind).expect("built-in")
     }
 
     #[test]
@@ -514,38 +338,20 @@ mod tests {
         assert_eq!(builtin(K80, "line").alternatives.len(), 10);
         assert_eq!(builtin(K30, "line").alternatives.len(), 3);
         assert_eq!(builtin(K90, "two-lines").alternatives.len(), 3);
-        assert_eq!(
-            builtin(K75, "inside-frame").alternatives[0]
-                .mask
-                .count_ones(),
-            8
-        );
-        assert_eq!(
-            builtin(K75, "outside-frame").alternatives[0]
-                .mask
-                .count_ones(),
-            16
-        );
+        assert_eq!(builtin(K75, "inside-frame").alternatives[0].mask.count_ones(), 8);
+        assert_eq!(builtin(K75, "outside-frame").alternatives[0].mask.count_ones(), 16);
     }
 
     #[test]
     fn custom_masks_parse_and_refuse_bad_shapes() {
         let spec = |masks: Vec<Vec<&str>>| PatternSpec::Custom {
             name: "Kite".into(),
-            masks: masks
-                .into_iter()
-                .map(|m| m.into_iter().map(String::from).collect())
-                .collect(),
+            masks: masks.into_iter().map(|m| m.into_iter().map(String::from).collect()).collect(),
         };
-        let p = spec(vec![vec!["XX...", "XX...", "..X..", "...X.", "....X"]])
-            .resolve(K75)
-            .expect("valid");
+        let p = spec(vec![vec!["XX...", "XX...", "..X..", "...X.", "....X"]]).resolve(K75).expect("valid");
         assert_eq!(p.alternatives[0].mask.count_ones(), 7);
         assert_eq!(p.picture(0)[0], "XX...");
-        assert!(matches!(
-            spec(vec![vec!["X...."]]).resolve(K75),
-            Err(PatternError::BadShape { .. })
-        ));
+        assert!(matches!(spec(vec![vec!["X...."]]).resolve(K75), Err(PatternError::BadShape { .. })));
         assert!(matches!(
             spec(vec![vec![".....", ".....", "..X..", ".....", "....."]]).resolve(K75),
             Err(PatternError::NoNumberedCell { .. })
@@ -554,13 +360,8 @@ mod tests {
             spec(vec![vec!["XXXX.....", ".........", "........."]]).resolve(K90),
             Err(PatternError::PartialRowOn90 { .. })
         ));
-        assert!(spec(vec![vec!["XXXXXXXXX", ".........", "XXXXXXXXX"]])
-            .resolve(K90)
-            .is_ok());
-        assert!(matches!(
-            spec(vec![]).resolve(K30),
-            Err(PatternError::MaskCount { .. })
-        ));
+        assert!(spec(vec![vec!["XXXXXXXXX", ".........", "XXXXXXXXX"]]).resolve(K90).is_ok());
+        assert!(matches!(spec(vec![]).resolve(K30), Err(PatternError::MaskCount { .. })));
         assert!(matches!(
             PatternSpec::Builtin("blackout".into()).resolve(K90),
             Err(PatternError::UnknownBuiltin { .. })

@@ -43,9 +43,7 @@ mod tests {
                 for rule in [Remainder::FirstClaims, Remainder::House] {
                     let (shares, house) = split(prize, winners, rule);
                     assert_eq!(shares.len(), winners);
-                    let total = shares
-                        .iter()
-                        .fold(u128::from(house), |t, &s| t + u128::from(s));
+                    let total = shares.iter().fold(u128::from(house), |t, &s| t + u128::from(s));
                     assert_eq!(total, u128::from(prize));
                     if let (Some(max), Some(min)) = (shares.iter().max(), shares.iter().min()) {
                         assert!(max - min <= 1);
@@ -53,10 +51,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(
-            split(1000, 3, Remainder::FirstClaims),
-            (vec![334, 333, 333], 0)
-        );
+        assert_eq!(split(1000, 3, Remainder::FirstClaims), (vec![334, 333, 333], 0));
         assert_eq!(split(1000, 3, Remainder::House), (vec![333, 333, 333], 1));
     }
 }

@@ -15,10 +15,7 @@ pub struct BadHex {
 }
 
 fn parse_32(what: &'static str, s: &str) -> Result<[u8; 32], BadHex> {
-    let bad = || BadHex {
-        what,
-        got: s.chars().take(80).collect(),
-    };
+    let bad = || BadHex { what, got: s.chars().take(80).collect() };
     let bytes = hex::decode(s.trim()).map_err(|_| bad())?;
     bytes.try_into().map_err(|_| bad())
 }
@@ -153,10 +150,7 @@ mod tests {
     fn commitment_is_sha256_of_the_seed_bytes() {
         let seed = Seed::from_bytes([0; 32]);
         // sha256 of 32 zero bytes.
-        assert_eq!(
-            seed.commitment().to_string(),
-            "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925"
-        );
+        assert_eq!(seed.commitment().to_string(), "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925");
         assert!(seed.commitment().is_opened_by(&seed));
         assert!(!seed.commitment().is_opened_by(&Seed::from_bytes([1; 32])));
     }

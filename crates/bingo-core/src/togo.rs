@@ -19,11 +19,7 @@ pub struct ToGo {
 }
 
 fn needed(masks: &[u32], uncalled: u32) -> u8 {
-    masks
-        .iter()
-        .map(|m| (m & uncalled).count_ones() as u8)
-        .min()
-        .unwrap_or(0)
+    masks.iter().map(|m| (m & uncalled).count_ones() as u8).min().unwrap_or(0)
 }
 
 fn recount(masks: &[u32], uncalled: u32, togo: &mut u8, histogram: &mut [u32; MAX_CELLS + 1]) {
@@ -91,12 +87,7 @@ impl ToGo {
         for &(slot, bit) in list {
             let s = slot as usize;
             self.uncalled[s] = change(self.uncalled[s], bit);
-            recount(
-                &self.masks,
-                self.uncalled[s],
-                &mut self.togo[s],
-                &mut self.histogram,
-            );
+            recount(&self.masks, self.uncalled[s], &mut self.togo[s], &mut self.histogram);
         }
     }
 
@@ -128,13 +119,8 @@ impl ToGo {
             if self.histogram[usize::from(k)] == 0 {
                 continue;
             }
-            let mut same: Vec<(u64, u8)> = self
-                .togo
-                .iter()
-                .enumerate()
-                .filter(|&(_, &t)| t == k)
-                .map(|(s, &t)| (self.serials[s], t))
-                .collect();
+            let mut same: Vec<(u64, u8)> =
+                self.togo.iter().enumerate().filter(|&(_, &t)| t == k).map(|(s, &t)| (self.serials[s], t)).collect();
             same.sort_unstable();
             out.extend(same.into_iter().take(n - out.len()));
         }

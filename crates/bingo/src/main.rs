@@ -6,11 +6,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "bingo",
-    version,
-    about = "Bingo for halls, charities, pubs and remote events"
-)]
+#[command(name = "bingo", version, about = "Bingo for halls, charities, pubs and remote events")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

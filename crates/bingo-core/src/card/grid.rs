@@ -15,17 +15,11 @@ const N_COLUMN_ROWS: [u8; 4] = [0, 1, 3, 4];
 
 /// How many distinct number sets (hence cards) a game of this kind can have.
 pub fn card_count(kind: GameKind) -> u64 {
-    kind.columns()
-        .iter()
-        .map(|c| binom(u64::from(c.size()), u64::from(c.cells)))
-        .product()
+    kind.columns().iter().map(|c| binom(u64::from(c.size()), u64::from(c.cells))).product()
 }
 
 fn arrangement_count(kind: GameKind) -> u64 {
-    kind.columns()
-        .iter()
-        .map(|c| factorial(u64::from(c.cells)))
-        .product()
+    kind.columns().iter().map(|c| factorial(u64::from(c.cells))).product()
 }
 
 pub fn card(kind: GameKind, prp: &Prp, face_key: SipKey, serial: u64) -> Card {
@@ -43,19 +37,11 @@ pub fn card(kind: GameKind, prp: &Prp, face_key: SipKey, serial: u64) -> Card {
         apply_lehmer(order % perms, &mut numbers[..k]);
         order /= perms;
         for (i, n) in numbers[..k].iter().enumerate() {
-            let row = if kind == GameKind::Ball75 && c == 2 {
-                N_COLUMN_ROWS[i]
-            } else {
-                i as u8
-            };
+            let row = if kind == GameKind::Ball75 && c == 2 { N_COLUMN_ROWS[i] } else { i as u8 };
             cells[usize::from(row * cols) + c] = column.lo + n;
         }
     }
-    Card {
-        kind,
-        serial,
-        cells,
-    }
+    Card { kind, serial, cells }
 }
 
 #[cfg(test)]

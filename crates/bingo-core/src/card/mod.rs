@@ -68,11 +68,7 @@ impl Card {
 
     /// Bit i set when cell i holds a number.
     pub fn numbered_mask(&self) -> u32 {
-        self.cells()
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| n != 0)
-            .fold(0, |m, (i, _)| m | 1 << i)
+        self.cells().iter().enumerate().filter(|(_, &n)| n != 0).fold(0, |m, (i, _)| m | 1 << i)
     }
 
     /// The cell index holding `number`, if the card has it.
@@ -110,11 +106,7 @@ impl Serialize for Card {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CardError {
     #[error("card serial {serial} does not exist: {kind}-ball serials run from 1 to {max}")]
-    SerialOutOfRange {
-        kind: GameKind,
-        serial: u64,
-        max: u64,
-    },
+    SerialOutOfRange { kind: GameKind, serial: u64, max: u64 },
 }
 
 /// Everything needed to derive the cards of one game, computed once from its seed.
@@ -133,24 +125,14 @@ impl Deck {
         let (index_size, capacity, strips) = match kind {
             GameKind::Ball90 => {
                 let setup = strip90::StripSetup::new(face_key);
-                (
-                    strip90::STRIP_COUNT,
-                    strip90::STRIP_COUNT * TICKETS_PER_STRIP,
-                    Some(setup),
-                )
+                (strip90::STRIP_COUNT, strip90::STRIP_COUNT * TICKETS_PER_STRIP, Some(setup))
             }
             _ => {
                 let n = grid::card_count(kind);
                 (n, n, None)
             }
         };
-        Deck {
-            kind,
-            prp: Prp::new(prp_key, index_size),
-            face_key,
-            capacity,
-            strips,
-        }
+        Deck { kind, prp: Prp::new(prp_key, index_size), face_key, capacity, strips }
     }
 
     pub fn kind(&self) -> GameKind {
@@ -164,11 +146,7 @@ impl Deck {
 
     fn check(&self, serial: u64) -> Result<(), CardError> {
         if serial == 0 || serial > self.capacity {
-            return Err(CardError::SerialOutOfRange {
-                kind: self.kind,
-                serial,
-                max: self.capacity,
-            });
+            return Err(CardError::SerialOutOfRange { kind: self.kind, serial, max: self.capacity });
         }
         Ok(())
     }
@@ -183,17 +161,11 @@ impl Deck {
     }
 
     /// The six tickets of 90-ball strip `strip` (numbered from 1); for other kinds, `None`.
-    pub fn strip(
-        &self,
-        strip: u64,
-    ) -> Result<Option<[Card; TICKETS_PER_STRIP as usize]>, CardError> {
+    pub fn strip(&self, strip: u64) -> Result<Option<[Card; TICKETS_PER_STRIP as usize]>, CardError> {
         let Some(setup) = &self.strips else {
             return Ok(None);
         };
-        let first = strip
-            .saturating_sub(1)
-            .saturating_mul(TICKETS_PER_STRIP)
-            .saturating_add(1);
+        let first = strip.saturating_sub(1).saturating_mul(TICKETS_PER_STRIP).saturating_add(1);
         self.check(if strip == 0 { 0 } else { first })?;
         Ok(Some(setup.strip(&self.prp, self.face_key, strip - 1)))
     }
@@ -201,9 +173,6 @@ impl Deck {
 
 impl std::fmt::Debug for Deck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Deck")
-            .field("kind", &self.kind)
-            .field("capacity", &self.capacity)
-            .finish()
+        f.debug_struct("Deck").field("kind", &self.kind).field("capacity", &self.capacity).finish()
     }
 }

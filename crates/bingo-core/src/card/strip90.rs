@@ -35,10 +35,7 @@ pub const STRIP_COUNT: u64 = 9 * 10u64.pow(7) * 11;
 /// (strip number from 1, position from 1) of a ticket serial.
 pub fn strip_and_position(serial: u64) -> (u64, u8) {
     let zero_based = serial.saturating_sub(1);
-    (
-        zero_based / TICKETS_PER_STRIP + 1,
-        (zero_based % TICKETS_PER_STRIP) as u8 + 1,
-    )
+    (zero_based / TICKETS_PER_STRIP + 1, (zero_based % TICKETS_PER_STRIP) as u8 + 1)
 }
 
 fn column_size(c: usize) -> u8 {
@@ -53,13 +50,7 @@ fn layouts() -> &'static [Vec<[u8; COLUMNS]>; 6] {
 }
 
 fn enumerate_layouts(counts: &[u8; COLUMNS]) -> Vec<[u8; COLUMNS]> {
-    fn walk(
-        c: usize,
-        counts: &[u8; COLUMNS],
-        rows: [u8; ROWS],
-        cur: &mut [u8; COLUMNS],
-        out: &mut Vec<[u8; COLUMNS]>,
-    ) {
+    fn walk(c: usize, counts: &[u8; COLUMNS], rows: [u8; ROWS], cur: &mut [u8; COLUMNS], out: &mut Vec<[u8; COLUMNS]>) {
         if c == COLUMNS {
             if rows.iter().all(|&r| r == NUMBERS_PER_ROW) {
                 out.push(*cur);
@@ -121,15 +112,11 @@ impl StripSetup {
     fn build(&self, face_key: SipKey, rotations: &[u8; COLUMNS], serial: u64) -> Card {
         let position = ((serial - 1) % TICKETS_PER_STRIP) as usize;
         let options = &layouts()[position];
-        let layout = options
-            [PrfStream::new(face_key, LAYOUT_TAG, serial).uniform(options.len() as u64) as usize];
+        let layout = options[PrfStream::new(face_key, LAYOUT_TAG, serial).uniform(options.len() as u64) as usize];
         let mut cells = [0u8; MAX_CELLS];
         for c in 0..COLUMNS {
             let n = usize::from(column_size(c));
-            let offset: usize = TICKET_COLUMN_COUNTS[..position]
-                .iter()
-                .map(|row| usize::from(row[c]))
-                .sum();
+            let offset: usize = TICKET_COLUMN_COUNTS[..position].iter().map(|row| usize::from(row[c])).sum();
             let count = usize::from(TICKET_COLUMN_COUNTS[position][c]);
             let mut numbers = [0u8; 3];
             for (j, slot) in numbers[..count].iter_mut().enumerate() {
@@ -141,11 +128,7 @@ impl StripSetup {
                 cells[row * COLUMNS + c] = *number;
             }
         }
-        Card {
-            kind: GameKind::Ball90,
-            serial,
-            cells,
-        }
+        Card { kind: GameKind::Ball90, serial, cells }
     }
 
     pub fn ticket(&self, prp: &Prp, face_key: SipKey, serial: u64) -> Card {
@@ -154,20 +137,9 @@ impl StripSetup {
     }
 
     /// The six tickets of strip `strip_index` (from 0).
-    pub fn strip(
-        &self,
-        prp: &Prp,
-        face_key: SipKey,
-        strip_index: u64,
-    ) -> [Card; TICKETS_PER_STRIP as usize] {
+    pub fn strip(&self, prp: &Prp, face_key: SipKey, strip_index: u64) -> [Card; TICKETS_PER_STRIP as usize] {
         let rotations = Self::rotations(prp, strip_index);
-        core::array::from_fn(|p| {
-            self.build(
-                face_key,
-                &rotations,
-                strip_index * TICKETS_PER_STRIP + p as u64 + 1,
-            )
-        })
+        core::array::from_fn(|p| self.build(face_key, &rotations, strip_index * TICKETS_PER_STRIP + p as u64 + 1))
     }
 }
 
@@ -186,16 +158,9 @@ mod tests {
             assert_eq!(total, column_size(c));
         }
         for (a, row) in TICKET_COLUMN_COUNTS.iter().enumerate() {
-            assert!(TICKET_COLUMN_COUNTS[a + 1..]
-                .iter()
-                .all(|other| other != row));
+            assert!(TICKET_COLUMN_COUNTS[a + 1..].iter().all(|other| other != row));
         }
-        assert_eq!(
-            STRIP_COUNT,
-            (0..COLUMNS)
-                .map(|c| u64::from(column_size(c)))
-                .product::<u64>()
-        );
+        assert_eq!(STRIP_COUNT, (0..COLUMNS).map(|c| u64::from(column_size(c))).product::<u64>());
     }
 
     #[test]

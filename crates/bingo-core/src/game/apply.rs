@@ -8,21 +8,14 @@ use crate::prize;
 
 impl Game {
     fn broken(&self, problem: impl Into<String>) -> GameError {
-        GameError::BadLog {
-            seq: self.next_seq,
-            problem: problem.into(),
-        }
+        GameError::BadLog { seq: self.next_seq, problem: problem.into() }
     }
 
     fn expect_state(&self, event: &EventKind, allowed: &[GameState]) -> Result<(), GameError> {
         if allowed.contains(&self.state) {
             Ok(())
         } else {
-            Err(self.broken(format!(
-                "{} while the game is {:?}",
-                event.name(),
-                self.state
-            )))
+            Err(self.broken(format!("{} while the game is {:?}", event.name(), self.state)))
         }
     }
 
@@ -64,34 +57,19 @@ impl Game {
                 }
                 self.calls.pop();
             }
-            EventKind::ClaimAccepted {
-                serial,
-                stage,
-                alternative,
-                call,
-                ..
-            } => {
+            EventKind::ClaimAccepted { serial, stage, alternative, call, .. } => {
                 self.expect_state(event, &[Running, Paused])?;
                 self.check_claim_position(*stage, *call)?;
                 match self.recheck(*serial)? {
-                    Verdict::Won { alternative: a, .. }
-                        if a == *alternative && !self.pending.contains(serial) => {}
+                    Verdict::Won { alternative: a, .. } if a == *alternative && !self.pending.contains(serial) => {}
                     other => {
-                        return Err(self.broken(format!(
-                            "card {serial} was accepted but the check says {other:?}"
-                        )))
+                        return Err(self.broken(format!("card {serial} was accepted but the check says {other:?}")))
                     }
                 }
                 self.pending.push(*serial);
                 self.last_accept_call = *call;
             }
-            EventKind::ClaimRejected {
-                serial,
-                stage,
-                reason,
-                call,
-                ..
-            } => {
+            EventKind::ClaimRejected { serial, stage, reason, call, .. } => {
                 self.expect_state(event, &[Running, Paused])?;
                 self.check_claim_position(*stage, *call)?;
                 let already = self.pending.contains(serial);
@@ -102,31 +80,23 @@ impl Game {
                     _ => false,
                 };
                 if !consistent {
-                    return Err(self.broken(format!("card {serial} was rejected as {reason:?}, which the check does not confirm")));
+                    return Err(self.broken(format!(
+                        "card {serial} was rejected as {reason:?}, which the check does not confirm"
+                    )));
                 }
             }
-            EventKind::StageWon {
-                stage,
-                prize,
-                winners,
-                house,
-            } => {
+            EventKind::StageWon { stage, prize, winners, house } => {
                 self.expect_state(event, &[Running, Paused, Finished])?;
                 if *stage != self.stage || self.pending.is_empty() {
                     return Err(self.broken(format!("stage {stage} is not awaiting settlement")));
                 }
                 let expected_prize = self.config.stages[self.stage].prize;
-                let (shares, expected_house) =
-                    prize::split(expected_prize, self.pending.len(), self.config.remainder);
+                let (shares, expected_house) = prize::split(expected_prize, self.pending.len(), self.config.remainder);
                 let serials: Vec<u64> = winners.iter().map(|w| w.serial).collect();
                 let amounts: Vec<u64> = winners.iter().map(|w| w.amount).collect();
-                if *prize != expected_prize
-                    || serials != self.pending
-                    || amounts != shares
-                    || *house != expected_house
+                if *prize != expected_prize || serials != self.pending || amounts != shares || *house != expected_house
                 {
-                    return Err(self
-                        .broken("the stage's winners or shares differ from the accepted claims"));
+                    return Err(self.broken("the stage's winners or shares differ from the accepted claims"));
                 }
                 self.results.push(StageResult {
                     stage: *stage,
@@ -164,28 +134,19 @@ impl Game {
             return Err(self.broken("a ball was called after the last stage"));
         }
         if call != self.calls.count() + 1 {
-            return Err(self.broken(format!(
-                "call number {call} should be {}",
-                self.calls.count() + 1
-            )));
+            return Err(self.broken(format!("call number {call} should be {}", self.calls.count() + 1)));
         }
         let max = self.config.kind.balls();
         if number == 0 || number > max {
             return Err(GameError::OutOfRange { number, max });
         }
         if let Some(earlier) = self.calls.call_of(number) {
-            return Err(GameError::AlreadyCalled {
-                number,
-                call: earlier,
-            });
+            return Err(GameError::AlreadyCalled { number, call: earlier });
         }
         if self.config.draw_mode == DrawMode::Random {
             let expected = self.order.get(usize::from(self.calls.count())).copied();
             if expected != Some(number) {
-                return Err(self.broken(format!(
-                    "ball {number} is not the committed draw's ball {}",
-                    call
-                )));
+                return Err(self.broken(format!("ball {number} is not the committed draw's ball {}", call)));
             }
         }
         Ok(())
@@ -193,16 +154,10 @@ impl Game {
 
     fn check_claim_position(&self, stage: usize, call: u16) -> Result<(), GameError> {
         if stage != self.stage || stage >= self.patterns.len() {
-            return Err(self.broken(format!(
-                "a claim names stage {stage} while stage {} is played",
-                self.stage
-            )));
+            return Err(self.broken(format!("a claim names stage {stage} while stage {} is played", self.stage)));
         }
         if call != self.calls.count() {
-            return Err(self.broken(format!(
-                "a claim names call {call} after {} calls",
-                self.calls.count()
-            )));
+            return Err(self.broken(format!("a claim names call {call} after {} calls", self.calls.count())));
         }
         Ok(())
     }
@@ -213,11 +168,6 @@ impl Game {
             stage_first_call: self.stage_first_call,
             claim_before_next_ball: self.config.claim_before_next_ball,
         };
-        Ok(claim::check(
-            &card,
-            &self.patterns[self.stage],
-            &self.calls,
-            window,
-        ))
+        Ok(claim::check(&card, &self.patterns[self.stage], &self.calls, window))
     }
 }

@@ -24,11 +24,7 @@ impl Game {
         let mut events = Vec::with_capacity(kinds.len());
         for kind in kinds {
             next.apply(&kind)?;
-            events.push(Event {
-                seq: next.next_seq,
-                at_ms: now_ms,
-                kind,
-            });
+            events.push(Event { seq: next.next_seq, at_ms: now_ms, kind });
             next.next_seq += 1;
         }
         *self = next;
@@ -39,10 +35,7 @@ impl Game {
         if allowed.contains(&self.state) {
             Ok(())
         } else {
-            Err(GameError::WrongState {
-                action,
-                state: self.state,
-            })
+            Err(GameError::WrongState { action, state: self.state })
         }
     }
 
@@ -50,10 +43,7 @@ impl Game {
         if self.config.draw_mode == mode {
             Ok(())
         } else {
-            Err(GameError::WrongMode {
-                action,
-                mode: self.config.draw_mode,
-            })
+            Err(GameError::WrongMode { action, mode: self.config.draw_mode })
         }
     }
 
@@ -84,18 +74,8 @@ impl Game {
         }
         let prize = self.config.stages[self.stage].prize;
         let (shares, house) = prize::split(prize, self.pending.len(), self.config.remainder);
-        let winners = self
-            .pending
-            .iter()
-            .zip(shares)
-            .map(|(&serial, amount)| Share { serial, amount })
-            .collect();
-        Some(EventKind::StageWon {
-            stage: self.stage,
-            prize,
-            winners,
-            house,
-        })
+        let winners = self.pending.iter().zip(shares).map(|(&serial, amount)| Share { serial, amount }).collect();
+        Some(EventKind::StageWon { stage: self.stage, prize, winners, house })
     }
 
     /// Settles a won stage, then calls `number`.
@@ -107,10 +87,7 @@ impl Game {
             }
             kinds.push(settle);
         }
-        kinds.push(EventKind::BallCalled {
-            call: self.calls.count() + 1,
-            number,
-        });
+        kinds.push(EventKind::BallCalled { call: self.calls.count() + 1, number });
         self.emit(kinds, now_ms)
     }
 
@@ -161,17 +138,11 @@ impl Game {
     /// by serial, or the console's preview).
     pub fn check_card(&self, serial: u64) -> Result<CardCheck, GameError> {
         let card = self.deck.card(serial)?;
-        let pattern = self.current_pattern().ok_or(GameError::WrongState {
-            action: "check a card",
-            state: self.state,
-        })?;
+        let pattern =
+            self.current_pattern().ok_or(GameError::WrongState { action: "check a card", state: self.state })?;
         let verdict = claim::check(&card, pattern, &self.calls, self.window());
         let message = claim::explain(&verdict, &card, pattern, &self.calls);
-        Ok(CardCheck {
-            card,
-            verdict,
-            message,
-        })
+        Ok(CardCheck { card, verdict, message })
     }
 
     /// A claim for the current stage by card `serial`: accepted or rejected with the reason.
@@ -189,16 +160,9 @@ impl Game {
                 call,
             }
         } else {
-            let CardCheck {
-                card,
-                verdict,
-                message,
-            } = self.check_card(serial)?;
+            let CardCheck { card, verdict, message } = self.check_card(serial)?;
             match verdict {
-                Verdict::Won {
-                    alternative,
-                    completed_at,
-                } => {
+                Verdict::Won { alternative, completed_at } => {
                     let alt = &self.patterns[stage].alternatives[alternative];
                     EventKind::ClaimAccepted {
                         serial,
@@ -211,20 +175,12 @@ impl Game {
                         call,
                     }
                 }
-                Verdict::Sleeper { .. } => EventKind::ClaimRejected {
-                    serial,
-                    stage,
-                    reason: RejectReason::Sleeper,
-                    message,
-                    call,
-                },
-                Verdict::NotYet { .. } => EventKind::ClaimRejected {
-                    serial,
-                    stage,
-                    reason: RejectReason::NotComplete,
-                    message,
-                    call,
-                },
+                Verdict::Sleeper { .. } => {
+                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::Sleeper, message, call }
+                }
+                Verdict::NotYet { .. } => {
+                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::NotComplete, message, call }
+                }
             }
         };
         self.emit(vec![kind], now_ms)
@@ -233,16 +189,11 @@ impl Game {
     /// Ends the game: settles a won stage, then reveals the seed.
     pub fn finish(&mut self, now_ms: i64) -> Result<Vec<Event>, GameError> {
         if self.state == GameState::Finished {
-            return Err(GameError::WrongState {
-                action: "end the game",
-                state: self.state,
-            });
+            return Err(GameError::WrongState { action: "end the game", state: self.state });
         }
         let mut kinds: Vec<EventKind> = self.settle_pending().into_iter().collect();
         kinds.push(EventKind::GameFinished);
-        kinds.push(EventKind::SeedRevealed {
-            seed: self.seed.clone(),
-        });
+        kinds.push(EventKind::SeedRevealed { seed: self.seed.clone() });
         self.emit(kinds, now_ms)
     }
 }

@@ -50,15 +50,9 @@ pub enum GameError {
     #[error(transparent)]
     Card(#[from] CardError),
     #[error("cannot {action} while the game is {state:?}")]
-    WrongState {
-        action: &'static str,
-        state: GameState,
-    },
+    WrongState { action: &'static str, state: GameState },
     #[error("cannot {action} in a {mode:?}-draw game")]
-    WrongMode {
-        action: &'static str,
-        mode: DrawMode,
-    },
+    WrongMode { action: &'static str, mode: DrawMode },
     #[error("{number} is not a ball of this game: balls run from 1 to {max}")]
     OutOfRange { number: u8, max: u8 },
     #[error("{number} was already called (call {call})")]
@@ -103,11 +97,7 @@ pub struct Game {
 impl Game {
     fn from_config(config: GameConfig, seed: Seed) -> Result<Self, GameError> {
         config.check().map_err(GameError::InvalidConfig)?;
-        let patterns = config
-            .stages
-            .iter()
-            .map(|s| s.pattern.resolve(config.kind))
-            .collect::<Result<Vec<_>, _>>()?;
+        let patterns = config.stages.iter().map(|s| s.pattern.resolve(config.kind)).collect::<Result<Vec<_>, _>>()?;
         let order = match config.draw_mode {
             DrawMode::Random => draw_order(config.kind, &seed),
             DrawMode::Manual => Vec::new(),
@@ -134,25 +124,15 @@ impl Game {
     /// A new game; the seed must come from a CSPRNG and stay secret until the game ends.
     pub fn create(config: GameConfig, seed: Seed, now_ms: i64) -> Result<(Game, Event), GameError> {
         let mut game = Game::from_config(config, seed)?;
-        let kind = EventKind::GameCreated {
-            config: game.config.clone(),
-            commitment: game.commitment,
-        };
-        let event = Event {
-            seq: 1,
-            at_ms: now_ms,
-            kind,
-        };
+        let kind = EventKind::GameCreated { config: game.config.clone(), commitment: game.commitment };
+        let event = Event { seq: 1, at_ms: now_ms, kind };
         game.next_seq = 2;
         Ok((game, event))
     }
 
     /// Rebuilds a game from its seed and its stored events, checking every event on the way.
     pub fn restore(seed: Seed, events: &[Event]) -> Result<Game, GameError> {
-        let bad = |seq: u64, problem: &str| GameError::BadLog {
-            seq,
-            problem: problem.to_string(),
-        };
+        let bad = |seq: u64, problem: &str| GameError::BadLog { seq, problem: problem.to_string() };
         let Some((first, rest)) = events.split_first() else {
             return Err(bad(1, "the log is empty"));
         };
@@ -160,10 +140,7 @@ impl Game {
             return Err(bad(first.seq, "the first event must be game_created"));
         };
         if first.seq != 1 {
-            return Err(bad(
-                first.seq,
-                "the first event must have sequence number 1",
-            ));
+            return Err(bad(first.seq, "the first event must have sequence number 1"));
         }
         if !commitment.is_opened_by(&seed) {
             return Err(GameError::SeedMismatch);
@@ -172,10 +149,7 @@ impl Game {
         game.next_seq = 2;
         for event in rest {
             if event.seq != game.next_seq {
-                return Err(bad(
-                    event.seq,
-                    &format!("expected sequence number {}", game.next_seq),
-                ));
+                return Err(bad(event.seq, &format!("expected sequence number {}", game.next_seq)));
             }
             game.apply(&event.kind).map_err(|e| match e {
                 GameError::BadLog { .. } => e,
@@ -195,10 +169,7 @@ impl Game {
                 EventKind::SeedRevealed { seed } => Some(seed.clone()),
                 _ => None,
             })
-            .ok_or(GameError::BadLog {
-                seq: 0,
-                problem: "the log reveals no seed: the game is not finished".into(),
-            })?;
+            .ok_or(GameError::BadLog { seq: 0, problem: "the log reveals no seed: the game is not finished".into() })?;
         Game::restore(seed, events)
     }
 

@@ -30,13 +30,7 @@ fn ninety(prizes: [u64; 3]) -> GameConfig {
 
 /// Serials among the first `n` whose check says they win now.
 fn winners(game: &Game, n: u64) -> Vec<u64> {
-    (1..=n)
-        .filter(|&s| {
-            game.check_card(s)
-                .map(|c| c.verdict.is_win())
-                .unwrap_or(false)
-        })
-        .collect()
+    (1..=n).filter(|&s| game.check_card(s).map(|c| c.verdict.is_win()).unwrap_or(false)).collect()
 }
 
 /// Draws until at least one of the first `n` cards wins the current stage.
@@ -58,9 +52,7 @@ fn whole_ninety_ball_game_with_three_stages() {
         assert_eq!(game.stage(), stage);
         let w = draw_until_win(&mut game, 60);
         let events = game.claim(w[0], T).expect("claim");
-        assert!(
-            matches!(events[0].kind, EventKind::ClaimAccepted { serial, .. } if serial == w[0])
-        );
+        assert!(matches!(events[0].kind, EventKind::ClaimAccepted { serial, .. } if serial == w[0]));
         all.push(w[0]);
         if stage < 2 {
             let events = game.draw(T).expect("next ball settles the stage");
@@ -76,11 +68,7 @@ fn whole_ninety_ball_game_with_three_stages() {
     assert_eq!(names, ["stage_won", "game_finished", "seed_revealed"]);
     assert_eq!(game.state(), GameState::Finished);
     assert_eq!(game.revealed_seed(), Some(&seed(1)));
-    let prizes: Vec<u64> = game
-        .results()
-        .iter()
-        .map(|r| r.winners.iter().map(|w| w.amount).sum())
-        .collect();
+    let prizes: Vec<u64> = game.results().iter().map(|r| r.winners.iter().map(|w| w.amount).sum()).collect();
     assert_eq!(prizes, [1000, 2000, 5000]);
 }
 
@@ -90,16 +78,10 @@ fn false_claim_says_what_is_missing() {
     for _ in 0..5 {
         game.draw(T).expect("draw");
     }
-    let loser = (1..100)
-        .find(|&s| !game.check_card(s).expect("card").verdict.is_win())
-        .expect("a loser");
+    let loser = (1..100).find(|&s| !game.check_card(s).expect("card").verdict.is_win()).expect("a loser");
     let events = game.claim(loser, T).expect("claim");
     match &events[0].kind {
-        EventKind::ClaimRejected {
-            reason: RejectReason::NotComplete,
-            message,
-            ..
-        } => {
+        EventKind::ClaimRejected { reason: RejectReason::NotComplete, message, .. } => {
             assert!(message.starts_with("row "), "{message}");
             assert!(message.contains("still needs"), "{message}");
         }
@@ -119,22 +101,8 @@ fn shared_stage_splits_the_prize_with_the_remainder_to_first_claims() {
         game.claim(w[1], T).expect("claim");
         game.claim(w[0], T).expect("claim");
         let events = game.draw(T).expect("draw");
-        let EventKind::StageWon { winners, house, .. } = &events[0].kind else {
-            panic!("expected stage_won")
-        };
-        assert_eq!(
-            winners,
-            &[
-                Share {
-                    serial: w[1],
-                    amount: 501
-                },
-                Share {
-                    serial: w[0],
-                    amount: 500
-                }
-            ]
-        );
+        let EventKind::StageWon { winners, house, .. } = &events[0].kind else { panic!("expected stage_won") };
+        assert_eq!(winners, &[Share { serial: w[1], amount: 501 }, Share { serial: w[0], amount: 500 }]);
         assert_eq!(*house, 0);
         return;
     }
@@ -160,14 +128,7 @@ fn sleeper_is_rejected_under_the_hall_rule_and_accepted_without_it() {
         }
         let events = game.claim(w[0], T).expect("claim");
         match (&events[0].kind, rule) {
-            (
-                EventKind::ClaimRejected {
-                    reason: RejectReason::Sleeper,
-                    message,
-                    ..
-                },
-                true,
-            ) => {
+            (EventKind::ClaimRejected { reason: RejectReason::Sleeper, message, .. }, true) => {
                 assert!(message.starts_with("sleeper"), "{message}")
             }
             (EventKind::ClaimAccepted { .. }, false) => {}
@@ -182,13 +143,7 @@ fn duplicate_claim_is_rejected_as_already_won() {
     let w = draw_until_win(&mut game, 60);
     game.claim(w[0], T).expect("claim");
     let events = game.claim(w[0], T).expect("claim again");
-    assert!(matches!(
-        events[0].kind,
-        EventKind::ClaimRejected {
-            reason: RejectReason::AlreadyWon,
-            ..
-        }
-    ));
+    assert!(matches!(events[0].kind, EventKind::ClaimRejected { reason: RejectReason::AlreadyWon, .. }));
 }
 
 #[test]
@@ -196,51 +151,18 @@ fn manual_mode_refuses_bad_numbers_and_voids_the_last_call() {
     let mut config = GameConfig::standard(GameKind::Ball75);
     config.draw_mode = DrawMode::Manual;
     let mut game = running(config, 5);
-    assert_eq!(
-        game.draw(T),
-        Err(GameError::WrongMode {
-            action: "draw a random ball",
-            mode: DrawMode::Manual
-        })
-    );
+    assert_eq!(game.draw(T), Err(GameError::WrongMode { action: "draw a random ball", mode: DrawMode::Manual }));
     assert_eq!(game.void_last_call(T), Err(GameError::NothingToVoid));
-    assert_eq!(
-        game.call_number(0, T),
-        Err(GameError::OutOfRange { number: 0, max: 75 })
-    );
-    assert_eq!(
-        game.call_number(76, T),
-        Err(GameError::OutOfRange {
-            number: 76,
-            max: 75
-        })
-    );
+    assert_eq!(game.call_number(0, T), Err(GameError::OutOfRange { number: 0, max: 75 }));
+    assert_eq!(game.call_number(76, T), Err(GameError::OutOfRange { number: 76, max: 75 }));
     game.call_number(12, T).expect("call");
     game.call_number(40, T).expect("call");
-    assert_eq!(
-        game.call_number(12, T),
-        Err(GameError::AlreadyCalled {
-            number: 12,
-            call: 1
-        })
-    );
+    assert_eq!(game.call_number(12, T), Err(GameError::AlreadyCalled { number: 12, call: 1 }));
     let events = game.void_last_call(T).expect("void");
-    assert_eq!(
-        events[0].kind,
-        EventKind::BallVoided {
-            call: 2,
-            number: 40
-        }
-    );
+    assert_eq!(events[0].kind, EventKind::BallVoided { call: 2, number: 40 });
     assert_eq!(game.calls().as_slice(), &[12]);
     let events = game.call_number(41, T).expect("call");
-    assert_eq!(
-        events[0].kind,
-        EventKind::BallCalled {
-            call: 2,
-            number: 41
-        }
-    );
+    assert_eq!(events[0].kind, EventKind::BallCalled { call: 2, number: 41 });
 }
 
 #[test]
@@ -252,34 +174,18 @@ fn cannot_void_a_call_a_claim_was_accepted_on() {
     for n in card.numbers().collect::<Vec<_>>() {
         game.call_number(n, T).expect("call");
     }
-    assert!(matches!(
-        game.claim(1, T).expect("claim")[0].kind,
-        EventKind::ClaimAccepted { .. }
-    ));
-    assert!(matches!(
-        game.void_last_call(T),
-        Err(GameError::VoidAfterClaim { .. })
-    ));
+    assert!(matches!(game.claim(1, T).expect("claim")[0].kind, EventKind::ClaimAccepted { .. }));
+    assert!(matches!(game.void_last_call(T), Err(GameError::VoidAfterClaim { .. })));
 }
 
 #[test]
 fn state_rules() {
-    let (mut game, _) =
-        Game::create(GameConfig::standard(GameKind::Ball80), seed(7), T).expect("create");
+    let (mut game, _) = Game::create(GameConfig::standard(GameKind::Ball80), seed(7), T).expect("create");
     assert!(matches!(game.draw(T), Err(GameError::WrongState { .. })));
-    assert!(matches!(
-        game.claim(1, T),
-        Err(GameError::WrongState { .. })
-    ));
+    assert!(matches!(game.claim(1, T), Err(GameError::WrongState { .. })));
     game.start(T).expect("start without opening");
     game.pause(T).expect("pause");
-    assert!(matches!(
-        game.draw(T),
-        Err(GameError::WrongState {
-            state: GameState::Paused,
-            ..
-        })
-    ));
+    assert!(matches!(game.draw(T), Err(GameError::WrongState { state: GameState::Paused, .. })));
     assert!(game.claim(1, T).is_ok(), "claims are heard while paused");
     game.resume(T).expect("resume");
     assert!(matches!(game.claim(0, T), Err(GameError::Card(_))));
@@ -291,25 +197,13 @@ fn state_rules() {
 fn bad_configs_are_refused_with_reasons() {
     let mut config = GameConfig::standard(GameKind::Ball75);
     config.stages.clear();
-    assert!(matches!(
-        Game::create(config, seed(1), T),
-        Err(GameError::InvalidConfig(_))
-    ));
+    assert!(matches!(Game::create(config, seed(1), T), Err(GameError::InvalidConfig(_))));
     let mut config = GameConfig::standard(GameKind::Ball75);
-    config.stages.push(StageSpec {
-        pattern: PatternSpec::Builtin("full-house".into()),
-        prize: 0,
-    });
-    assert!(matches!(
-        Game::create(config, seed(1), T),
-        Err(GameError::Pattern(_))
-    ));
+    config.stages.push(StageSpec { pattern: PatternSpec::Builtin("full-house".into()), prize: 0 });
+    assert!(matches!(Game::create(config, seed(1), T), Err(GameError::Pattern(_))));
     let mut config = GameConfig::standard(GameKind::Ball75);
     config.currency = Some("pounds".into());
-    assert!(matches!(
-        Game::create(config, seed(1), T),
-        Err(GameError::InvalidConfig(_))
-    ));
+    assert!(matches!(Game::create(config, seed(1), T), Err(GameError::InvalidConfig(_))));
 }
 
 #[test]
@@ -323,11 +217,7 @@ fn restore_replays_and_checks_the_log() {
     for e in 1..=game.calls().count() {
         // Rebuild the BallCalled events from the game's own calls (draw_until_win dropped them).
         let number = game.calls().as_slice()[usize::from(e) - 1];
-        log.push(Event {
-            seq: log.len() as u64 + 1,
-            at_ms: T,
-            kind: EventKind::BallCalled { call: e, number },
-        });
+        log.push(Event { seq: log.len() as u64 + 1, at_ms: T, kind: EventKind::BallCalled { call: e, number } });
     }
     log.extend(game.claim(w[0], T).expect("claim"));
     log.extend(game.finish(T).expect("finish"));
@@ -340,26 +230,16 @@ fn restore_replays_and_checks_the_log() {
     if let EventKind::BallCalled { number, .. } = &mut tampered[2].kind {
         *number = if *number == 1 { 2 } else { 1 };
     }
-    assert!(matches!(
-        Game::verify_log(&tampered),
-        Err(GameError::BadLog { .. })
-    ));
+    assert!(matches!(Game::verify_log(&tampered), Err(GameError::BadLog { .. })));
     let mut gap = log.clone();
     gap.remove(3);
-    assert!(matches!(
-        Game::verify_log(&gap),
-        Err(GameError::BadLog { .. })
-    ));
-    assert_eq!(
-        Game::restore(seed(9), &log).err(),
-        Some(GameError::SeedMismatch)
-    );
+    assert!(matches!(Game::verify_log(&gap), Err(GameError::BadLog { .. })));
+    assert_eq!(Game::restore(seed(9), &log).err(), Some(GameError::SeedMismatch));
 }
 
 #[test]
 fn events_serialize_with_a_type_tag() {
-    let (_, created) =
-        Game::create(GameConfig::standard(GameKind::Ball75), seed(1), T).expect("create");
+    let (_, created) = Game::create(GameConfig::standard(GameKind::Ball75), seed(1), T).expect("create");
     let json = serde_json::to_value(&created).expect("json");
     assert_eq!(json["type"], "game_created");
     assert_eq!(json["seq"], 1);

@@ -54,12 +54,7 @@ pub struct ChaChaWords {
 
 impl ChaChaWords {
     pub fn new(key: [u8; 32]) -> Self {
-        Self {
-            key,
-            counter: 0,
-            buf: [0; 16],
-            next: 16,
-        }
+        Self { key, counter: 0, buf: [0; 16], next: 16 }
     }
 
     pub fn next_word(&mut self) -> u32 {

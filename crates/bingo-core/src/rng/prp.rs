@@ -24,12 +24,7 @@ impl Prp {
             bits += 2;
         }
         let half_bits = bits / 2;
-        Self {
-            key,
-            n,
-            half_bits,
-            half_mask: (1u64 << half_bits) - 1,
-        }
+        Self { key, n, half_bits, half_mask: (1u64 << half_bits) - 1 }
     }
 
     fn feistel(&self, x: u64) -> u64 {

@@ -16,10 +16,7 @@ impl SipKey {
         let mut hi = [0u8; 8];
         lo.copy_from_slice(&key[..8]);
         hi.copy_from_slice(&key[8..]);
-        Self {
-            k0: u64::from_le_bytes(lo),
-            k1: u64::from_le_bytes(hi),
-        }
+        Self { k0: u64::from_le_bytes(lo), k1: u64::from_le_bytes(hi) }
     }
 }
 
@@ -144,10 +141,7 @@ mod tests {
         let msg: Vec<u8> = (0u8..64).collect();
         assert_eq!(siphash24(reference_key(), &msg[..0]), 0x726f_db47_dd0e_0e31);
         assert_eq!(siphash24(reference_key(), &msg[..1]), 0x74f8_39c5_93dc_67fd);
-        assert_eq!(
-            siphash24(reference_key(), &msg[..15]),
-            0xa129_ca61_49be_45e5
-        );
+        assert_eq!(siphash24(reference_key(), &msg[..15]), 0xa129_ca61_49be_45e5);
     }
 
     #[test]

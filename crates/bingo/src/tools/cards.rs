@@ -29,10 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.count == 0 {
         bail!("--count must be at least 1");
     }
-    let last = args
-        .from
-        .checked_add(args.count - 1)
-        .filter(|&l| args.from >= 1 && l <= deck.capacity());
+    let last = args.from.checked_add(args.count - 1).filter(|&l| args.from >= 1 && l <= deck.capacity());
     let Some(last) = last else {
         bail!(
             "serials {} to {} are not all cards of a {}-ball game: serials run from 1 to {}",
@@ -64,10 +61,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 pub fn render(card: &Card) -> String {
     let kind = card.kind();
     let mut s = match card.strip_position() {
-        Some((strip, position)) => format!(
-            "90-ball ticket {} (strip {strip}, ticket {position} of 6)\n",
-            card.serial()
-        ),
+        Some((strip, position)) => {
+            format!("90-ball ticket {} (strip {strip}, ticket {position} of 6)\n", card.serial())
+        }
         None => format!("{kind}-ball card {}\n", card.serial()),
     };
     if kind == GameKind::Ball75 {

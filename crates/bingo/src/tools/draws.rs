@@ -29,11 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let order = draw_order(args.kind, &args.seed);
     let text = match args.format {
         Format::Json => {
-            let doc = DrawsJson {
-                kind: args.kind,
-                commitment: args.seed.commitment(),
-                draws: &order,
-            };
+            let doc = DrawsJson { kind: args.kind, commitment: args.seed.commitment(), draws: &order };
             serde_json::to_string(&doc)? + "\n"
         }
         Format::Text => {

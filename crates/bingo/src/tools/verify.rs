@@ -27,10 +27,7 @@ fn parse_draws(list: &str) -> anyhow::Result<Vec<u8>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .enumerate()
-        .map(|(i, s)| {
-            s.parse::<u8>()
-                .with_context(|| format!("--draws: item {} ({s:?}) is not a ball number", i + 1))
-        })
+        .map(|(i, s)| s.parse::<u8>().with_context(|| format!("--draws: item {} ({s:?}) is not a ball number", i + 1)))
         .collect()
 }
 
@@ -59,20 +56,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        DrawCheck::Differs {
-            call,
-            called,
-            expected,
-        } => {
-            println!(
-                "NOT FAIR: call {call} was {called}, but the committed seed gives {expected}."
-            );
+        DrawCheck::Differs { call, called, expected } => {
+            println!("NOT FAIR: call {call} was {called}, but the committed seed gives {expected}.");
             Ok(ExitCode::FAILURE)
         }
         DrawCheck::TooMany { listed, balls } => {
-            println!(
-                "NOT FAIR: {listed} balls were listed, but a {kind}-ball game has only {balls}."
-            );
+            println!("NOT FAIR: {listed} balls were listed, but a {kind}-ball game has only {balls}.");
             Ok(ExitCode::FAILURE)
         }
     }
