@@ -1,6 +1,8 @@
 //! The bus against a real Redis (127.0.0.1:6379, or BINGO_TEST_REDIS), each test under a key
 //! prefix of its own.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
+
 use bingo_bus::{Bus, BusMessage, Notice};
 use std::time::Duration;
 

@@ -1,3 +1,5 @@
 //! The `bingo` crate's integration tests: the real binary, run as a user would.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
+
 mod cli;
