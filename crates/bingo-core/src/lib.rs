@@ -17,6 +17,7 @@ pub mod prize;
 mod rng;
 pub mod seed;
 pub mod togo;
+pub mod view;
 
 pub use calls::Calls;
 pub use card::{Card, CardError, Deck};
@@ -29,3 +30,4 @@ pub use pattern::{Pattern, PatternSpec};
 pub use prize::Remainder;
 pub use seed::{Commitment, Seed};
 pub use togo::ToGo;
+pub use view::GameView;

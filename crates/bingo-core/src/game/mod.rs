@@ -160,6 +160,22 @@ impl Game {
         Ok(game)
     }
 
+    /// Applies an event produced elsewhere (by another node) to this copy of the game, checking
+    /// it exactly as `restore` does. Its sequence number must be the next one.
+    pub fn replay(&mut self, event: &Event) -> Result<(), GameError> {
+        if event.seq != self.next_seq {
+            return Err(GameError::BadLog {
+                seq: event.seq,
+                problem: format!("expected sequence number {}", self.next_seq),
+            });
+        }
+        let mut next = self.clone();
+        next.apply(&event.kind)?;
+        next.next_seq += 1;
+        *self = next;
+        Ok(())
+    }
+
     /// Checks a whole finished game's log using the seed it reveals.
     pub fn verify_log(events: &[Event]) -> Result<Game, GameError> {
         let seed = events

@@ -247,3 +247,25 @@ fn events_serialize_with_a_type_tag() {
     let back: Event = serde_json::from_value(json).expect("round trip");
     assert_eq!(back, created);
 }
+
+#[test]
+fn a_replica_follows_events_from_another_node_and_views_hide_the_seed() {
+    let (mut primary, created) = Game::create(GameConfig::standard(GameKind::Ball75), seed(10), T).expect("create");
+    let mut replica = Game::restore(seed(10), &[created]).expect("restore");
+    let mut events = primary.start(T).expect("start");
+    events.extend(primary.draw(T).expect("draw"));
+    for e in &events {
+        replica.replay(e).expect("replay");
+    }
+    assert_eq!(replica.calls(), primary.calls());
+    assert!(matches!(replica.replay(&events[0]), Err(GameError::BadLog { .. })), "a repeated event is refused");
+    let view = crate::view::GameView::of(&replica);
+    assert_eq!(view.last_seq, 3);
+    assert_eq!(view.seed, None);
+    let json = serde_json::to_string(&view).expect("json");
+    assert!(!json.contains(&seed(10).to_hex()));
+    for e in primary.finish(T).expect("finish") {
+        replica.replay(&e).expect("replay");
+    }
+    assert_eq!(crate::view::GameView::of(&replica).seed, Some(seed(10)));
+}

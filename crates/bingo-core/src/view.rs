@@ -1,0 +1,89 @@
+//! What a game looks like to the people playing it: a serializable snapshot for screens,
+//! consoles and players. Never contains the seed before the game reveals it.
+
+use crate::calls::Calls;
+use crate::config::{DrawMode, GameConfig};
+use crate::game::{Game, GameState, StageResult};
+use crate::kind::GameKind;
+use crate::prize::Remainder;
+use crate::seed::{Commitment, Seed};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageView {
+    pub name: String,
+    pub pattern_id: String,
+    /// Each alternative of the pattern drawn as rows of `X` and `.`.
+    pub pictures: Vec<Vec<String>>,
+    pub prize: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesView {
+    pub draw_mode: DrawMode,
+    pub claim_before_next_ball: bool,
+    pub remainder: Remainder,
+    pub currency: Option<String>,
+    pub auto_draw_ms: Option<u32>,
+    pub auto_daub: bool,
+    pub max_cards_per_player: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameView {
+    pub kind: GameKind,
+    pub state: GameState,
+    pub commitment: Commitment,
+    /// Present once the game has ended and revealed it.
+    pub seed: Option<Seed>,
+    pub stages: Vec<StageView>,
+    /// The stage being played (from 0); equals the number of stages when all are settled.
+    pub stage: usize,
+    pub stage_first_call: u16,
+    /// Balls called, in order.
+    pub calls: Calls,
+    /// Serials accepted for the current stage, not yet settled.
+    pub pending_winners: Vec<u64>,
+    pub results: Vec<StageResult>,
+    pub rules: RulesView,
+    /// The sequence number of the last event this view includes.
+    pub last_seq: u64,
+}
+
+impl GameView {
+    pub fn of(game: &Game) -> GameView {
+        let config: &GameConfig = game.config();
+        GameView {
+            kind: config.kind,
+            state: game.state(),
+            commitment: game.commitment(),
+            seed: game.revealed_seed().cloned(),
+            stages: game
+                .patterns()
+                .iter()
+                .zip(&config.stages)
+                .map(|(p, s)| StageView {
+                    name: p.name.clone(),
+                    pattern_id: p.id.clone(),
+                    pictures: (0..p.alternatives.len()).map(|i| p.picture(i)).collect(),
+                    prize: s.prize,
+                })
+                .collect(),
+            stage: game.stage(),
+            stage_first_call: game.stage_first_call(),
+            calls: game.calls().clone(),
+            pending_winners: game.pending_winners().to_vec(),
+            results: game.results().to_vec(),
+            rules: RulesView {
+                draw_mode: config.draw_mode,
+                claim_before_next_ball: config.claim_before_next_ball,
+                remainder: config.remainder,
+                currency: config.currency.clone(),
+                auto_draw_ms: config.auto_draw_ms,
+                auto_daub: config.auto_daub,
+                max_cards_per_player: config.max_cards_per_player,
+            },
+            last_seq: game.next_seq() - 1,
+        }
+    }
+}
