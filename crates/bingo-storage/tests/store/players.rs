@@ -1,0 +1,131 @@
+//! Players, cards and daubs.
+
+use crate::db::{create_game, TestDb, T};
+use bingo_storage::{ConflictKind, NewPlayer, PlayerRow, StoreError};
+
+both_backends!(serials_players_and_paper_cards, token_and_recovery_lookups, daubs_are_idempotent);
+
+fn h(n: u8) -> [u8; 32] {
+    [n; 32]
+}
+
+fn join(db: &crate::db::TestDb, id: &str, game: &str, n: u8, cards: u32) -> (PlayerRow, Vec<u64>) {
+    db.store
+        .add_player(&NewPlayer {
+            id,
+            game_id: game,
+            nickname: id,
+            token_hash: h(n),
+            recovery_code_hash: h(n.wrapping_add(100)),
+            card_count: cards,
+            now: T + i64::from(n),
+        })
+        .expect("join")
+}
+
+fn serials_players_and_paper_cards(db: &TestDb) {
+    create_game(db, "g", "G", 1);
+    create_game(db, "other", "O", 2);
+    let (alice, serials) = join(db, "alice", "g", 1, 3);
+    assert_eq!(serials, [1, 2, 3]);
+    assert_eq!(alice.game_id, "g");
+    assert_eq!(alice.token_hash, h(1));
+    assert_eq!(db.store.issue_paper_cards("g", 5, T).expect("paper"), 4..9);
+    let (_, serials) = join(db, "bob", "g", 2, 2);
+    assert_eq!(serials, [9, 10]);
+    let (_, serials) = join(db, "carol", "g", 3, 0);
+    assert!(serials.is_empty());
+    // Serials are per game.
+    let (_, serials) = join(db, "dave", "other", 4, 2);
+    assert_eq!(serials, [1, 2]);
+    assert_eq!(db.store.game_meta("g").expect("meta").expect("exists").next_serial, 11);
+
+    assert_eq!(db.store.cards_of_player("alice").expect("cards"), [1, 2, 3]);
+    assert_eq!(db.store.cards_of_player("nobody").expect("cards"), Vec::<u64>::new());
+    assert_eq!(db.store.card_owner("g", 2).expect("owner"), Some(Some("alice".to_string())));
+    assert_eq!(db.store.card_owner("g", 5).expect("owner"), Some(None), "paper");
+    assert_eq!(db.store.card_owner("g", 11).expect("owner"), None, "not issued");
+    assert_eq!(db.store.card_owner("g", u64::MAX).expect("owner"), None);
+    assert_eq!(db.store.card_owner("other", 1).expect("owner"), Some(Some("dave".to_string())));
+
+    let players = db.store.players_of_game("g").expect("players");
+    let summary: Vec<(&str, u64)> = players.iter().map(|p| (p.player.id.as_str(), p.cards)).collect();
+    assert_eq!(summary, [("alice", 3), ("bob", 2), ("carol", 0)]);
+
+    assert!(matches!(
+        db.store.add_player(&NewPlayer {
+            id: "eve",
+            game_id: "nope",
+            nickname: "eve",
+            token_hash: h(50),
+            recovery_code_hash: h(51),
+            card_count: 1,
+            now: T
+        }),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(db.store.issue_paper_cards("nope", 1, T), Err(StoreError::NotFound { .. })));
+    // A big paper batch goes in several inserts.
+    assert_eq!(db.store.issue_paper_cards("g", 1200, T).expect("paper"), 11..1211);
+    assert_eq!(db.store.card_owner("g", 1210).expect("owner"), Some(None));
+}
+
+fn token_and_recovery_lookups(db: &TestDb) {
+    create_game(db, "g", "G", 1);
+    create_game(db, "g2", "G2", 2);
+    let (alice, _) = join(db, "alice", "g", 1, 1);
+    join(db, "bob", "g", 2, 1);
+    assert_eq!(db.store.player_by_token_hash(&h(1)).expect("lookup"), Some(alice.clone()));
+    assert_eq!(db.store.player_by_token_hash(&h(9)).expect("lookup"), None);
+    assert_eq!(db.store.player_by_recovery("g", &h(101)).expect("lookup").map(|p| p.id), Some("alice".to_string()));
+    assert_eq!(db.store.player_by_recovery("g2", &h(101)).expect("lookup"), None, "recovery is per game");
+
+    // Recovery issues a new token: the old one stops working.
+    db.store.rotate_player_token("alice", &h(42)).expect("rotate");
+    assert_eq!(db.store.player_by_token_hash(&h(1)).expect("lookup"), None);
+    assert_eq!(db.store.player_by_token_hash(&h(42)).expect("lookup").map(|p| p.id), Some("alice".to_string()));
+    assert!(matches!(db.store.rotate_player_token("nobody", &h(43)), Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        db.store.rotate_player_token("alice", &h(2)),
+        Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. })
+    ));
+
+    // A token hash is unique everywhere; a recovery code hash within its game; a player id too.
+    let dup = |id: &str, game: &str, token: u8, recovery: u8| {
+        db.store.add_player(&NewPlayer {
+            id,
+            game_id: game,
+            nickname: "x",
+            token_hash: h(token),
+            recovery_code_hash: h(recovery),
+            card_count: 2,
+            now: T,
+        })
+    };
+    assert!(matches!(dup("c", "g2", 42, 200), Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. })));
+    assert!(matches!(dup("c", "g", 60, 101), Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. })));
+    assert!(matches!(dup("alice", "g2", 61, 201), Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. })));
+    // The refused joins took no serials.
+    assert_eq!(db.store.game_meta("g").expect("meta").expect("exists").next_serial, 3);
+    assert_eq!(dup("c", "g2", 62, 101).expect("same recovery hash in another game").1, [1, 2]);
+}
+
+fn daubs_are_idempotent(db: &TestDb) {
+    create_game(db, "g", "G", 1);
+    join(db, "alice", "g", 1, 2);
+    join(db, "bob", "g", 2, 1);
+    let s = &db.store;
+    s.set_daub("alice", 1, 17, true).expect("daub");
+    s.set_daub("alice", 1, 17, true).expect("again");
+    s.set_daub("alice", 2, 90, true).expect("daub");
+    s.set_daub("alice", 1, 5, true).expect("daub");
+    assert_eq!(s.daubs_of_player("alice").expect("daubs"), [(1, 5), (1, 17), (2, 90)]);
+    s.set_daub("alice", 1, 17, false).expect("undaub");
+    s.set_daub("alice", 1, 17, false).expect("again");
+    s.set_daub("alice", 1, 33, false).expect("never marked");
+    assert_eq!(s.daubs_of_player("alice").expect("daubs"), [(1, 5), (2, 90)]);
+    assert!(matches!(s.set_daub("alice", 3, 1, true), Err(StoreError::NotFound { .. })), "bob's card");
+    assert!(matches!(s.set_daub("bob", 1, 1, true), Err(StoreError::NotFound { .. })), "alice's card");
+    assert!(matches!(s.set_daub("nobody", 1, 1, true), Err(StoreError::NotFound { .. })));
+    assert_eq!(s.daubs_of_player("bob").expect("daubs"), vec![]);
+}
