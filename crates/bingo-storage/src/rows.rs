@@ -1,4 +1,4 @@
-//! Rows as diesel reads and writes them (i64, Vec<u8>), and their checked conversions to the
+//! Rows as diesel reads and writes them (`i64`, `Vec<u8>`), and their checked conversions to the
 //! public types (u64, [u8; 32], GameState, GameKind): a value that does not convert is `Corrupt`.
 
 use crate::error::StoreError;

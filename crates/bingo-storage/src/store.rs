@@ -14,6 +14,7 @@ use crate::schema::{admin, cards, daubs, events, games, leases, players, session
 use bingo_core::{Event, EventKind, GameState, Seed};
 use diesel::connection::SimpleConnection;
 use diesel::dsl::count_star;
+use diesel::migration::MigrationSource;
 use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -64,6 +65,27 @@ fn state_after(mut state: GameState, events: &[Event]) -> GameState {
         };
     }
     state
+}
+
+/// The full names (`2025-11-20-000000_initial`) of the migrations with these versions.
+fn migration_names<DB: diesel::backend::Backend>(
+    source: &EmbeddedMigrations,
+    applied: &[diesel::migration::MigrationVersion<'_>],
+) -> Vec<String>
+where
+    EmbeddedMigrations: MigrationSource<DB>,
+{
+    let known: Vec<(String, String)> = source
+        .migrations()
+        .map(|all| all.iter().map(|m| (m.name().version().to_string(), m.name().to_string())).collect())
+        .unwrap_or_default();
+    applied
+        .iter()
+        .map(|v| {
+            let v = v.to_string();
+            known.iter().find(|(version, _)| *version == v).map(|(_, name)| name.clone()).unwrap_or(v)
+        })
+        .collect()
 }
 
 fn normalize_join_code(code: &str) -> String {
@@ -138,21 +160,21 @@ impl Store {
         Ok(())
     }
 
-    /// Runs the migrations not yet applied; returns the versions applied now (empty when the
-    /// schema is current). On PostgreSQL an advisory lock keeps two nodes from migrating at once.
+    /// Runs the migrations not yet applied; returns the names of those applied now
+    /// (`2025-11-20-000000_initial`; empty when the schema is current). On PostgreSQL an advisory lock keeps two nodes from migrating at once.
     pub fn migrate(&self) -> Result<Vec<String>> {
         let mut conn = self.conn()?;
         let failed = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Other(format!("migration failed: {e}"));
         match &mut *conn {
             DbConn::Sqlite(c) => c
                 .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|applied| applied.iter().map(|v| v.to_string()).collect())
+                .map(|applied| migration_names::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS, &applied))
                 .map_err(failed),
             DbConn::Postgres(c) => {
                 c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
                 let result = c
                     .run_pending_migrations(POSTGRES_MIGRATIONS)
-                    .map(|applied| applied.iter().map(|v| v.to_string()).collect())
+                    .map(|applied| migration_names::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS, &applied))
                     .map_err(failed);
                 let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));
                 let applied = result?;

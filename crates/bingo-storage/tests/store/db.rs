@@ -55,7 +55,7 @@ impl TestDb {
         let store = Store::open(&url, 8).expect("open sqlite");
         assert_eq!(store.backend(), Backend::Sqlite);
         let applied = store.migrate().expect("migrate");
-        assert!(!applied.is_empty());
+        assert_eq!(applied.first().map(String::as_str), Some("2025-11-20-000000_initial"));
         TestDb { store, url, _dir: Some(dir), _pg: None }
     }
 
@@ -69,7 +69,7 @@ impl TestDb {
         let store = Store::open(&url, 8).expect("open postgres");
         assert_eq!(store.backend(), Backend::Postgres);
         let applied = store.migrate().expect("migrate");
-        assert!(!applied.is_empty());
+        assert_eq!(applied.first().map(String::as_str), Some("2025-11-20-000000_initial"));
         TestDb { store, url, _dir: None, _pg: Some(guard) }
     }
 

@@ -293,6 +293,21 @@ fn open_refuses_bad_urls() {
     // A directory that does not exist: the database cannot be opened.
     let url = format!("sqlite://{}", dir.path().join("missing/x.db").display());
     assert!(matches!(Store::open(&url, 1), Err(StoreError::Unavailable(_))));
+    // Nothing listens on port 1: unavailable at once, not after the pool's timeout.
+    let started = std::time::Instant::now();
+    match Store::open("postgres://postgres@127.0.0.1:1/bingo", 1) {
+        Err(StoreError::Unavailable(m)) => assert!(m.contains("postgres"), "{m}"),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn sqlite_uses_wal() {
+    let db = TestDb::sqlite();
+    create_game(&db, "w", "W", 1);
+    let path = db.url.trim_start_matches("sqlite://");
+    assert!(std::path::Path::new(&format!("{path}-wal")).exists(), "the write went to the WAL");
 }
 
 #[test]
