@@ -1,5 +1,6 @@
 //! The `bingo` binary: one executable for the platform's roles and its command-line tools.
 
+mod server;
 mod tools;
 
 use clap::{Parser, Subcommand};
@@ -14,6 +15,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the whole platform in one process: API, realtime hub and web apps.
+    Serve(server::config::ServerArgs),
+    /// Run the HTTP API role (with auto-draw); realtime nodes serve the sockets.
+    Api(server::config::ServerArgs),
+    /// Run a realtime node: WebSocket sessions, fed through Redis.
+    Realtime(server::config::ServerArgs),
+    /// Apply the database migrations and exit.
+    Migrate(server::config::ServerArgs),
     /// Print the cards of a game (a seed) by serial number.
     Cards(tools::cards::Args),
     /// Print the full draw order that a seed gives.
@@ -25,6 +34,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => serve(server::Role::Serve, args),
+        Command::Api(args) => serve(server::Role::Api, args),
+        Command::Realtime(args) => serve(server::Role::Realtime, args),
+        Command::Migrate(args) => args.resolve("migrate").and_then(server::migrate).map(|()| ExitCode::SUCCESS),
         Command::Cards(args) => tools::cards::run(args),
         Command::Draws(args) => tools::draws::run(args),
         Command::Verify(args) => tools::verify::run(args),
@@ -36,4 +49,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn serve(role: server::Role, args: server::config::ServerArgs) -> anyhow::Result<ExitCode> {
+    let name = format!("{role:?}").to_lowercase();
+    server::run(role, args.resolve(&name)?)?;
+    Ok(ExitCode::SUCCESS)
 }

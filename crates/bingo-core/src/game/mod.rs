@@ -6,6 +6,8 @@
 
 mod apply;
 mod commands;
+
+pub use commands::CardCheck;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,253 @@
+//! The caller's console: create and run games, players, claims, paper cards.
+
+use crate::auth::Admin;
+use crate::{ApiError, ApiResult, ApiState};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use bingo_core::{EventKind, GameConfig};
+use serde::Deserialize;
+use serde_json::json;
+
+fn game_id(path: &str) -> ApiResult<String> {
+    let ok = !path.is_empty() && path.len() <= 64 && path.bytes().all(|b| b.is_ascii_hexdigit());
+    if ok {
+        Ok(path.to_ascii_lowercase())
+    } else {
+        Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no game {path:?}")))
+    }
+}
+
+pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpResponse> {
+    let games = state.service.blocking(|s| s.list_games(200)).await?;
+    let games: Vec<_> = games
+        .into_iter()
+        .map(|m| {
+            json!({"id": m.id, "join_code": m.join_code, "kind": m.kind, "state": m.state,
+                   "created_at_ms": m.created_at_ms, "updated_at_ms": m.updated_at_ms})
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "games": games })))
+}
+
+pub async fn create(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    config: web::Json<GameConfig>,
+) -> ApiResult<HttpResponse> {
+    let created = state.service.create_game(config.into_inner()).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+pub async fn get(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let snapshot = state.service.snapshot(&game_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(snapshot))
+}
+
+pub async fn control(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    state.service.take_control(&game_id(&id)?, &admin.0).await?;
+    Ok(HttpResponse::Ok().json(json!({"controlling": true})))
+}
+
+/// Runs a caller's command once this console controls the game; answers with the snapshot.
+async fn run<F>(state: &ApiState, admin: &Admin, id: &str, command: F) -> ApiResult<HttpResponse>
+where
+    F: Fn(&mut bingo_core::Game, i64) -> Result<Vec<bingo_core::Event>, bingo_core::GameError>,
+{
+    let id = game_id(id)?;
+    state.service.require_control(&id, &admin.0).await?;
+    let events = state.service.command(&id, command).await?;
+    record(state, &events);
+    Ok(HttpResponse::Ok().json(json!({"events": events, "snapshot": state.service.snapshot(&id).await?})))
+}
+
+/// Counts balls and claims in the metrics.
+pub(crate) fn record(state: &ApiState, events: &[bingo_core::Event]) {
+    use bingo_telemetry::ClaimOutcome;
+    for e in events {
+        match e.kind {
+            EventKind::BallCalled { .. } => state.metrics.ball_drawn(),
+            EventKind::ClaimAccepted { .. } => state.metrics.claim(ClaimOutcome::Accepted),
+            EventKind::ClaimRejected { .. } => state.metrics.claim(ClaimOutcome::Rejected),
+            _ => {}
+        }
+    }
+    state.metrics.events_published(events.len() as u64);
+}
+
+pub async fn open(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &id, |g, now| g.open(now)).await
+}
+
+pub async fn start(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &id, |g, now| g.start(now)).await
+}
+
+pub async fn draw(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &id, |g, now| g.draw(now)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    number: u8,
+}
+
+pub async fn call(
+    state: web::Data<ApiState>,
+    admin: Admin,
+    id: web::Path<String>,
+    body: web::Json<Call>,
+) -> ApiResult<HttpResponse> {
+    let number = body.number;
+    run(&state, &admin, &id, move |g, now| g.call_number(number, now)).await
+}
+
+pub async fn void(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &id, |g, now| g.void_last_call(now)).await
+}
+
+pub async fn pause(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &id, |g, now| g.pause(now)).await
+}
+
+/// Runs one of the service's own multi-step commands (resume, finish, auto-draw).
+async fn run_service<F, Fut>(state: &ApiState, admin: &Admin, id: &str, f: F) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = bingo_service::Result<()>>,
+{
+    let id = game_id(id)?;
+    state.service.require_control(&id, &admin.0).await?;
+    f(id.clone()).await?;
+    Ok(HttpResponse::Ok().json(json!({"snapshot": state.service.snapshot(&id).await?})))
+}
+
+pub async fn resume(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let service = state.service.clone();
+    run_service(&state, &admin, &id, |id| async move { service.resume(&id).await }).await
+}
+
+pub async fn finish(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let service = state.service.clone();
+    run_service(&state, &admin, &id, |id| async move { service.finish(&id).await }).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoDraw {
+    on: bool,
+}
+
+pub async fn auto_draw(
+    state: web::Data<ApiState>,
+    admin: Admin,
+    id: web::Path<String>,
+    body: web::Json<AutoDraw>,
+) -> ApiResult<HttpResponse> {
+    let (service, on) = (state.service.clone(), body.on);
+    run_service(&state, &admin, &id, |id| async move { service.set_auto_draw(&id, on).await }).await
+}
+
+pub async fn players(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = game_id(&id)?;
+    let players = state.service.blocking(move |s| s.players_of_game(&id)).await?;
+    let players: Vec<_> = players
+        .into_iter()
+        .map(|p| json!({"id": p.player.id, "nickname": p.player.nickname, "cards": p.cards, "joined_at_ms": p.player.created_at_ms}))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "players": players })))
+}
+
+/// Every claim of the game, accepted or rejected, in order.
+pub async fn claims(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = game_id(&id)?;
+    let stored = state.service.blocking(move |s| s.events_after(&id, 0, 1_000_000)).await?;
+    let claims: Vec<serde_json::Value> = stored
+        .iter()
+        .filter(|e| e.kind == "claim_accepted" || e.kind == "claim_rejected")
+        .filter_map(|e| serde_json::from_str(&e.payload).ok())
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "claims": claims })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Serial {
+    serial: u64,
+}
+
+/// The caller claims for a paper card read out in the hall; the engine decides.
+pub async fn claim_paper(
+    state: web::Data<ApiState>,
+    admin: Admin,
+    id: web::Path<String>,
+    body: web::Json<Serial>,
+) -> ApiResult<HttpResponse> {
+    let id = game_id(&id)?;
+    state.service.require_control(&id, &admin.0).await?;
+    let event = state.service.claim_paper(&id, body.serial).await?;
+    record(&state, std::slice::from_ref(&event));
+    Ok(HttpResponse::Ok().json(event))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct After {
+    #[serde(default)]
+    after: u64,
+    limit: Option<u32>,
+}
+
+/// The stored log with its hash chain (for the ledger export).
+pub async fn events(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    id: web::Path<String>,
+    query: web::Query<After>,
+) -> ApiResult<HttpResponse> {
+    let id = game_id(&id)?;
+    let (after, limit) = (query.after, query.limit.unwrap_or(1000).min(10_000));
+    let check = id.clone();
+    if state.service.blocking(move |s| s.game_meta(&check)).await?.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no game {id:?}")));
+    }
+    let stored = state.service.blocking(move |s| s.events_after(&id, after, limit)).await?;
+    let events: Vec<_> = stored
+        .iter()
+        .map(|e| {
+            json!({"seq": e.seq, "at_ms": e.at_ms, "kind": e.kind, "payload": e.payload,
+                   "prev_hash": hex_of(&e.prev_hash), "hash": hex_of(&e.hash)})
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "events": events })))
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paper {
+    count: u64,
+}
+
+pub async fn paper(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    id: web::Path<String>,
+    body: web::Json<Paper>,
+) -> ApiResult<HttpResponse> {
+    let cards = state.service.issue_paper(&game_id(&id)?, body.count).await?;
+    Ok(HttpResponse::Created().json(cards))
+}
+
+pub async fn check_card(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    path: web::Path<(String, u64)>,
+) -> ApiResult<HttpResponse> {
+    let (id, serial) = path.into_inner();
+    let check = state.service.check_card(&game_id(&id)?, serial).await?;
+    Ok(HttpResponse::Ok().json(json!({"card": check.card, "verdict": check.verdict, "message": check.message})))
+}

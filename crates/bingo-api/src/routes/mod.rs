@@ -1,0 +1,87 @@
+//! The routes. `ROUTES` lists every one; the OpenAPI document is tested against it.
+
+mod admin;
+mod games;
+mod players;
+mod system;
+
+use actix_web::web;
+
+/// Every route of the API as (method, path template).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/health"),
+    ("GET", "/ready"),
+    ("GET", "/metrics"),
+    ("GET", "/api/openapi.json"),
+    ("POST", "/api/v1/admin/login"),
+    ("POST", "/api/v1/admin/logout"),
+    ("GET", "/api/v1/games"),
+    ("POST", "/api/v1/games"),
+    ("GET", "/api/v1/games/{id}"),
+    ("POST", "/api/v1/games/{id}/control"),
+    ("POST", "/api/v1/games/{id}/open"),
+    ("POST", "/api/v1/games/{id}/start"),
+    ("POST", "/api/v1/games/{id}/draw"),
+    ("POST", "/api/v1/games/{id}/call"),
+    ("POST", "/api/v1/games/{id}/void"),
+    ("POST", "/api/v1/games/{id}/auto-draw"),
+    ("POST", "/api/v1/games/{id}/pause"),
+    ("POST", "/api/v1/games/{id}/resume"),
+    ("POST", "/api/v1/games/{id}/finish"),
+    ("GET", "/api/v1/games/{id}/players"),
+    ("GET", "/api/v1/games/{id}/claims"),
+    ("POST", "/api/v1/games/{id}/claims"),
+    ("GET", "/api/v1/games/{id}/events"),
+    ("POST", "/api/v1/games/{id}/paper"),
+    ("GET", "/api/v1/games/{id}/cards/{serial}"),
+    ("GET", "/api/v1/screen/{join_code}"),
+    ("POST", "/api/v1/join"),
+    ("POST", "/api/v1/recover"),
+    ("GET", "/api/v1/me"),
+    ("POST", "/api/v1/me/claims"),
+    ("PUT", "/api/v1/me/daubs"),
+];
+
+pub fn register_system(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(system::health))
+        .route("/ready", web::get().to(system::ready))
+        .route("/metrics", web::get().to(system::metrics));
+}
+
+pub fn register(cfg: &mut web::ServiceConfig) {
+    register_system(cfg);
+    cfg.route("/api/openapi.json", web::get().to(system::openapi))
+        .route("/api/v1/admin/login", web::post().to(admin::login))
+        .route("/api/v1/admin/logout", web::post().to(admin::logout))
+        .route("/api/v1/games", web::get().to(games::list))
+        .route("/api/v1/games", web::post().to(games::create))
+        .route("/api/v1/games/{id}", web::get().to(games::get))
+        .route("/api/v1/games/{id}/control", web::post().to(games::control))
+        .route("/api/v1/games/{id}/open", web::post().to(games::open))
+        .route("/api/v1/games/{id}/start", web::post().to(games::start))
+        .route("/api/v1/games/{id}/draw", web::post().to(games::draw))
+        .route("/api/v1/games/{id}/call", web::post().to(games::call))
+        .route("/api/v1/games/{id}/void", web::post().to(games::void))
+        .route("/api/v1/games/{id}/auto-draw", web::post().to(games::auto_draw))
+        .route("/api/v1/games/{id}/pause", web::post().to(games::pause))
+        .route("/api/v1/games/{id}/resume", web::post().to(games::resume))
+        .route("/api/v1/games/{id}/finish", web::post().to(games::finish))
+        .route("/api/v1/games/{id}/players", web::get().to(games::players))
+        .route("/api/v1/games/{id}/claims", web::get().to(games::claims))
+        .route("/api/v1/games/{id}/claims", web::post().to(games::claim_paper))
+        .route("/api/v1/games/{id}/events", web::get().to(games::events))
+        .route("/api/v1/games/{id}/paper", web::post().to(games::paper))
+        .route("/api/v1/games/{id}/cards/{serial}", web::get().to(games::check_card))
+        .route("/api/v1/screen/{join_code}", web::get().to(players::screen))
+        .route("/api/v1/join", web::post().to(players::join))
+        .route("/api/v1/recover", web::post().to(players::recover))
+        .route("/api/v1/me", web::get().to(players::me))
+        .route("/api/v1/me/claims", web::post().to(players::claim))
+        .route("/api/v1/me/daubs", web::put().to(players::daub));
+}
+
+/// The client's IP address, for rate limits (the proxy's when behind one; Caddy passes
+/// X-Forwarded-For, which actix reads only from trusted setups, so use the peer here).
+pub(crate) fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
+    req.peer_addr().map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip())
+}

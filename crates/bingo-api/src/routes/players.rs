@@ -1,0 +1,107 @@
+//! Players (no account: a token from joining) and the read-only screen.
+
+use super::client_ip;
+use super::games::record;
+use crate::auth::Player;
+use crate::{ApiError, ApiResult, ApiState};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Join {
+    join_code: String,
+    nickname: String,
+    #[serde(default = "one")]
+    cards: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn short(field: &str, value: &str, max: usize) -> ApiResult<()> {
+    if value.len() > max {
+        return Err(ApiError::bad_request(format!("{field} is too long")));
+    }
+    Ok(())
+}
+
+pub async fn join(req: HttpRequest, state: web::Data<ApiState>, body: web::Json<Join>) -> ApiResult<HttpResponse> {
+    if !state.joins.allow(client_ip(&req)) {
+        return Err(ApiError::rate_limited());
+    }
+    short("join_code", &body.join_code, 32)?;
+    short("nickname", &body.nickname, 256)?;
+    let joined = state.service.join(&body.join_code, &body.nickname, body.cards).await?;
+    state.metrics.player_joined();
+    Ok(HttpResponse::Created().json(joined))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recover {
+    join_code: String,
+    recovery_code: String,
+}
+
+pub async fn recover(
+    req: HttpRequest,
+    state: web::Data<ApiState>,
+    body: web::Json<Recover>,
+) -> ApiResult<HttpResponse> {
+    if !state.joins.allow(client_ip(&req)) {
+        return Err(ApiError::rate_limited());
+    }
+    short("join_code", &body.join_code, 32)?;
+    short("recovery_code", &body.recovery_code, 32)?;
+    let joined = state.service.recover(&body.join_code, &body.recovery_code).await?;
+    Ok(HttpResponse::Ok().json(joined))
+}
+
+pub async fn me(state: web::Data<ApiState>, player: Player) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(state.service.player_view(&player.0).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    serial: u64,
+}
+
+pub async fn claim(
+    req: HttpRequest,
+    state: web::Data<ApiState>,
+    player: Player,
+    body: web::Json<Claim>,
+) -> ApiResult<HttpResponse> {
+    if !state.claims.allow(client_ip(&req)) {
+        return Err(ApiError::rate_limited());
+    }
+    let event = state.service.claim(&player.0, body.serial).await?;
+    record(&state, std::slice::from_ref(&event));
+    Ok(HttpResponse::Ok().json(event))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Daub {
+    serial: u64,
+    number: u8,
+    #[serde(default = "yes")]
+    on: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub async fn daub(state: web::Data<ApiState>, player: Player, body: web::Json<Daub>) -> ApiResult<HttpResponse> {
+    state.service.daub(&player.0, body.serial, body.number, body.on).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn screen(state: web::Data<ApiState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+    short("join code", &code, 32)?;
+    Ok(HttpResponse::Ok().json(state.service.snapshot_by_code(&code).await?))
+}

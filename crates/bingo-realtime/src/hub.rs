@@ -1,0 +1,240 @@
+//! The hub: one task that owns the fan-out state (which sessions follow which game, the last
+//! sequence number delivered per game) and is fed by a bounded command channel. Sessions hold
+//! only a sender. Each event is serialized once and its bytes shared by every session.
+//!
+//! The hub keeps each game's stream gapless: a notice that skips sequence numbers (lost on the
+//! bus) makes it read the missing events from the log first; it also polls the log every few
+//! seconds, so an event whose notice never came is still delivered.
+
+use crate::protocol::{ephemeral_frame, event_frame};
+use bingo_bus::{BusMessage, Notice};
+use bingo_service::{now_ms, Service};
+use bingo_telemetry::Metrics;
+use bytestring::ByteString;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// What the hub sends a session.
+#[derive(Clone, Debug)]
+pub enum Out {
+    /// A committed event, ready to write.
+    Event { seq: u64, published_at_ms: i64, ball: bool, frame: ByteString },
+    /// An update that is not part of the log.
+    Update(ByteString),
+    /// The server is going away: tell the client to reconnect elsewhere.
+    Shutdown,
+}
+
+enum Command {
+    Join { game_id: String, member: u64, after_seq: u64, epoch: String, tx: mpsc::Sender<Out> },
+    Leave { game_id: String, member: u64 },
+    Bus(BusMessage),
+    Filled { game_id: String, events: Vec<(u64, i64, String)> },
+    Poll,
+    Shutdown,
+}
+
+struct Channel {
+    members: HashMap<u64, mpsc::Sender<Out>>,
+    epoch: String,
+    last_seq: u64,
+    filling: bool,
+    /// Notices that arrived ahead of a gap, waiting for the fill.
+    held: BTreeMap<u64, Arc<Notice>>,
+}
+
+/// How many commands may wait for the hub.
+const COMMANDS: usize = 65_536;
+const POLL_EVERY: Duration = Duration::from_secs(3);
+const FILL_LIMIT: u32 = 1_000;
+
+/// A handle to the hub; cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    tx: mpsc::Sender<Command>,
+    next_member: Arc<AtomicU64>,
+}
+
+impl Hub {
+    /// Starts the hub and the task feeding it from the bus.
+    pub fn spawn(service: Service, metrics: Metrics) -> Hub {
+        let (tx, rx) = mpsc::channel(COMMANDS);
+        let mut sub = service.bus().subscribe();
+        let bus_tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = sub.recv().await {
+                if bus_tx.send(Command::Bus(msg)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let poll_tx = tx.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(POLL_EVERY);
+            loop {
+                every.tick().await;
+                if poll_tx.send(Command::Poll).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let state = HubState { service, metrics, channels: HashMap::new(), tx: tx.clone() };
+        tokio::spawn(state.run(rx));
+        Hub { tx, next_member: Arc::new(AtomicU64::new(1)) }
+    }
+
+    /// Adds a session to a game's stream; events after `after_seq` reach `tx`.
+    pub async fn join(&self, game_id: &str, after_seq: u64, epoch: &str, tx: mpsc::Sender<Out>) -> Option<u64> {
+        let member = self.next_member.fetch_add(1, Ordering::Relaxed);
+        let cmd = Command::Join { game_id: game_id.to_string(), member, after_seq, epoch: epoch.to_string(), tx };
+        self.tx.send(cmd).await.ok().map(|_| member)
+    }
+
+    pub async fn leave(&self, game_id: &str, member: u64) {
+        let _ = self.tx.send(Command::Leave { game_id: game_id.to_string(), member }).await;
+    }
+
+    /// Tells every session to reconnect elsewhere (graceful shutdown).
+    pub async fn shutdown(&self) {
+        let _ = self.tx.send(Command::Shutdown).await;
+    }
+}
+
+struct HubState {
+    service: Service,
+    metrics: Metrics,
+    channels: HashMap<String, Channel>,
+    tx: mpsc::Sender<Command>,
+}
+
+impl HubState {
+    async fn run(mut self, mut rx: mpsc::Receiver<Command>) {
+        while let Some(cmd) = rx.recv().await {
+            match cmd {
+                Command::Join { game_id, member, after_seq, epoch, tx } => {
+                    let channel = self.channels.entry(game_id).or_insert_with(|| Channel {
+                        members: HashMap::new(),
+                        epoch,
+                        last_seq: after_seq,
+                        filling: false,
+                        held: BTreeMap::new(),
+                    });
+                    channel.members.insert(member, tx);
+                }
+                Command::Leave { game_id, member } => {
+                    if let Some(channel) = self.channels.get_mut(&game_id) {
+                        channel.members.remove(&member);
+                        if channel.members.is_empty() {
+                            self.channels.remove(&game_id);
+                        }
+                    }
+                }
+                Command::Bus(BusMessage::Notice(notice)) => self.on_notice(notice),
+                Command::Bus(BusMessage::Resync) | Command::Poll => {
+                    let games: Vec<String> = self.channels.keys().cloned().collect();
+                    for game_id in games {
+                        self.fill(&game_id);
+                    }
+                }
+                Command::Filled { game_id, events } => self.on_filled(&game_id, events),
+                Command::Shutdown => {
+                    for channel in self.channels.values() {
+                        for tx in channel.members.values() {
+                            let _ = tx.try_send(Out::Shutdown);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_notice(&mut self, notice: Arc<Notice>) {
+        let Some(channel) = self.channels.get_mut(&notice.game_id) else { return };
+        let lag = now_ms().saturating_sub(notice.published_at_ms).max(0);
+        self.metrics.record_bus_lag(Duration::from_millis(lag as u64));
+        if notice.seq == 0 {
+            let frame = ByteString::from(ephemeral_frame(&notice.game_id, &notice.event));
+            send_all(channel, &self.metrics, &Out::Update(frame));
+            return;
+        }
+        if notice.seq <= channel.last_seq {
+            return;
+        }
+        if channel.filling || notice.seq > channel.last_seq + 1 {
+            channel.held.insert(notice.seq, notice.clone());
+            let game_id = notice.game_id.clone();
+            self.fill(&game_id);
+            return;
+        }
+        deliver(channel, &self.metrics, &notice.game_id, notice.seq, notice.published_at_ms, &notice.event);
+    }
+
+    /// Reads a game's events after the last one delivered from the log (in the background).
+    fn fill(&mut self, game_id: &str) {
+        let Some(channel) = self.channels.get_mut(game_id) else { return };
+        if channel.filling {
+            return;
+        }
+        channel.filling = true;
+        let (service, tx, id, after) = (self.service.clone(), self.tx.clone(), game_id.to_string(), channel.last_seq);
+        tokio::spawn(async move {
+            let read = id.clone();
+            let events = match service.blocking(move |s| s.events_after(&read, after, FILL_LIMIT)).await {
+                Ok(stored) => stored.into_iter().map(|e| (e.seq, e.at_ms, e.payload)).collect(),
+                Err(e) => {
+                    tracing::warn!(game_id = id, error = %e, "hub: cannot read the log to fill a gap");
+                    Vec::new()
+                }
+            };
+            let _ = tx.send(Command::Filled { game_id: id, events }).await;
+        });
+    }
+
+    fn on_filled(&mut self, game_id: &str, events: Vec<(u64, i64, String)>) {
+        let Some(channel) = self.channels.get_mut(game_id) else { return };
+        channel.filling = false;
+        for (seq, at_ms, payload) in events {
+            if seq == channel.last_seq + 1 {
+                deliver(channel, &self.metrics, game_id, seq, at_ms, &payload);
+            }
+        }
+        // Held notices that now continue the stream.
+        while let Some(entry) = channel.held.first_entry() {
+            let seq = *entry.key();
+            if seq <= channel.last_seq {
+                entry.remove();
+            } else if seq == channel.last_seq + 1 {
+                let notice = entry.remove();
+                deliver(channel, &self.metrics, game_id, seq, notice.published_at_ms, &notice.event);
+            } else {
+                break;
+            }
+        }
+        if !channel.held.is_empty() {
+            self.fill(game_id);
+        }
+    }
+}
+
+fn deliver(channel: &mut Channel, metrics: &Metrics, game_id: &str, seq: u64, published_at_ms: i64, event: &str) {
+    let frame = ByteString::from(event_frame(game_id, seq, &channel.epoch, published_at_ms, now_ms(), event));
+    let ball = event.contains("\"type\":\"ball_called\"");
+    channel.last_seq = seq;
+    send_all(channel, metrics, &Out::Event { seq, published_at_ms, ball, frame });
+}
+
+/// Offers a message to every session without waiting: a session whose queue is full misses it
+/// (and catches up from the log or a fresh snapshot), one that is gone is removed.
+fn send_all(channel: &mut Channel, metrics: &Metrics, out: &Out) {
+    channel.members.retain(|_, tx| match tx.try_send(out.clone()) {
+        Ok(()) => true,
+        Err(mpsc::error::TrySendError::Full(_)) => {
+            metrics.ws_slow_client_drop();
+            true
+        }
+        Err(mpsc::error::TrySendError::Closed(_)) => false,
+    });
+}

@@ -1,0 +1,365 @@
+//! One WebSocket connection: hello, then a welcome (snapshot, or the missed events when the
+//! client resumes), then every event of its game in order, heartbeats, and the player's claims
+//! and daubs.
+
+use crate::hub::Out;
+use crate::protocol::{event_frame, ClientMessage, ErrorMessage};
+use crate::RealtimeState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Session};
+use bingo_service::{now_ms, PlayerRow, ServiceError};
+use bingo_telemetry::WsClient;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Largest message a client may send.
+const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+/// Frames waiting for a slow client before the hub starts skipping it.
+const QUEUE: usize = 64;
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const PING_EVERY: Duration = Duration::from_secs(15);
+const SILENT_LIMIT: Duration = Duration::from_secs(45);
+/// Missed events replayed from the log at most; beyond this a client gets a fresh snapshot.
+const MAX_REPLAY: u64 = 500;
+
+pub async fn upgrade(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<RealtimeState>,
+) -> Result<HttpResponse, actix_web::Error> {
+    if state.is_draining() {
+        return Ok(HttpResponse::ServiceUnavailable()
+            .json(json!({"error": {"code": "draining", "message": "this server is restarting; reconnect"}})));
+    }
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream =
+        stream.max_frame_size(MAX_MESSAGE_BYTES).aggregate_continuations().max_continuation_size(MAX_MESSAGE_BYTES);
+    actix_web::rt::spawn(run(state.into_inner(), session, stream));
+    Ok(response)
+}
+
+/// Who the client is, once its hello checks out.
+struct Identity {
+    game_id: String,
+    client: WsClient,
+    player: Option<PlayerRow>,
+}
+
+async fn send_json(session: &mut Session, value: &impl serde::Serialize) -> bool {
+    match serde_json::to_string(value) {
+        Ok(text) => session.text(text).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn refuse(mut session: Session, code: &str, message: &str) {
+    let _ = send_json(&mut session, &ErrorMessage::new(code, message, None)).await;
+    let _ = session.close(Some(CloseReason { code: CloseCode::Policy, description: Some(message.into()) })).await;
+}
+
+async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identity, ServiceError> {
+    let ClientMessage::Hello { player_token, join_code, admin_token, game_id, .. } = hello else {
+        return Err(ServiceError::Invalid("the first message must be a hello".into()));
+    };
+    if let Some(token) = player_token {
+        let player = state.service.player(token).await?;
+        return Ok(Identity { game_id: player.game_id.clone(), client: WsClient::Player, player: Some(player) });
+    }
+    if let Some(code) = join_code {
+        let game_id = state.service.game_id_by_join_code(code).await?;
+        return Ok(Identity { game_id, client: WsClient::Screen, player: None });
+    }
+    if let (Some(token), Some(game_id)) = (admin_token, game_id) {
+        state.service.admin_session(token).await?;
+        state.service.snapshot(game_id).await?;
+        return Ok(Identity { game_id: game_id.clone(), client: WsClient::Console, player: None });
+    }
+    Err(ServiceError::Invalid("hello needs a player_token, a join_code, or an admin_token with a game_id".into()))
+}
+
+async fn run(
+    state: std::sync::Arc<RealtimeState>,
+    mut session: Session,
+    mut stream: actix_ws::AggregatedMessageStream,
+) {
+    // 1. hello
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, next_text(&mut stream)).await {
+        Ok(Some(text)) => match serde_json::from_str::<ClientMessage>(&text) {
+            Ok(m @ ClientMessage::Hello { .. }) => m,
+            Ok(_) => return refuse(session, "hello_first", "the first message must be a hello").await,
+            Err(e) => return refuse(session, "bad_message", &format!("not a valid message: {e}")).await,
+        },
+        Ok(None) => return,
+        Err(_) => return refuse(session, "hello_timeout", "no hello within 10 seconds").await,
+    };
+    let identity = match identify(&state, &hello).await {
+        Ok(identity) => identity,
+        Err(e) => return refuse(session, e.code(), &e.to_string()).await,
+    };
+    let _connected = state.metrics.ws_connection(identity.client);
+    let (last_seq, epoch) = match &hello {
+        ClientMessage::Hello { last_seq, epoch, .. } => (*last_seq, epoch.clone()),
+        _ => (0, None),
+    };
+
+    // 2. join the stream first, so nothing committed from now on is missed
+    let snapshot = match state.service.snapshot(&identity.game_id).await {
+        Ok(s) => s,
+        Err(e) => return refuse(session, e.code(), &e.to_string()).await,
+    };
+    let (tx, mut rx) = mpsc::channel(QUEUE);
+    let Some(member) = state.hub.join(&identity.game_id, snapshot.game.last_seq, &snapshot.epoch, tx).await else {
+        return refuse(session, "unavailable", "the server is shutting down").await;
+    };
+    let mut conn =
+        Conn { state: &state, session: &mut session, identity: &identity, epoch: snapshot.epoch.clone(), sent_upto: 0 };
+
+    // 3. welcome: resume from the client's position, or a snapshot
+    let resumable = last_seq > 0
+        && epoch.as_deref() == Some(snapshot.epoch.as_str())
+        && last_seq <= snapshot.game.last_seq
+        && snapshot.game.last_seq - last_seq <= MAX_REPLAY;
+    let ok = if resumable {
+        // The events after the client's position follow the welcome, from the log.
+        conn.sent_upto = last_seq;
+        conn.welcome(None, last_seq).await && conn.catch_up(snapshot.game.last_seq).await
+    } else {
+        let upto = snapshot.game.last_seq;
+        conn.welcome(Some(snapshot), upto).await
+    };
+
+    // 4. the stream
+    if ok {
+        conn.serve(&mut rx, &mut stream).await;
+    }
+    state.hub.leave(&identity.game_id, member).await;
+}
+
+/// The next text message, answering pings; `None` when the client is gone.
+async fn next_text(stream: &mut actix_ws::AggregatedMessageStream) -> Option<String> {
+    while let Some(msg) = stream.recv().await {
+        match msg {
+            Ok(AggregatedMessage::Text(text)) => return Some(text.to_string()),
+            Ok(AggregatedMessage::Close(_)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+    None
+}
+
+struct Conn<'a> {
+    state: &'a RealtimeState,
+    session: &'a mut Session,
+    identity: &'a Identity,
+    epoch: String,
+    /// The last event sequence number this client has been sent.
+    sent_upto: u64,
+}
+
+impl Conn<'_> {
+    async fn welcome(&mut self, snapshot: Option<bingo_service::Snapshot>, upto: u64) -> bool {
+        let you = match &self.identity.player {
+            Some(player) => match self.state.service.player_view(player).await {
+                Ok(view) => Some(
+                    json!({"player_id": view.player_id, "nickname": view.nickname, "cards": view.cards, "daubs": view.daubs}),
+                ),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        let mode = if snapshot.is_some() { "snapshot" } else { "resume" };
+        self.sent_upto = snapshot.as_ref().map_or(self.sent_upto, |s| s.game.last_seq);
+        let welcome = json!({
+            "type": "welcome", "mode": mode, "game_id": self.identity.game_id, "epoch": self.epoch,
+            "client": self.identity.client.as_str(), "last_seq": upto, "snapshot": snapshot, "you": you,
+        });
+        send_json(self.session, &welcome).await
+    }
+
+    /// Sends the events after `sent_upto` up to `upto` from the log.
+    async fn catch_up(&mut self, upto: u64) -> bool {
+        while self.sent_upto < upto {
+            let (id, after) = (self.identity.game_id.clone(), self.sent_upto);
+            let limit = (upto - after).min(MAX_REPLAY) as u32;
+            let Ok(events) = self.state.service.blocking(move |s| s.events_after(&id, after, limit)).await else {
+                return false;
+            };
+            if events.is_empty() {
+                return true;
+            }
+            for e in events {
+                let frame = event_frame(&self.identity.game_id, e.seq, &self.epoch, e.at_ms, now_ms(), &e.payload);
+                if self.session.text(frame).await.is_err() {
+                    return false;
+                }
+                self.sent_upto = e.seq;
+                self.state.metrics.events_delivered(1);
+            }
+        }
+        true
+    }
+
+    async fn resync(&mut self) -> bool {
+        self.state.metrics.ws_resync();
+        match self.state.service.snapshot(&self.identity.game_id).await {
+            Ok(snapshot) => {
+                self.sent_upto = snapshot.game.last_seq;
+                send_json(self.session, &json!({"type": "resync", "snapshot": snapshot})).await
+            }
+            Err(_) => false,
+        }
+    }
+
+    async fn serve(&mut self, rx: &mut mpsc::Receiver<Out>, stream: &mut actix_ws::AggregatedMessageStream) {
+        // Bind the client's id to every log line of this connection.
+        let span = tracing::info_span!("ws", game_id = %self.identity.game_id, client = self.identity.client.as_str());
+        let _entered = span.enter();
+        let mut heartbeat = tokio::time::interval(PING_EVERY);
+        let mut last_heard = Instant::now();
+        loop {
+            tokio::select! {
+                out = rx.recv() => {
+                    let Some(out) = out else { break };
+                    if !self.forward(out).await {
+                        break;
+                    }
+                }
+                msg = stream.recv() => {
+                    last_heard = Instant::now();
+                    match msg {
+                        Some(Ok(AggregatedMessage::Text(text))) => {
+                            if !self.handle(&text).await {
+                                break;
+                            }
+                        }
+                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                            if self.session.pong(&bytes).await.is_err() {
+                                break;
+                            }
+                        }
+                        Some(Ok(AggregatedMessage::Pong(_))) => {}
+                        Some(Ok(AggregatedMessage::Binary(_))) => {
+                            let _ = send_json(self.session, &ErrorMessage::new("text_only", "send JSON text messages", None)).await;
+                        }
+                        Some(Ok(AggregatedMessage::Close(_))) | None => break,
+                        Some(Err(e)) => {
+                            let _ = send_json(self.session, &ErrorMessage::new("protocol", &e.to_string(), None)).await;
+                            break;
+                        }
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > SILENT_LIMIT {
+                        break;
+                    }
+                    if self.session.ping(b"").await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = self.session.clone().close(None).await;
+    }
+
+    /// Writes what the hub sent, keeping the client's sequence gapless.
+    async fn forward(&mut self, out: Out) -> bool {
+        match out {
+            Out::Event { seq, published_at_ms, ball, frame } => {
+                if seq <= self.sent_upto {
+                    return true;
+                }
+                if seq > self.sent_upto + 1 {
+                    // Missed frames (a full queue or a join race): from the log, or a snapshot if many.
+                    let ok = if seq - self.sent_upto > MAX_REPLAY {
+                        self.resync().await
+                    } else {
+                        self.catch_up(seq - 1).await
+                    };
+                    if !ok {
+                        return false;
+                    }
+                    if seq <= self.sent_upto {
+                        return true;
+                    }
+                }
+                if self.session.text(frame).await.is_err() {
+                    return false;
+                }
+                self.sent_upto = seq;
+                self.state.metrics.events_delivered(1);
+                if ball {
+                    let delay = now_ms().saturating_sub(published_at_ms).max(0) as u64;
+                    self.state.metrics.record_ball_delivery_delay(Duration::from_millis(delay));
+                }
+                true
+            }
+            Out::Update(frame) => self.session.text(frame).await.is_ok(),
+            Out::Shutdown => {
+                let _ =
+                    send_json(self.session, &json!({"type": "reconnect", "reason": "the server is restarting"})).await;
+                let reason = CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) };
+                let _ = self.session.clone().close(Some(reason)).await;
+                false
+            }
+        }
+    }
+
+    /// A message from the client; false ends the connection.
+    async fn handle(&mut self, text: &str) -> bool {
+        let msg = match serde_json::from_str::<ClientMessage>(text) {
+            Ok(m) => m,
+            Err(e) => {
+                return send_json(
+                    self.session,
+                    &ErrorMessage::new("bad_message", &format!("not a valid message: {e}"), None),
+                )
+                .await
+            }
+        };
+        match msg {
+            ClientMessage::Ping => send_json(self.session, &json!({"type": "pong"})).await,
+            ClientMessage::Hello { .. } => {
+                send_json(self.session, &ErrorMessage::new("already_hello", "hello is sent once per connection", None))
+                    .await
+            }
+            ClientMessage::Claim { serial, request_id } => {
+                let Some(player) = &self.identity.player else {
+                    return send_json(
+                        self.session,
+                        &ErrorMessage::new("forbidden", "only players claim over the socket", request_id.as_deref()),
+                    )
+                    .await;
+                };
+                match self.state.service.claim(player, serial).await {
+                    Ok(event) => {
+                        let accepted = matches!(event.kind, bingo_core::EventKind::ClaimAccepted { .. });
+                        self.state.metrics.claim(if accepted {
+                            bingo_telemetry::ClaimOutcome::Accepted
+                        } else {
+                            bingo_telemetry::ClaimOutcome::Rejected
+                        });
+                        send_json(self.session, &json!({"type": "claim_result", "request_id": request_id, "accepted": accepted, "event": event})).await
+                    }
+                    Err(e) => {
+                        send_json(self.session, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref()))
+                            .await
+                    }
+                }
+            }
+            ClientMessage::Daub { serial, number, on, request_id } => {
+                let Some(player) = &self.identity.player else {
+                    return send_json(
+                        self.session,
+                        &ErrorMessage::new("forbidden", "only players daub", request_id.as_deref()),
+                    )
+                    .await;
+                };
+                match self.state.service.daub(player, serial, number, on).await {
+                    Ok(()) => send_json(self.session, &json!({"type": "daubed", "request_id": request_id, "serial": serial, "number": number, "on": on})).await,
+                    Err(e) => send_json(self.session, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Creating games and running the caller's commands.
+
+use super::secrets::{random_bytes, random_code};
+use super::{now_ms, Live, LiveGame, Result, Service, ServiceError};
+use bingo_core::game::CardCheck;
+use bingo_core::{Card, Event, Game, GameConfig, GameError, Seed};
+use bingo_storage::{ConflictKind, NewGame, StoreError};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A new game's identifiers.
+#[derive(Clone, Debug, Serialize)]
+pub struct CreatedGame {
+    pub id: String,
+    pub join_code: String,
+    pub commitment: String,
+}
+
+/// Paper cards issued for printing: serials `first..=last` with their grids.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaperCards {
+    pub first: u64,
+    pub last: u64,
+    pub cards: Vec<Card>,
+}
+
+pub const JOIN_CODE_LEN: usize = 6;
+pub const MAX_PAPER_BATCH: u64 = 1000;
+
+/// Another writer appended first: reload and run the command again.
+fn is_stale(e: &StoreError) -> bool {
+    matches!(e, StoreError::Conflict { kind: ConflictKind::StaleLog { .. } | ConflictKind::Concurrent, .. })
+}
+
+impl Service {
+    /// The in-memory game, loaded from the log on first use.
+    pub(crate) async fn live(&self, game_id: &str) -> Result<LiveGame> {
+        if let Some(live) = self.cached(game_id) {
+            return Ok(live);
+        }
+        let loaded = self.load(game_id).await?;
+        let mut map = self.inner.live.lock().map_err(|_| ServiceError::Internal("game cache poisoned".into()))?;
+        Ok(map.entry(game_id.to_string()).or_insert_with(|| Arc::new(tokio::sync::Mutex::new(loaded))).clone())
+    }
+
+    fn cached(&self, game_id: &str) -> Option<LiveGame> {
+        self.inner.live.lock().ok()?.get(game_id).cloned()
+    }
+
+    async fn load(&self, game_id: &str) -> Result<Live> {
+        let id = game_id.to_string();
+        let (record, players) = self
+            .blocking(move |s| {
+                let record = s.load_game(&id)?;
+                let players = match &record {
+                    Some(_) => s.players_of_game(&id)?.len() as u64,
+                    None => 0,
+                };
+                Ok((record, players))
+            })
+            .await?;
+        let record = record.ok_or_else(|| ServiceError::NotFound(format!("no game {game_id:?}")))?;
+        let game = Game::restore(record.seed, &record.events)?;
+        Ok(Live { meta: record.meta, game, players })
+    }
+
+    /// Creates a game with a fresh seed from the operating system's CSPRNG.
+    pub async fn create_game(&self, config: GameConfig) -> Result<CreatedGame> {
+        let seed = Seed::from_bytes(random_bytes::<32>()?);
+        let (game, created) = Game::create(config, seed.clone(), now_ms())?;
+        let id = hex::encode(random_bytes::<12>()?);
+        let epoch = hex::encode(random_bytes::<8>()?);
+        let commitment = game.commitment().to_string();
+        for _ in 0..8 {
+            let join_code = random_code(JOIN_CODE_LEN)?;
+            let new = NewGameOwned {
+                id: id.clone(),
+                join_code: join_code.clone(),
+                seed: *seed.as_bytes(),
+                commitment: commitment.clone(),
+                epoch: epoch.clone(),
+                created: created.clone(),
+                kind: game.config().kind,
+            };
+            let result = self
+                .blocking_raw(move |s| {
+                    s.create_game(&NewGame {
+                        id: &new.id,
+                        join_code: &new.join_code,
+                        kind: new.kind,
+                        seed: new.seed,
+                        commitment: &new.commitment,
+                        epoch: &new.epoch,
+                        created: &new.created,
+                    })
+                })
+                .await?;
+            match result {
+                Ok(meta) => {
+                    let live = Live { meta, game: game.clone(), players: 0 };
+                    if let Ok(mut map) = self.inner.live.lock() {
+                        map.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(live)));
+                    }
+                    let payload = serde_json::to_string(&created).map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    self.publish_raw(&id, &epoch, 1, payload).await;
+                    return Ok(CreatedGame { id, join_code, commitment });
+                }
+                Err(StoreError::Conflict { kind: ConflictKind::JoinCodeTaken, .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Unavailable("could not find a free join code; try again".into()))
+    }
+
+    async fn publish_raw(&self, game_id: &str, epoch: &str, seq: u64, payload: String) {
+        let notice = bingo_bus::Notice {
+            game_id: game_id.to_string(),
+            seq,
+            epoch: epoch.to_string(),
+            published_at_ms: now_ms(),
+            event: payload,
+        };
+        if let Err(err) = self.inner.bus.publish(&notice).await {
+            tracing::warn!(game_id, seq, error = %err, "event committed but not published");
+        }
+    }
+
+    /// Runs an engine command on the game, commits its events, publishes them. If another node
+    /// wrote first, reloads the game from the log and runs the command once more.
+    pub async fn command<F>(&self, game_id: &str, command: F) -> Result<Vec<Event>>
+    where
+        F: Fn(&mut Game, i64) -> std::result::Result<Vec<Event>, GameError>,
+    {
+        let live = self.live(game_id).await?;
+        let mut live = live.lock().await;
+        for attempt in 0..2 {
+            let before = live.game.clone();
+            let events = command(&mut live.game, now_ms())?;
+            if events.is_empty() {
+                return Ok(events);
+            }
+            let expected = before.next_seq() - 1;
+            let (id, batch) = (game_id.to_string(), events.clone());
+            match self.blocking_raw(move |s| s.append_events(&id, expected, &batch)).await? {
+                Ok(stored) => {
+                    live.meta.last_seq = stored.last().map_or(live.meta.last_seq, |e| e.seq);
+                    live.meta.state = live.game.state();
+                    let epoch = live.meta.epoch.clone();
+                    drop(live);
+                    self.publish(game_id, &epoch, &stored).await;
+                    return Ok(events);
+                }
+                Err(e) if attempt == 0 && is_stale(&e) => {
+                    tracing::info!(game_id, "another node wrote first; reloading the game");
+                    *live = self.load(game_id).await?;
+                }
+                Err(e) => {
+                    live.game = before;
+                    return Err(e.into());
+                }
+            }
+        }
+        Err(ServiceError::Conflict("the game changed while the command ran; try again".into()))
+    }
+
+    /// Applies an event another node committed to this node's copy, if it holds one. Returns
+    /// false when the copy had to be reloaded from the log (a gap or a disagreement).
+    pub async fn follow(&self, game_id: &str, event: &Event) -> Result<bool> {
+        let Some(live) = self.cached(game_id) else { return Ok(true) };
+        let mut live = live.lock().await;
+        let next = live.game.next_seq();
+        if event.seq < next {
+            return Ok(true);
+        }
+        if event.seq == next && live.game.replay(event).is_ok() {
+            live.meta.last_seq = event.seq;
+            live.meta.state = live.game.state();
+            return Ok(true);
+        }
+        *live = self.load(game_id).await?;
+        Ok(false)
+    }
+
+    /// Notes a player count published by another node.
+    pub async fn follow_players(&self, game_id: &str, players: u64) {
+        if let Some(live) = self.cached(game_id) {
+            let mut live = live.lock().await;
+            live.players = live.players.max(players);
+        }
+    }
+
+    pub async fn game_id_by_join_code(&self, join_code: &str) -> Result<String> {
+        let code = super::secrets::normalise_code(join_code);
+        let meta = self.blocking(move |s| s.game_by_join_code(&code)).await?;
+        meta.map(|m| m.id).ok_or_else(|| ServiceError::NotFound(format!("no game has the join code {join_code:?}")))
+    }
+
+    /// Issues `count` paper cards for printing.
+    pub async fn issue_paper(&self, game_id: &str, count: u64) -> Result<PaperCards> {
+        if !(1..=MAX_PAPER_BATCH).contains(&count) {
+            return Err(ServiceError::Invalid(format!("print 1 to {MAX_PAPER_BATCH} paper cards at a time")));
+        }
+        let live = self.live(game_id).await?;
+        let deck = live.lock().await.game.deck().clone();
+        let id = game_id.to_string();
+        let range = self.blocking(move |s| s.issue_paper_cards(&id, count as u32, now_ms())).await?;
+        let (first, last) = (range.start, range.end.saturating_sub(1));
+        let cards = (first..=last)
+            .map(|serial| deck.card(serial))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(GameError::from)?;
+        Ok(PaperCards { first, last, cards })
+    }
+
+    /// Checks a card (a paper card read out by serial) against the current stage, without claiming.
+    pub async fn check_card(&self, game_id: &str, serial: u64) -> Result<CardCheck> {
+        let live = self.live(game_id).await?;
+        let live = live.lock().await;
+        Ok(live.game.check_card(serial)?)
+    }
+}
+
+/// `NewGame` borrows; this owns its parts so it can move into a blocking task.
+struct NewGameOwned {
+    id: String,
+    join_code: String,
+    kind: bingo_core::GameKind,
+    seed: [u8; 32],
+    commitment: String,
+    epoch: String,
+    created: Event,
+}

@@ -1,0 +1,124 @@
+//! Game commands against the stored log: load a game, run an engine command, commit the events,
+//! then publish them. Shared by the API and realtime roles, so that any node may run a command:
+//! the log's expected-sequence check makes concurrent writers safe.
+//!
+//! **Invariant:** events are committed to the database before anyone is told about them.
+//! **Invariant:** no HTTP or WebSocket types here; callers map [`ServiceError`] to their protocol.
+
+mod admin;
+mod autodraw;
+mod error;
+mod games;
+mod players;
+pub mod secrets;
+mod snapshot;
+
+pub use admin::{AdminSession, SESSION_MS};
+pub use bingo_storage::{GameMeta, PlayerRow};
+pub use error::{Result, ServiceError};
+pub use games::{CreatedGame, PaperCards};
+pub use players::{Joined, PlayerView};
+pub use snapshot::{AutoDrawView, Snapshot};
+
+use bingo_bus::{Bus, Notice};
+use bingo_core::Game;
+use bingo_storage::Store;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Unix time in milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A game held in memory by this node, behind its own lock.
+pub(crate) struct Live {
+    pub meta: GameMeta,
+    pub game: Game,
+    pub players: u64,
+}
+
+type LiveGame = Arc<tokio::sync::Mutex<Live>>;
+
+struct Inner {
+    store: Store,
+    bus: Bus,
+    node: String,
+    live: Mutex<HashMap<String, LiveGame>>,
+}
+
+/// The game service; cheap to clone.
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<Inner>,
+}
+
+impl Service {
+    pub fn new(store: Store, bus: Bus, node: impl Into<String>) -> Self {
+        Service { inner: Arc::new(Inner { store, bus, node: node.into(), live: Mutex::new(HashMap::new()) }) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn bus(&self) -> &Bus {
+        &self.inner.bus
+    }
+
+    pub fn node(&self) -> &str {
+        &self.inner.node
+    }
+
+    /// Runs a storage call on the blocking pool.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> bingo_storage::Result<T> + Send + 'static,
+    {
+        Ok(self.blocking_raw(f).await??)
+    }
+
+    /// Like `blocking`, keeping the storage error for callers that act on its kind.
+    pub(crate) async fn blocking_raw<T, F>(&self, f: F) -> Result<bingo_storage::Result<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> bingo_storage::Result<T> + Send + 'static,
+    {
+        let store = self.inner.store.clone();
+        Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
+    }
+
+    /// Publishes committed events; a bus failure is logged, never lost: the log has them and
+    /// realtime nodes poll it.
+    async fn publish(&self, game_id: &str, epoch: &str, stored: &[bingo_storage::StoredEvent]) {
+        for e in stored {
+            let notice = Notice {
+                game_id: game_id.to_string(),
+                seq: e.seq,
+                epoch: epoch.to_string(),
+                published_at_ms: now_ms(),
+                event: e.payload.clone(),
+            };
+            if let Err(err) = self.inner.bus.publish(&notice).await {
+                tracing::warn!(game_id, seq = e.seq, error = %err, "event committed but not published; nodes will catch up from the log");
+            }
+        }
+    }
+
+    /// Publishes something that is not part of a game's log (player counts, auto-draw timing):
+    /// `seq` 0 marks it as ephemeral.
+    async fn publish_ephemeral(&self, game_id: &str, epoch: &str, body: serde_json::Value) {
+        let notice = Notice {
+            game_id: game_id.to_string(),
+            seq: 0,
+            epoch: epoch.to_string(),
+            published_at_ms: now_ms(),
+            event: body.to_string(),
+        };
+        if let Err(err) = self.inner.bus.publish(&notice).await {
+            tracing::warn!(game_id, error = %err, "could not publish an ephemeral update");
+        }
+    }
+}

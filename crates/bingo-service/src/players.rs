@@ -1,0 +1,205 @@
+//! Players: join by code, continue on another phone, claim, daub.
+
+use super::secrets::{new_token, normalise_code, random_code, token_hash};
+use super::{now_ms, Result, Service, ServiceError, Snapshot};
+use bingo_core::{Card, Event, GameState};
+use bingo_storage::{NewPlayer, PlayerRow};
+use serde::Serialize;
+
+pub const NICKNAME_MAX_CHARS: usize = 24;
+pub const RECOVERY_CODE_LEN: usize = 8;
+
+/// What a player gets on joining or recovering: keep the token secret, write the recovery code down.
+#[derive(Clone, Debug, Serialize)]
+pub struct Joined {
+    pub player_id: String,
+    pub game_id: String,
+    pub nickname: String,
+    pub player_token: String,
+    /// Continue on another phone with this code (shown as XXXX-XXXX).
+    pub recovery_code: String,
+    pub cards: Vec<Card>,
+}
+
+/// A player's own view: cards, daubs and the game.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlayerView {
+    pub player_id: String,
+    pub nickname: String,
+    pub cards: Vec<Card>,
+    /// (serial, number) pairs the player has marked.
+    pub daubs: Vec<(u64, u8)>,
+    pub snapshot: Snapshot,
+}
+
+fn check_nickname(nickname: &str) -> Result<String> {
+    let nickname = nickname.trim();
+    let count = nickname.chars().count();
+    if count == 0 || count > NICKNAME_MAX_CHARS {
+        return Err(ServiceError::Invalid(format!("a nickname needs 1 to {NICKNAME_MAX_CHARS} characters")));
+    }
+    if nickname.chars().any(char::is_control) {
+        return Err(ServiceError::Invalid("a nickname cannot contain control characters".into()));
+    }
+    Ok(nickname.to_string())
+}
+
+fn format_recovery(code: &str) -> String {
+    let (a, b) = code.split_at(code.len() / 2);
+    format!("{a}-{b}")
+}
+
+impl Service {
+    /// Joins an open or running game by its join code.
+    pub async fn join(&self, join_code: &str, nickname: &str, cards: u32) -> Result<Joined> {
+        let nickname = check_nickname(nickname)?;
+        let game_id = self.game_id_by_join_code(join_code).await?;
+        let live = self.live(&game_id).await?;
+        let (deck, max, state, epoch) = {
+            let live = live.lock().await;
+            (
+                live.game.deck().clone(),
+                live.game.config().max_cards_per_player,
+                live.game.state(),
+                live.meta.epoch.clone(),
+            )
+        };
+        if !matches!(state, GameState::Open | GameState::Running | GameState::Paused) {
+            return Err(ServiceError::Conflict(format!("this game is not open for joining (it is {state:?})")));
+        }
+        if cards == 0 || cards > u32::from(max) {
+            return Err(ServiceError::Invalid(format!("choose 1 to {max} cards")));
+        }
+        let token = new_token()?;
+        let recovery = random_code(RECOVERY_CODE_LEN)?;
+        let player_id = hex::encode(super::secrets::random_bytes::<12>()?);
+        let (pid, gid, nick) = (player_id.clone(), game_id.clone(), nickname.clone());
+        let (token_h, recovery_h) = (token_hash(&token), token_hash(&recovery));
+        let (_, serials) = self
+            .blocking(move |s| {
+                s.add_player(&NewPlayer {
+                    id: &pid,
+                    game_id: &gid,
+                    nickname: &nick,
+                    token_hash: token_h,
+                    recovery_code_hash: recovery_h,
+                    card_count: cards,
+                    now: now_ms(),
+                })
+            })
+            .await?;
+        let players = {
+            let mut live = live.lock().await;
+            live.players += 1;
+            live.players
+        };
+        self.publish_ephemeral(&game_id, &epoch, serde_json::json!({"type": "players", "players": players})).await;
+        let cards = serials
+            .iter()
+            .map(|&s| deck.card(s))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(bingo_core::GameError::from)?;
+        Ok(Joined {
+            player_id,
+            game_id,
+            nickname,
+            player_token: token,
+            recovery_code: format_recovery(&recovery),
+            cards,
+        })
+    }
+
+    /// Continues as a player on another device: a new token replaces the old one.
+    pub async fn recover(&self, join_code: &str, recovery_code: &str) -> Result<Joined> {
+        let game_id = self.game_id_by_join_code(join_code).await?;
+        let code = normalise_code(recovery_code);
+        let (gid, hash) = (game_id.clone(), token_hash(&code));
+        let player = self
+            .blocking(move |s| s.player_by_recovery(&gid, &hash))
+            .await?
+            .ok_or_else(|| ServiceError::Unauthorized("that recovery code is not known for this game".into()))?;
+        let token = new_token()?;
+        let (pid, new_hash) = (player.id.clone(), token_hash(&token));
+        self.blocking(move |s| s.rotate_player_token(&pid, &new_hash)).await?;
+        let cards = self.cards_of(&player).await?;
+        Ok(Joined {
+            player_id: player.id,
+            game_id,
+            nickname: player.nickname,
+            player_token: token,
+            recovery_code: format_recovery(&code),
+            cards,
+        })
+    }
+
+    /// The player a bearer token belongs to.
+    pub async fn player(&self, token: &str) -> Result<PlayerRow> {
+        let hash = token_hash(token);
+        self.blocking(move |s| s.player_by_token_hash(&hash))
+            .await?
+            .ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))
+    }
+
+    async fn cards_of(&self, player: &PlayerRow) -> Result<Vec<Card>> {
+        let live = self.live(&player.game_id).await?;
+        let deck = live.lock().await.game.deck().clone();
+        let pid = player.id.clone();
+        let serials = self.blocking(move |s| s.cards_of_player(&pid)).await?;
+        Ok(serials
+            .iter()
+            .map(|&s| deck.card(s))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(bingo_core::GameError::from)?)
+    }
+
+    /// Everything a player's app shows.
+    pub async fn player_view(&self, player: &PlayerRow) -> Result<PlayerView> {
+        let cards = self.cards_of(player).await?;
+        let pid = player.id.clone();
+        let daubs = self.blocking(move |s| s.daubs_of_player(&pid)).await?;
+        let snapshot = self.snapshot(&player.game_id).await?;
+        Ok(PlayerView { player_id: player.id.clone(), nickname: player.nickname.clone(), cards, daubs, snapshot })
+    }
+
+    async fn require_own_card(&self, player: &PlayerRow, serial: u64) -> Result<()> {
+        let (gid, pid) = (player.game_id.clone(), player.id.clone());
+        let owner = self.blocking(move |s| s.card_owner(&gid, serial)).await?;
+        match owner {
+            Some(Some(owner)) if owner == pid => Ok(()),
+            _ => Err(ServiceError::Forbidden(format!("card {serial} is not one of your cards"))),
+        }
+    }
+
+    /// A player's claim with one of their own cards.
+    pub async fn claim(&self, player: &PlayerRow, serial: u64) -> Result<Event> {
+        self.require_own_card(player, serial).await?;
+        let events = self.command(&player.game_id, |game, now| game.claim(serial, now)).await?;
+        events.into_iter().next().ok_or_else(|| ServiceError::Internal("a claim produced no event".into()))
+    }
+
+    /// A claim the caller makes for a paper card (read out in the hall).
+    pub async fn claim_paper(&self, game_id: &str, serial: u64) -> Result<Event> {
+        let gid = game_id.to_string();
+        match self.blocking(move |s| s.card_owner(&gid, serial)).await? {
+            Some(None) => {}
+            Some(Some(_)) => {
+                return Err(ServiceError::Forbidden(format!("card {serial} belongs to a player, who claims it")))
+            }
+            None => return Err(ServiceError::NotFound(format!("card {serial} has not been issued in this game"))),
+        }
+        let events = self.command(game_id, |game, now| game.claim(serial, now)).await?;
+        events.into_iter().next().ok_or_else(|| ServiceError::Internal("a claim produced no event".into()))
+    }
+
+    /// Marks or unmarks a number on one of the player's cards.
+    pub async fn daub(&self, player: &PlayerRow, serial: u64, number: u8, on: bool) -> Result<()> {
+        self.require_own_card(player, serial).await?;
+        let live = self.live(&player.game_id).await?;
+        let card = live.lock().await.game.deck().card(serial).map_err(bingo_core::GameError::from)?;
+        if card.cell_of(number).is_none() {
+            return Err(ServiceError::Invalid(format!("card {serial} has no {number}")));
+        }
+        let pid = player.id.clone();
+        self.blocking(move |s| s.set_daub(&pid, serial, number, on)).await
+    }
+}

@@ -1,0 +1,44 @@
+//! What a client is shown of a game when it connects or falls behind.
+
+use super::{Result, Service};
+use bingo_core::GameView;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AutoDrawView {
+    pub on: bool,
+    /// When the next ball is due (Unix ms), while auto-draw is on.
+    pub next_draw_at_ms: Option<i64>,
+}
+
+/// A game as clients see it; `game.last_seq` is the last event included.
+#[derive(Clone, Debug, Serialize)]
+pub struct Snapshot {
+    pub game_id: String,
+    pub join_code: String,
+    pub epoch: String,
+    pub players: u64,
+    pub auto_draw: AutoDrawView,
+    pub game: GameView,
+}
+
+impl Service {
+    pub async fn snapshot(&self, game_id: &str) -> Result<Snapshot> {
+        let live = self.live(game_id).await?;
+        let live = live.lock().await;
+        Ok(Snapshot {
+            game_id: live.meta.id.clone(),
+            join_code: live.meta.join_code.clone(),
+            epoch: live.meta.epoch.clone(),
+            players: live.players,
+            auto_draw: AutoDrawView { on: live.meta.auto_draw, next_draw_at_ms: live.meta.next_draw_at_ms },
+            game: GameView::of(&live.game),
+        })
+    }
+
+    /// A client's snapshot by join code (screens).
+    pub async fn snapshot_by_code(&self, join_code: &str) -> Result<Snapshot> {
+        let id = self.game_id_by_join_code(join_code).await?;
+        self.snapshot(&id).await
+    }
+}

@@ -1,0 +1,203 @@
+//! The server roles: `serve` (everything in one process), `api`, `realtime`, and `migrate`.
+
+pub mod config;
+
+use anyhow::{bail, Context};
+use bingo_api::ApiState;
+use bingo_bus::Bus;
+use bingo_realtime::RealtimeState;
+use bingo_service::Service;
+use bingo_storage::Store;
+use bingo_telemetry::{Metrics, MetricsConfig};
+use config::Config;
+use std::time::Duration;
+
+/// Which parts of the platform this process runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// API, realtime hub and web apps together.
+    Serve,
+    /// The HTTP API and auto-draw.
+    Api,
+    /// WebSocket sessions only.
+    Realtime,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Serve => "serve",
+            Role::Api => "api",
+            Role::Realtime => "realtime",
+        }
+    }
+}
+
+const COMMIT: &str = match option_env!("BINGO_COMMIT") {
+    Some(c) => c,
+    None => "unknown",
+};
+
+/// Opens the database, creating the data directory for the embedded default.
+fn open_store(config: &Config) -> anyhow::Result<Store> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    }
+    Store::open(&config.database_url, config.db_pool_size).context("opening the database")
+}
+
+/// `bingo migrate`: apply the embedded migrations and exit.
+pub fn migrate(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config)?;
+    let applied = store.migrate().context("applying migrations")?;
+    if applied.is_empty() {
+        println!("the database is up to date");
+    }
+    for name in applied {
+        println!("applied {name}");
+    }
+    Ok(())
+}
+
+/// Runs a server role until SIGTERM or Ctrl-C, then drains.
+pub fn run(role: Role, config: Config) -> anyhow::Result<()> {
+    let system = actix_web::rt::System::new();
+    system.block_on(run_async(role, config))
+}
+
+async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
+    let _logs = bingo_telemetry::init_logging(bingo_telemetry::LogConfig {
+        format: config.log_format,
+        level: config.log_level.clone(),
+        loki_url: config.loki_url.clone(),
+        service: "bingo".into(),
+        role: role.name().into(),
+        host: config.node_id.clone(),
+        ..Default::default()
+    })
+    .context("starting logging")?;
+
+    let store = open_store(&config)?;
+    if role != Role::Realtime {
+        let store = store.clone();
+        let applied = tokio::task::spawn_blocking(move || store.migrate()).await?.context("applying migrations")?;
+        for name in applied {
+            tracing::info!(migration = name, "applied a database migration");
+        }
+    }
+    let bus = match &config.redis_url {
+        Some(url) => Bus::redis(url, &config.redis_prefix).await.context("connecting to Redis")?,
+        None if role == Role::Serve => Bus::local(),
+        None => bail!("the {} role needs the bus between nodes: set BINGO_REDIS_URL", role.name()),
+    };
+    let metrics = Metrics::new(MetricsConfig {
+        service: "bingo",
+        role: role.name(),
+        node: config.node_id.clone(),
+        version: env!("CARGO_PKG_VERSION"),
+        commit: COMMIT,
+    })
+    .context("starting metrics")?;
+    let service = Service::new(store, bus, config.node_id.clone());
+
+    let generated =
+        if role == Role::Realtime { None } else { service.ensure_admin(config.admin_passphrase.clone()).await? };
+    if role != Role::Realtime {
+        service.spawn_auto_draw();
+    }
+    spawn_stats(service.clone(), metrics.clone());
+
+    let api = ApiState::new(service.clone(), metrics.clone(), &config.limits);
+    let realtime = (role != Role::Api).then(|| RealtimeState::start(service.clone(), metrics.clone()));
+    let routes = if role == Role::Realtime { bingo_api::Routes::SystemOnly } else { bingo_api::Routes::All };
+    let (api_for_app, realtime_for_app, metrics_for_app) = (api.clone(), realtime.clone(), metrics.clone());
+    let server = actix_web::HttpServer::new(move || {
+        let mut app = actix_web::App::new()
+            .wrap(bingo_telemetry::RequestMetrics::new(metrics_for_app.clone()))
+            .configure(bingo_api::configure(api_for_app.clone(), routes));
+        if let Some(rt) = &realtime_for_app {
+            app = app.configure(bingo_realtime::configure(rt.clone()));
+        }
+        app.default_service(actix_web::web::to(bingo_api::not_found))
+    })
+    .workers(config.workers)
+    .backlog(4096)
+    .max_connection_rate(4096)
+    .max_connections(50_000)
+    .shutdown_timeout(10)
+    .disable_signals()
+    .bind(config.listen)
+    .with_context(|| format!("listening on {}", config.listen))?
+    .run();
+    let handle = server.handle();
+
+    announce(role, &config, generated.as_deref());
+    tracing::info!(role = role.name(), listen = %config.listen, node = config.node_id, bus = api.service.bus().kind(), "bingo is ready");
+
+    let shutdown = async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: no new connections, clients told to reconnect, finishing requests");
+        if let Some(rt) = &realtime {
+            rt.drain().await;
+            // Let the reconnect messages reach the clients before sockets close.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        handle.stop(true).await;
+    };
+    let (served, ()) = tokio::join!(server, shutdown);
+    served.context("the HTTP server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Prints where the apps are and, on the very first start, the admin passphrase.
+fn announce(role: Role, config: &Config, generated: Option<&str>) {
+    if role == Role::Realtime {
+        return;
+    }
+    let url = config.public_url.trim_end_matches('/');
+    println!("bingo {} ({}) is running on {}", env!("CARGO_PKG_VERSION"), role.name(), config.listen);
+    println!("  Screen:   {url}/screen");
+    println!("  Console:  {url}/console");
+    println!("  Player:   {url}/player");
+    if let Some(passphrase) = generated {
+        println!();
+        println!("  Admin passphrase (shown only this once; write it down): {passphrase}");
+        println!("  Lost it? Start with --admin-passphrase-file FILE to set a new one.");
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Keeps the game-state gauges current.
+fn spawn_stats(service: Service, metrics: Metrics) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            every.tick().await;
+            match service.blocking(|s| s.stats()).await {
+                Ok(stats) => {
+                    for state in bingo_telemetry::GameState::ALL {
+                        let n = stats.games_by_state.get(state.as_str()).copied().unwrap_or(0);
+                        metrics.set_games(state, n);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read statistics"),
+            }
+        }
+    });
+}
