@@ -113,7 +113,16 @@ where
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let current = self.shared.current.read().unwrap_or_else(|e| e.into_inner());
+        // Never wait: while the driver swaps generations (a few microseconds every flush), or if
+        // an event is emitted from inside another event's formatting, drop it and count it.
+        let current = match self.shared.current.try_read() {
+            Ok(current) => current,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                count_dropped(1);
+                return;
+            }
+        };
         let n = current.offered.fetch_add(1, Ordering::Relaxed);
         if n >= GENERATION_CAPACITY {
             count_dropped(1);
