@@ -57,14 +57,24 @@ impl Game {
                 }
                 self.calls.pop();
             }
-            EventKind::ClaimAccepted { serial, stage, alternative, call, .. } => {
+            EventKind::ClaimAccepted { serial, stage, alternative, label, numbers, cells, completed_at, call } => {
                 self.expect_state(event, &[Running, Paused])?;
                 self.check_claim_position(*stage, *call)?;
                 match self.recheck(*serial)? {
-                    Verdict::Won { alternative: a, .. } if a == *alternative && !self.pending.contains(serial) => {}
+                    Verdict::Won { alternative: a, completed_at: at }
+                        if a == *alternative && at == *completed_at && !self.pending.contains(serial) => {}
                     other => {
                         return Err(self.broken(format!("card {serial} was accepted but the check says {other:?}")))
                     }
+                }
+                // The evidence recorded must be the card's own: label, numbers and cells.
+                let card = self.deck.card(*serial)?;
+                let alt = &self.patterns[self.stage].alternatives[*alternative];
+                if *label != alt.label
+                    || *numbers != claim::numbers_of(&card, alt.mask)
+                    || *cells != claim::cells_of(&card, alt.mask)
+                {
+                    return Err(self.broken(format!("the evidence recorded for card {serial}'s win is not the card's")));
                 }
                 self.pending.push(*serial);
                 self.last_accept_call = *call;

@@ -1,0 +1,162 @@
+//! A whole game through the API and the socket, on the embedded default and on PostgreSQL.
+
+use bingo_testkit::{Backend, Http, Options, Platform, Ws};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_bingo")
+}
+
+pub fn ninety_ball() -> Value {
+    json!({"kind": "90", "stages": [
+        {"pattern": {"builtin": "one-line"}, "prize": 1000},
+        {"pattern": {"builtin": "two-lines"}, "prize": 2000},
+        {"pattern": {"builtin": "full-house"}, "prize": 5000}
+    ], "currency": "GBP", "max_cards_per_player": 6})
+}
+
+pub struct Player {
+    pub token: String,
+    pub recovery: String,
+    pub serials: Vec<u64>,
+}
+
+pub fn join(http: &Http, code: &str, nickname: &str, cards: u32) -> Player {
+    let (status, body) = http.post("/api/v1/join", &json!({"join_code": code, "nickname": nickname, "cards": cards}));
+    assert_eq!(status, 201, "join: {body}");
+    let serials =
+        body["cards"].as_array().expect("cards").iter().map(|c| c["serial"].as_u64().expect("serial")).collect();
+    Player {
+        token: body["player_token"].as_str().expect("token").into(),
+        recovery: body["recovery_code"].as_str().expect("recovery").into(),
+        serials,
+    }
+}
+
+pub fn hello_screen(ws_url: &str, code: &str) -> Ws {
+    let mut ws = Ws::connect(ws_url);
+    ws.send(&json!({"type": "hello", "join_code": code}));
+    let welcome = ws.recv(Duration::from_secs(5)).expect("welcome");
+    assert_eq!(welcome["type"], "welcome", "{welcome}");
+    ws
+}
+
+/// The serials among `serials` whose check says they win the current stage now.
+pub fn winners(console: &Http, id: &str, serials: &[u64]) -> Vec<u64> {
+    serials
+        .iter()
+        .copied()
+        .filter(|s| {
+            let (status, body) = console.get(&format!("/api/v1/games/{id}/cards/{s}"));
+            assert_eq!(status, 200, "{body}");
+            body["verdict"]["verdict"] == "won"
+        })
+        .collect()
+}
+
+/// Event frames until `pred` matches, returning all event payloads read.
+pub fn events_until(ws: &mut Ws, mut pred: impl FnMut(&Value) -> bool) -> Vec<Value> {
+    let mut seen = Vec::new();
+    loop {
+        let msg = ws.recv(Duration::from_secs(10)).expect("an event in time");
+        if msg["type"] != "event" {
+            continue;
+        }
+        let done = pred(&msg["event"]);
+        seen.push(msg);
+        if done {
+            return seen;
+        }
+    }
+}
+
+fn play_whole_game(backend: Backend, redis: bool) {
+    let mut options = Options::new(bin(), backend);
+    options.redis = redis;
+    let platform = Platform::start(options);
+    let console = platform.console();
+    let (id, code) = platform.open_game(&console, ninety_ball());
+    let http = platform.api().http();
+    let players: Vec<Player> = ["ann", "bob", "cat"].iter().map(|n| join(&http, &code, n, 6)).collect();
+    let all: Vec<u64> = players.iter().flat_map(|p| p.serials.clone()).collect();
+    assert_eq!(all.len(), 18);
+
+    let mut screen = hello_screen(&platform.api().ws_url(), &code);
+    let mut player_ws = Ws::connect(&platform.api().ws_url());
+    player_ws.send(&json!({"type": "hello", "player_token": players[0].token}));
+    let welcome = player_ws.recv(Duration::from_secs(5)).expect("welcome");
+    assert_eq!(welcome["you"]["cards"].as_array().map(Vec::len), Some(6));
+
+    let (status, body) = console.post(&format!("/api/v1/games/{id}/start"), &Value::Null);
+    assert_eq!(status, 200, "{body}");
+    let mut false_claim_done = false;
+    for stage in 0..3 {
+        let winner = loop {
+            let (status, body) = console.post(&format!("/api/v1/games/{id}/draw"), &Value::Null);
+            assert_eq!(status, 200, "draw: {body}");
+            let w = winners(&console, &id, &all);
+            if let Some(&first) = w.first() {
+                break first;
+            }
+            if !false_claim_done && body["snapshot"]["game"]["calls"].as_array().map_or(0, Vec::len) >= 5 {
+                // A false claim over the socket, rejected with the reason.
+                let loser = players[0].serials[0];
+                player_ws.send(&json!({"type": "claim", "serial": loser, "request_id": "r1"}));
+                let result =
+                    player_ws.recv_until(Duration::from_secs(5), |m| m["type"] == "claim_result").expect("result");
+                assert_eq!(result["accepted"], false, "{result}");
+                assert_eq!(result["request_id"], "r1");
+                assert!(result["event"]["message"].as_str().expect("message").contains("still needs"), "{result}");
+                false_claim_done = true;
+            }
+        };
+        let owner = players.iter().find(|p| p.serials.contains(&winner)).expect("owner");
+        let (status, body) = http.with_token(&owner.token).post("/api/v1/me/claims", &json!({"serial": winner}));
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["type"], "claim_accepted", "stage {stage}: {body}");
+        // Someone else's card cannot be claimed.
+        let other = players.iter().find(|p| !p.serials.contains(&winner)).expect("other");
+        let (status, body) = http.with_token(&other.token).post("/api/v1/me/claims", &json!({"serial": winner}));
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["error"]["code"], "forbidden");
+    }
+    assert!(false_claim_done);
+    let (status, body) = console.post(&format!("/api/v1/games/{id}/finish"), &Value::Null);
+    assert_eq!(status, 200, "{body}");
+    let game = &body["snapshot"]["game"];
+    assert_eq!(game["state"], "finished");
+    let results = game["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3);
+    let paid: Vec<u64> = results
+        .iter()
+        .map(|r| r["winners"].as_array().expect("w").iter().map(|w| w["amount"].as_u64().expect("a")).sum())
+        .collect();
+    assert_eq!(paid, [1000, 2000, 5000]);
+
+    // The screen saw every event, in order, with no gap, ending with the revealed seed.
+    let events = events_until(&mut screen, |e| e["type"] == "seed_revealed");
+    let seqs: Vec<u64> = events.iter().map(|m| m["seq"].as_u64().expect("seq")).collect();
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "gapless: {seqs:?}");
+    let seed = events.last().expect("last")["event"]["seed"].as_str().expect("seed").to_string();
+
+    // Anyone can now verify the draw.
+    let calls: Vec<String> =
+        game["calls"].as_array().expect("calls").iter().map(|n| n.as_u64().expect("n").to_string()).collect();
+    let out = std::process::Command::new(bin())
+        .args(["verify", "--commitment", game["commitment"].as_str().expect("c"), "--seed", &seed, "--kind", "90"])
+        .args(["--draws", &calls.join(",")])
+        .output()
+        .expect("verify");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn whole_game_on_the_embedded_default() {
+    play_whole_game(Backend::Sqlite, false);
+}
+
+#[test]
+fn whole_game_on_postgres_and_redis() {
+    play_whole_game(Backend::Postgres, true);
+}
