@@ -24,6 +24,29 @@ pub const fn factorial(n: u64) -> u64 {
     result
 }
 
+/// `binom(n, k)` for n <= 20, k <= 5 (every card column), looked up instead of computed.
+const BINOM_TABLE: [[u64; 6]; 21] = {
+    let mut t = [[0u64; 6]; 21];
+    let mut n = 0;
+    while n < 21 {
+        let mut k = 0;
+        while k < 6 {
+            t[n][k] = binom(n as u64, k as u64);
+            k += 1;
+        }
+        n += 1;
+    }
+    t
+};
+
+#[inline]
+fn small_binom(n: u8, k: u64) -> u64 {
+    match BINOM_TABLE.get(usize::from(n)).and_then(|row| row.get(k as usize)) {
+        Some(&b) => b,
+        None => binom(u64::from(n), k),
+    }
+}
+
 /// Writes the `rank`-th `out.len()`-subset of `0..n`, ascending, in lexicographic order of
 /// ascending subsets (rank 0 is `0, 1, ..., k-1`). `rank` must be below `binom(n, k)`.
 pub fn unrank_combination(mut rank: u64, n: u8, out: &mut [u8]) {
@@ -31,7 +54,7 @@ pub fn unrank_combination(mut rank: u64, n: u8, out: &mut [u8]) {
     let mut v = 0u8;
     for (i, slot) in out.iter_mut().enumerate() {
         loop {
-            let count = binom(u64::from(n - 1 - v), k - 1 - i as u64);
+            let count = small_binom(n - 1 - v, k - 1 - i as u64);
             if rank < count {
                 *slot = v;
                 v += 1;
@@ -46,9 +69,10 @@ pub fn unrank_combination(mut rank: u64, n: u8, out: &mut [u8]) {
 /// Reorders `items` (ascending on entry) by the Lehmer code `code` in `0..items.len()!`:
 /// position i takes the `code / (k-1-i)!`-th of the items not yet taken.
 pub fn apply_lehmer(mut code: u64, items: &mut [u8]) {
+    const FACTORIALS: [u64; 6] = [1, 1, 2, 6, 24, 120];
     let k = items.len();
     for i in 0..k {
-        let f = factorial((k - 1 - i) as u64);
+        let f = FACTORIALS.get(k - 1 - i).copied().unwrap_or_else(|| factorial((k - 1 - i) as u64));
         let idx = (code / f) as usize;
         code %= f;
         // Move the chosen remaining item to position i, keeping the rest in order.

@@ -116,23 +116,30 @@ pub struct Deck {
     prp: Prp,
     face_key: SipKey,
     capacity: u64,
-    strips: Option<strip90::StripSetup>,
+    layout: Layout,
+}
+
+/// How the kind lays out its cards.
+#[derive(Clone)]
+enum Layout {
+    Grid(&'static grid::GridShape),
+    Strips(strip90::StripSetup),
 }
 
 impl Deck {
     pub fn new(kind: GameKind, seed: &Seed) -> Self {
         let (prp_key, face_key) = seed.card_keys();
-        let (index_size, capacity, strips) = match kind {
+        let (index_size, capacity, layout) = match kind {
             GameKind::Ball90 => {
                 let setup = strip90::StripSetup::new(face_key);
-                (strip90::STRIP_COUNT, strip90::STRIP_COUNT * TICKETS_PER_STRIP, Some(setup))
+                (strip90::STRIP_COUNT, strip90::STRIP_COUNT * TICKETS_PER_STRIP, Layout::Strips(setup))
             }
             _ => {
                 let n = grid::card_count(kind);
-                (n, n, None)
+                (n, n, Layout::Grid(grid::GridShape::of(kind)))
             }
         };
-        Deck { kind, prp: Prp::new(prp_key, index_size), face_key, capacity, strips }
+        Deck { kind, prp: Prp::new(prp_key, index_size), face_key, capacity, layout }
     }
 
     pub fn kind(&self) -> GameKind {
@@ -154,17 +161,15 @@ impl Deck {
     /// The card with this serial.
     pub fn card(&self, serial: u64) -> Result<Card, CardError> {
         self.check(serial)?;
-        Ok(match &self.strips {
-            Some(setup) => setup.ticket(&self.prp, self.face_key, serial),
-            None => grid::card(self.kind, &self.prp, self.face_key, serial),
+        Ok(match &self.layout {
+            Layout::Strips(setup) => setup.ticket(&self.prp, self.face_key, serial),
+            Layout::Grid(shape) => grid::card(shape, &self.prp, self.face_key, serial),
         })
     }
 
     /// The six tickets of 90-ball strip `strip` (numbered from 1); for other kinds, `None`.
     pub fn strip(&self, strip: u64) -> Result<Option<[Card; TICKETS_PER_STRIP as usize]>, CardError> {
-        let Some(setup) = &self.strips else {
-            return Ok(None);
-        };
+        let Layout::Strips(setup) = &self.layout else { return Ok(None) };
         let first = strip.saturating_sub(1).saturating_mul(TICKETS_PER_STRIP).saturating_add(1);
         self.check(if strip == 0 { 0 } else { first })?;
         Ok(Some(setup.strip(&self.prp, self.face_key, strip - 1)))

@@ -2,14 +2,15 @@
 //! that holds `n`, with cycle-walking back into range. Distinct inputs give distinct outputs,
 //! which is what makes card serials unique by construction.
 
-use super::siphash::{prf, SipKey};
+use super::siphash::{PrfPrefix, SipKey};
 
 const ROUNDS: u64 = 6;
 const PRP_TAG: u64 = 1;
 
 #[derive(Clone, Copy)]
 pub struct Prp {
-    key: SipKey,
+    /// The round functions prf(key, PRP_TAG, round, ·), with their fixed words absorbed.
+    rounds: [PrfPrefix; ROUNDS as usize],
     n: u64,
     half_bits: u32,
     half_mask: u64,
@@ -24,14 +25,15 @@ impl Prp {
             bits += 2;
         }
         let half_bits = bits / 2;
-        Self { key, n, half_bits, half_mask: (1u64 << half_bits) - 1 }
+        let rounds = core::array::from_fn(|r| PrfPrefix::new(key, PRP_TAG, r as u64));
+        Self { rounds, n, half_bits, half_mask: (1u64 << half_bits) - 1 }
     }
 
     fn feistel(&self, x: u64) -> u64 {
         let mut left = x >> self.half_bits;
         let mut right = x & self.half_mask;
-        for round in 0..ROUNDS {
-            let f = prf(self.key, PRP_TAG, round, right) & self.half_mask;
+        for round in &self.rounds {
+            let f = round.finish(right) & self.half_mask;
             (left, right) = (right, left ^ f);
         }
         (left << self.half_bits) | right

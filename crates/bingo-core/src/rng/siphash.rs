@@ -20,6 +20,7 @@ impl SipKey {
     }
 }
 
+#[derive(Clone, Copy)]
 struct State([u64; 4]);
 
 impl State {
@@ -94,6 +95,29 @@ pub fn prf(key: SipKey, a: u64, b: u64, c: u64) -> u64 {
     s.finish()
 }
 
+/// `prf(key, a, b, ·)` with the first two words already absorbed: the keyed permutation calls
+/// the same (tag, round) prefix millions of times, so it keeps this per round.
+#[derive(Clone, Copy)]
+pub struct PrfPrefix(State);
+
+impl PrfPrefix {
+    pub fn new(key: SipKey, a: u64, b: u64) -> Self {
+        let mut s = State::new(key);
+        s.compress(a);
+        s.compress(b);
+        PrfPrefix(s)
+    }
+
+    /// `prf(key, a, b, c)`.
+    #[inline]
+    pub fn finish(&self, c: u64) -> u64 {
+        let mut s = self.0;
+        s.compress(c);
+        s.compress(24u64 << 56);
+        s.finish()
+    }
+}
+
 /// The card stream S(key, tag, x): prf(key, tag, x, 0), prf(key, tag, x, 1), ...
 pub struct PrfStream {
     key: SipKey,
@@ -113,14 +137,14 @@ impl PrfStream {
         v
     }
 
-    /// An integer in `0..n` without modulo bias (rejection sampling), `n >= 1`.
+    /// An integer in `0..n` without modulo bias (rejection sampling), `n >= 1`: values at or above
+    /// 2^64 - (2^64 mod n) are rejected.
     pub fn uniform(&mut self, n: u64) -> u64 {
         debug_assert!(n >= 1);
-        let span = 1u128 << 64;
-        let limit = span - span % u128::from(n);
+        let rejected = (u64::MAX % n + 1) % n; // 2^64 mod n
         loop {
             let v = self.next_u64();
-            if u128::from(v) < limit {
+            if rejected == 0 || v < 0u64.wrapping_sub(rejected) {
                 return v % n;
             }
         }
@@ -152,6 +176,14 @@ mod tests {
             msg.extend_from_slice(&w.to_le_bytes());
         }
         assert_eq!(prf(key, 3, u64::MAX, 1 << 40), siphash24(key, &msg));
+    }
+
+    #[test]
+    fn prefix_gives_the_same_prf() {
+        let key = reference_key();
+        for (a, b, c) in [(1u64, 0u64, 0u64), (1, 5, 123_456_789), (u64::MAX, 2, 3)] {
+            assert_eq!(PrfPrefix::new(key, a, b).finish(c), prf(key, a, b, c));
+        }
     }
 
     #[test]
