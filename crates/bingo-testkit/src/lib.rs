@@ -12,7 +12,7 @@ mod http;
 mod ws;
 
 pub use http::Http;
-pub use ws::Ws;
+pub use ws::{Next, Ws};
 
 use serde_json::Value;
 use std::net::TcpListener;
@@ -117,6 +117,11 @@ impl Node {
     /// Everything the process printed.
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Whether the process is still running (it has not exited or been killed).
+    pub fn is_running(&mut self) -> bool {
+        self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
     }
 
     /// kill -9.
@@ -235,6 +240,11 @@ impl Platform {
             nodes.push(node);
         }
         Platform { nodes, _dir: dir, _db: db }
+    }
+
+    /// The data directory of the embedded database (SQLite backend).
+    pub fn data_dir(&self) -> PathBuf {
+        self._dir.path().join("data")
     }
 
     /// The node that serves the API (the first).

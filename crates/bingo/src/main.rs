@@ -1,5 +1,6 @@
 //! The `bingo` binary: one executable for the platform's roles and its command-line tools.
 
+mod loadgen;
 mod server;
 mod tools;
 
@@ -27,8 +28,14 @@ enum Command {
     Cards(tools::cards::Args),
     /// Print the full draw order that a seed gives.
     Draws(tools::draws::Args),
-    /// Check a revealed seed against its commitment and the balls that were called.
+    /// Check a revealed seed against its commitment and the balls that were called, or a whole
+    /// game's ledger file.
     Verify(tools::verify::Args),
+    /// A game's tamper-evident event log.
+    #[command(subcommand)]
+    Ledger(tools::ledger::Command),
+    /// Load-test a server: join players, hold their sockets, draw, and report delivery delays.
+    Loadgen(loadgen::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +48,8 @@ fn main() -> ExitCode {
         Command::Cards(args) => tools::cards::run(args),
         Command::Draws(args) => tools::draws::run(args),
         Command::Verify(args) => tools::verify::run(args),
+        Command::Ledger(command) => tools::ledger::run(command),
+        Command::Loadgen(args) => loadgen::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod cards;
 pub mod draws;
+pub mod ledger;
 pub mod verify;
 
 use std::io::{self, Write};

@@ -8,12 +8,15 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// A ledger file (`bingo ledger export`): check the whole game end to end.
+    #[arg(long, conflicts_with_all = ["commitment", "seed", "kind", "draws"])]
+    ledger: Option<std::path::PathBuf>,
     /// The commitment shown before the first ball, 64 hex digits.
-    #[arg(long)]
-    commitment: Commitment,
+    #[arg(long, required_unless_present = "ledger")]
+    commitment: Option<Commitment>,
     /// The seed revealed when the game ended, 64 hex digits.
-    #[arg(long)]
-    seed: Seed,
+    #[arg(long, required_unless_present = "ledger")]
+    seed: Option<Seed>,
     /// Kind of game (needed with --draws): 75, 90, 80 or 30.
     #[arg(long)]
     kind: Option<GameKind>,
@@ -32,11 +35,17 @@ fn parse_draws(list: &str) -> anyhow::Result<Vec<u8>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if !args.commitment.is_opened_by(&args.seed) {
+    if let Some(path) = &args.ledger {
+        return super::ledger::verify(path);
+    }
+    let (Some(commitment), Some(seed)) = (args.commitment, args.seed) else {
+        bail!("give --commitment and --seed, or --ledger");
+    };
+    if !commitment.is_opened_by(&seed) {
         println!(
             "NOT FAIR: the seed does not match the commitment (its SHA-256 is {}, the commitment was {})",
-            args.seed.commitment(),
-            args.commitment
+            seed.commitment(),
+            commitment
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -48,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bail!("--draws needs --kind (75, 90, 80 or 30) to know which draw order to compare with");
     };
     let called = parse_draws(&draws)?;
-    match check_draws(kind, &args.seed, &called) {
+    match check_draws(kind, &seed, &called) {
         DrawCheck::Matches => {
             println!(
                 "FAIR: the seed matches the commitment, and all {} balls called are the seed's draw order.",

@@ -1,0 +1,182 @@
+//! `bingo ledger export` and `bingo verify --ledger`: a game's whole event log in a file, with
+//! its hash chain, that a treasurer or licence holder can check end to end afterwards.
+
+use anyhow::{bail, Context};
+use bingo_core::{Event, EventKind, Game, GameState};
+use bingo_storage::{chain_hash, Store, StoredEvent, GENESIS_HASH};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub const FORMAT: &str = "bingo-ledger/1";
+
+/// The file: the game's identity and every stored event with its chain link.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ledger {
+    pub format: String,
+    pub game_id: String,
+    pub join_code: String,
+    pub epoch: String,
+    pub commitment: String,
+    pub events: Vec<LedgerEvent>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerEvent {
+    pub seq: u64,
+    /// The event exactly as stored (JSON text): the hash covers these bytes.
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Write a game's event log, with its hash chain, to a file.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The game's id.
+    #[arg(long)]
+    game: String,
+    /// Where to write the ledger.
+    #[arg(long)]
+    out: PathBuf,
+    /// The database (postgres://... or sqlite://...); default: the embedded database in --data-dir.
+    #[arg(long, env = "BINGO_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// The data directory of the embedded database.
+    #[arg(long, env = "BINGO_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    let Command::Export(args) = command;
+    let url = match args.database_url {
+        Some(url) => url,
+        None => {
+            let file = args.data_dir.join("bingo.db");
+            if !file.exists() {
+                bail!("there is no embedded database at {}: give --data-dir or --database-url", file.display());
+            }
+            format!("sqlite://{}", file.display())
+        }
+    };
+    let store = Store::open(&url, 1).context("opening the database")?;
+    let meta = store.game_meta(&args.game)?.with_context(|| format!("no game {:?} in that database", args.game))?;
+    let stored = store.events_after(&args.game, 0, u32::MAX)?;
+    let ledger = Ledger {
+        format: FORMAT.into(),
+        game_id: meta.id,
+        join_code: meta.join_code,
+        epoch: meta.epoch,
+        commitment: meta.commitment,
+        events: stored.iter().map(to_ledger).collect(),
+    };
+    let text = serde_json::to_string_pretty(&ledger)?;
+    std::fs::write(&args.out, text + "\n").with_context(|| format!("writing {}", args.out.display()))?;
+    println!("wrote {} events of game {} to {}", ledger.events.len(), args.game, args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn to_ledger(e: &StoredEvent) -> LedgerEvent {
+    LedgerEvent {
+        seq: e.seq,
+        payload: e.payload.clone(),
+        prev_hash: hex::encode(e.prev_hash),
+        hash: hex::encode(e.hash),
+    }
+}
+
+/// Why a ledger does not verify, in words.
+fn check_chain(ledger: &Ledger) -> Result<Vec<Event>, String> {
+    let mut prev = GENESIS_HASH;
+    let mut events = Vec::with_capacity(ledger.events.len());
+    for (i, e) in ledger.events.iter().enumerate() {
+        let expected_seq = i as u64 + 1;
+        if e.seq != expected_seq {
+            return Err(format!(
+                "entry {} has sequence number {}, expected {expected_seq}: an event is missing or added",
+                i + 1,
+                e.seq
+            ));
+        }
+        if e.prev_hash != hex::encode(prev) {
+            return Err(format!("event {}'s prev_hash is not the hash of event {}", e.seq, e.seq - 1));
+        }
+        let hash = chain_hash(&prev, e.seq, e.payload.as_bytes());
+        if e.hash != hex::encode(hash) {
+            return Err(format!("event {}'s hash does not match its contents: it was altered", e.seq));
+        }
+        let event: Event =
+            serde_json::from_str(&e.payload).map_err(|err| format!("event {} is not a valid event: {err}", e.seq))?;
+        if event.seq != e.seq {
+            return Err(format!("event {} says it is event {}", e.seq, event.seq));
+        }
+        events.push(event);
+        prev = hash;
+    }
+    Ok(events)
+}
+
+/// `bingo verify --ledger FILE`.
+pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let ledger: Ledger =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a bingo ledger", path.display()))?;
+    if ledger.format != FORMAT {
+        bail!("{} is a {:?} file; this tool reads {FORMAT}", path.display(), ledger.format);
+    }
+    let events = match check_chain(&ledger) {
+        Ok(events) => events,
+        Err(why) => {
+            println!("NOT VALID: {why}.");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match events.first().map(|e| &e.kind) {
+        Some(EventKind::GameCreated { commitment, .. }) if commitment.to_string() == ledger.commitment => {}
+        _ => {
+            println!("NOT VALID: the log does not start with the game's creation and its commitment.");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    let game = match Game::verify_log(&events) {
+        Ok(game) => game,
+        Err(bingo_core::GameError::BadLog { seq: 0, .. }) => {
+            println!(
+                "INCOMPLETE: the hash chain of all {} events is intact, but the game has not ended, so its seed is not revealed and the draw cannot be checked yet.",
+                events.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => {
+            println!("NOT FAIR: {e}.");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if game.state() != GameState::Finished {
+        println!("INCOMPLETE: the game has not finished.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let config = game.config();
+    println!(
+        "FAIR: {}-ball game {} ({} events): the hash chain is intact, the revealed seed matches the commitment {}, all {} balls are the seed's draw order{}, and every claim was decided by the rules.",
+        config.kind,
+        ledger.game_id,
+        events.len(),
+        ledger.commitment,
+        game.calls().count(),
+        if config.draw_mode == bingo_core::DrawMode::Manual { " (manual game: balls checked for range and repeats)" } else { "" },
+    );
+    for result in game.results() {
+        let name = game.patterns().get(result.stage).map_or("stage", |p| p.name.as_str());
+        let winners: Vec<String> = result.winners.iter().map(|w| format!("card {} ({})", w.serial, w.amount)).collect();
+        println!("  stage {} {name}: {}", result.stage + 1, winners.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}

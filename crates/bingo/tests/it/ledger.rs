@@ -1,0 +1,116 @@
+//! `bingo ledger export` and `bingo verify --ledger`: a finished game verifies end to end; an
+//! altered file, or a re-hashed forgery, does not.
+
+use super::game::{bin, join, winners};
+use bingo_testkit::{Backend, Options, Platform};
+use serde_json::{json, Value};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(bin()).args(args).output().expect("run bingo")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn export(platform: &Platform, game: &str, out: &std::path::Path) {
+    let data = platform.data_dir();
+    let o = run(&[
+        "ledger",
+        "export",
+        "--game",
+        game,
+        "--data-dir",
+        data.to_str().expect("path"),
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+}
+
+fn verify(path: &std::path::Path) -> Output {
+    run(&["verify", "--ledger", path.to_str().expect("path")])
+}
+
+/// Re-hashes a ledger after editing payloads, as a forger with the file (but not the seed) would.
+fn rehash(ledger: &mut Value) {
+    use sha2::{Digest, Sha256};
+    let mut prev = [0u8; 32];
+    for e in ledger["events"].as_array_mut().expect("events") {
+        let seq = e["seq"].as_u64().expect("seq");
+        let mut h = Sha256::new();
+        h.update(prev);
+        h.update(seq.to_be_bytes());
+        h.update(e["payload"].as_str().expect("payload").as_bytes());
+        let hash: [u8; 32] = h.finalize().into();
+        e["prev_hash"] = json!(hex::encode(prev));
+        e["hash"] = json!(hex::encode(hash));
+        prev = hash;
+    }
+}
+
+#[test]
+fn a_finished_game_verifies_and_tampering_is_caught() {
+    let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
+    let console = platform.console();
+    let (id, code) = platform
+        .open_game(&console, json!({"kind": "75", "stages": [{"pattern": {"builtin": "any-line"}, "prize": 500}]}));
+    let player = join(&platform.api().http(), &code, "ann", 6);
+    assert_eq!(console.post(&format!("/api/v1/games/{id}/start"), &Value::Null).0, 200);
+    let dir = tempfile::tempdir().expect("tmp");
+    let unfinished = dir.path().join("unfinished.json");
+    export(&platform, &id, &unfinished);
+    let o = verify(&unfinished);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("INCOMPLETE"), "{}", stdout(&o));
+
+    let winner = loop {
+        assert_eq!(console.post(&format!("/api/v1/games/{id}/draw"), &Value::Null).0, 200);
+        if let Some(&w) = winners(&console, &id, &player.serials).first() {
+            break w;
+        }
+    };
+    let (status, body) =
+        platform.api().http().with_token(&player.token).post("/api/v1/me/claims", &json!({"serial": winner}));
+    assert_eq!((status, body["type"].as_str()), (200, Some("claim_accepted")), "{body}");
+    assert_eq!(console.post(&format!("/api/v1/games/{id}/finish"), &Value::Null).0, 200);
+
+    let path = dir.path().join("ledger.json");
+    export(&platform, &id, &path);
+    let o = verify(&path);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("FAIR"), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&format!("card {winner} (500)")), "{}", stdout(&o));
+
+    // Change a called ball: the chain no longer matches.
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    let mut altered = original.clone();
+    let ball = altered["events"]
+        .as_array_mut()
+        .expect("events")
+        .iter_mut()
+        .find(|e| e["payload"].as_str().is_some_and(|p| p.contains("\"ball_called\"")))
+        .expect("a ball");
+    let mut payload: Value = serde_json::from_str(ball["payload"].as_str().expect("p")).expect("json");
+    payload["number"] = json!(if payload["number"] == 1 { 2 } else { 1 });
+    ball["payload"] = json!(payload.to_string());
+    let tampered = dir.path().join("tampered.json");
+    std::fs::write(&tampered, altered.to_string()).expect("write");
+    let o = verify(&tampered);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("NOT VALID"), "{}", stdout(&o));
+
+    // A forger who re-hashes the whole chain is still caught: the seed gives other balls.
+    rehash(&mut altered);
+    std::fs::write(&tampered, altered.to_string()).expect("write");
+    let o = verify(&tampered);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("NOT FAIR"), "{}", stdout(&o));
+
+    // A file that is not a ledger gets a clear error, not a panic.
+    std::fs::write(&tampered, "{\"format\": 3}").expect("write");
+    let o = verify(&tampered);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("error:"));
+}
