@@ -6,6 +6,17 @@ use std::time::{Duration, Instant};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
+/// What the server did next (see [`Ws::next`]).
+#[derive(Debug)]
+pub enum Next {
+    /// A text message (parsed as JSON, or the raw text as a JSON string).
+    Message(Value),
+    /// The server closed the connection: the close code, if it sent a close frame with one.
+    Closed(Option<u16>),
+    /// Nothing within the timeout.
+    Nothing,
+}
+
 pub struct Ws {
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
 }
@@ -75,6 +86,28 @@ impl Ws {
             }
         }
         false
+    }
+
+    /// The next thing the server did within `timeout`: a message, a close (with its code), or nothing.
+    pub fn next(&mut self, timeout: Duration) -> Next {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            match self.socket.read() {
+                Ok(Message::Text(text)) => {
+                    let text = text.as_str();
+                    return Next::Message(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into())));
+                }
+                Ok(Message::Close(frame)) => return Next::Closed(frame.map(|f| u16::from(f.code))),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(e))
+                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+                {
+                    continue
+                }
+                Err(_) => return Next::Closed(None),
+            }
+        }
+        Next::Nothing
     }
 
     pub fn close(mut self) {
