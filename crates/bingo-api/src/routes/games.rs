@@ -17,6 +17,17 @@ fn game_id(path: &str) -> ApiResult<String> {
     }
 }
 
+/// The game's id, checked to be a game that exists (for routes that only read the store, where an
+/// unknown game would otherwise look like an empty one).
+async fn existing_game(state: &ApiState, path: &str) -> ApiResult<String> {
+    let id = game_id(path)?;
+    let check = id.clone();
+    if state.service.blocking(move |s| s.game_meta(&check)).await?.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no game {id:?}")));
+    }
+    Ok(id)
+}
+
 pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpResponse> {
     let games = state.service.blocking(|s| s.list_games(200)).await?;
     let games: Vec<_> = games
@@ -149,7 +160,7 @@ pub async fn auto_draw(
 }
 
 pub async fn players(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let id = game_id(&id)?;
+    let id = existing_game(&state, &id).await?;
     let players = state.service.blocking(move |s| s.players_of_game(&id)).await?;
     let players: Vec<_> = players
         .into_iter()
@@ -160,7 +171,7 @@ pub async fn players(state: web::Data<ApiState>, _admin: Admin, id: web::Path<St
 
 /// Every claim of the game, accepted or rejected, in order.
 pub async fn claims(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let id = game_id(&id)?;
+    let id = existing_game(&state, &id).await?;
     let stored = state.service.blocking(move |s| s.events_after(&id, 0, 1_000_000)).await?;
     let claims: Vec<serde_json::Value> = stored
         .iter()
@@ -205,12 +216,8 @@ pub async fn events(
     id: web::Path<String>,
     query: web::Query<After>,
 ) -> ApiResult<HttpResponse> {
-    let id = game_id(&id)?;
+    let id = existing_game(&state, &id).await?;
     let (after, limit) = (query.after, query.limit.unwrap_or(1000).min(10_000));
-    let check = id.clone();
-    if state.service.blocking(move |s| s.game_meta(&check)).await?.is_none() {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no game {id:?}")));
-    }
     let stored = state.service.blocking(move |s| s.events_after(&id, after, limit)).await?;
     let events: Vec<_> = stored
         .iter()
