@@ -84,13 +84,15 @@ async fn run(
     mut stream: actix_ws::AggregatedMessageStream,
 ) {
     // 1. hello
-    let hello = match tokio::time::timeout(HELLO_TIMEOUT, next_text(&mut stream)).await {
-        Ok(Some(text)) => match serde_json::from_str::<ClientMessage>(&text) {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(&mut stream)).await {
+        Ok(First::Text(text)) => match serde_json::from_str::<ClientMessage>(&text) {
             Ok(m @ ClientMessage::Hello { .. }) => m,
             Ok(_) => return refuse(session, "hello_first", "the first message must be a hello").await,
             Err(e) => return refuse(session, "bad_message", &format!("not a valid message: {e}")).await,
         },
-        Ok(None) => return,
+        Ok(First::Binary) => return refuse(session, "text_only", "send JSON text messages").await,
+        Ok(First::Broken(e)) => return refuse(session, "protocol", &e).await,
+        Ok(First::Gone) => return,
         Err(_) => return refuse(session, "hello_timeout", "no hello within 10 seconds").await,
     };
     let identity = match identify(&state, &hello).await {
@@ -136,16 +138,29 @@ async fn run(
     state.hub.leave(&identity.game_id, member).await;
 }
 
-/// The next text message, answering pings; `None` when the client is gone.
-async fn next_text(stream: &mut actix_ws::AggregatedMessageStream) -> Option<String> {
+/// What a client sent first.
+enum First {
+    Text(String),
+    /// A binary frame: the protocol is JSON text only.
+    Binary,
+    /// A frame the codec refused (too large, malformed).
+    Broken(String),
+    /// The client closed or went away.
+    Gone,
+}
+
+/// The client's first message, skipping pings and pongs.
+async fn first_message(stream: &mut actix_ws::AggregatedMessageStream) -> First {
     while let Some(msg) = stream.recv().await {
         match msg {
-            Ok(AggregatedMessage::Text(text)) => return Some(text.to_string()),
-            Ok(AggregatedMessage::Close(_)) | Err(_) => return None,
-            Ok(_) => continue,
+            Ok(AggregatedMessage::Text(text)) => return First::Text(text.to_string()),
+            Ok(AggregatedMessage::Binary(_)) => return First::Binary,
+            Ok(AggregatedMessage::Close(_)) => return First::Gone,
+            Ok(AggregatedMessage::Ping(_) | AggregatedMessage::Pong(_)) => continue,
+            Err(e) => return First::Broken(e.to_string()),
         }
     }
-    None
+    First::Gone
 }
 
 struct Conn<'a> {
