@@ -30,7 +30,7 @@ impl RealtimeState {
     /// Starts the hub for this node.
     pub fn start(service: Service, metrics: Metrics) -> Arc<Self> {
         let hub = Hub::spawn(service.clone(), metrics.clone());
-        spawn_follower(service.clone());
+        service.spawn_follower();
         Arc::new(RealtimeState { service, metrics, hub, draining: AtomicBool::new(false) })
     }
 
@@ -43,28 +43,6 @@ impl RealtimeState {
     pub fn is_draining(&self) -> bool {
         self.draining.load(Ordering::SeqCst)
     }
-}
-
-/// Keeps this node's copies of games current with events other nodes commit.
-fn spawn_follower(service: Service) {
-    let mut sub = service.bus().subscribe();
-    tokio::spawn(async move {
-        while let Some(msg) = sub.recv().await {
-            let bingo_bus::BusMessage::Notice(notice) = msg else { continue };
-            if notice.seq == 0 {
-                if let Ok(update) = serde_json::from_str::<serde_json::Value>(&notice.event) {
-                    if let Some(players) = update.get("players").and_then(serde_json::Value::as_u64) {
-                        service.follow_players(&notice.game_id, players).await;
-                    }
-                }
-                continue;
-            }
-            let Ok(event) = serde_json::from_str::<bingo_core::Event>(&notice.event) else { continue };
-            if let Err(e) = service.follow(&notice.game_id, &event).await {
-                tracing::warn!(game_id = notice.game_id, error = %e, "could not follow a game's events");
-            }
-        }
-    });
 }
 
 /// Mounts `/ws`.

@@ -181,6 +181,30 @@ impl Service {
         Ok(false)
     }
 
+    /// Keeps this node's copies of games current with the events other nodes commit (every role
+    /// that serves a game's state runs one: an API node must see a claim made on a realtime node).
+    pub fn spawn_follower(&self) -> tokio::task::JoinHandle<()> {
+        let service = self.clone();
+        let mut sub = self.bus().subscribe();
+        tokio::spawn(async move {
+            while let Some(msg) = sub.recv().await {
+                let bingo_bus::BusMessage::Notice(notice) = msg else { continue };
+                if notice.seq == 0 {
+                    if let Ok(update) = serde_json::from_str::<serde_json::Value>(&notice.event) {
+                        if let Some(players) = update.get("players").and_then(serde_json::Value::as_u64) {
+                            service.follow_players(&notice.game_id, players).await;
+                        }
+                    }
+                    continue;
+                }
+                let Ok(event) = serde_json::from_str::<Event>(&notice.event) else { continue };
+                if let Err(e) = service.follow(&notice.game_id, &event).await {
+                    tracing::warn!(game_id = notice.game_id, error = %e, "could not follow a game's events");
+                }
+            }
+        })
+    }
+
     /// Notes a player count published by another node.
     pub async fn follow_players(&self, game_id: &str, players: u64) {
         if let Some(live) = self.cached(game_id) {

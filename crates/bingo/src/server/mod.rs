@@ -106,6 +106,11 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     if role != Role::Realtime {
         service.spawn_auto_draw();
     }
+    if role == Role::Api {
+        // Realtime roles follow other nodes' events with their hub; an API node needs it too, or
+        // its copy of a game misses a claim committed on a realtime node.
+        service.spawn_follower();
+    }
     spawn_stats(service.clone(), metrics.clone());
 
     let api = ApiState::new(service.clone(), metrics.clone(), &config.limits);
