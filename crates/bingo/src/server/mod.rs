@@ -117,12 +117,17 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     let realtime = (role != Role::Api).then(|| RealtimeState::start(service.clone(), metrics.clone()));
     let routes = if role == Role::Realtime { bingo_api::Routes::SystemOnly } else { bingo_api::Routes::All };
     let (api_for_app, realtime_for_app, metrics_for_app) = (api.clone(), realtime.clone(), metrics.clone());
+    let web = (role == Role::Serve)
+        .then(|| bingo_web::WebConfig { public_url: config.public_url.clone(), listen: config.listen });
     let server = actix_web::HttpServer::new(move || {
         let mut app = actix_web::App::new()
             .wrap(bingo_telemetry::RequestMetrics::new(metrics_for_app.clone()))
             .configure(bingo_api::configure(api_for_app.clone(), routes));
         if let Some(rt) = &realtime_for_app {
             app = app.configure(bingo_realtime::configure(rt.clone()));
+        }
+        if let Some(web) = &web {
+            app = app.configure(bingo_web::configure(web.clone()));
         }
         app.default_service(actix_web::web::to(bingo_api::not_found))
     })

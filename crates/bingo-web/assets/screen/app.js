@@ -1,0 +1,322 @@
+// The Screen app: a projector or TV at the front of the hall. Read-only: says hello with the
+// game's join code and shows the current ball, the board, the stage, how to join, winners and
+// the fairness commitment (then the revealed seed). Optional voice caller.
+
+import { api, qrUrl } from '/shared/api.js';
+import { GameSocket } from '/shared/socket.js';
+import { loadStrings, applyStrings } from '/shared/i18n.js';
+import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
+import { renderPattern, SHAPE } from '/shared/card.js';
+import { applyEvent, currentStage, ballLetter, ballCount, money } from '/shared/game.js';
+
+const t = await loadStrings('screen');
+applyStrings(document, t);
+
+const params = new URLSearchParams(location.search);
+let code = (params.get('code') || '').trim().toUpperCase();
+let snap = null;
+let socket = null;
+let webConfig = { public_url: location.origin, lan_urls: [] };
+const settings = loadSettings();
+let overlayTimer = null;
+
+function loadSettings() {
+  try {
+    return { voice: false, traditional: false, ...JSON.parse(localStorage.getItem('bingo.screen.v1') || '{}') };
+  } catch {
+    return { voice: false, traditional: false };
+  }
+}
+
+function saveSettings() {
+  localStorage.setItem('bingo.screen.v1', JSON.stringify(settings));
+}
+
+// ---------------------------------------------------------------- picking a game
+
+$('#pick-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const value = $('#pick-code').value.trim().toUpperCase();
+  try {
+    await api('GET', '/api/v1/screen/' + encodeURIComponent(value));
+    code = value;
+    history.replaceState(null, '', '/screen?code=' + encodeURIComponent(code));
+    start();
+  } catch (e) {
+    $('#pick-error').textContent = e.status === 404 ? t('not_found') : e.message;
+  }
+});
+
+// ---------------------------------------------------------------- voice
+
+function speak(n) {
+  if (!settings.voice || !('speechSynthesis' in window) || !snap) return;
+  const kind = snap.game.kind;
+  let text =
+    kind === '75' ? t('say_number_75', { letter: ballLetter(kind, n), n }) : t('say_number', { n });
+  if (settings.traditional && kind === '90') {
+    const calls = t('calls');
+    const nick = Array.isArray(calls) ? calls[n] : '';
+    if (nick) text = `${nick}, ${n === 1 ? t('say_one') : n}`;
+  }
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = t.lang;
+  u.rate = 0.9;
+  speechSynthesis.cancel();
+  speechSynthesis.speak(u);
+}
+
+function renderControls() {
+  const voice = $('#voice');
+  voice.textContent = settings.voice ? t('voice_on') : t('voice_off');
+  voice.setAttribute('aria-pressed', String(settings.voice));
+  const trad = $('#traditional');
+  trad.textContent = settings.traditional ? t('traditional_on') : t('traditional_off');
+  trad.setAttribute('aria-pressed', String(settings.traditional));
+  trad.hidden = !snap || snap.game.kind !== '90';
+}
+
+$('#voice').addEventListener('click', () => {
+  settings.voice = !settings.voice;
+  saveSettings();
+  renderControls();
+});
+$('#traditional').addEventListener('click', () => {
+  settings.traditional = !settings.traditional;
+  saveSettings();
+  renderControls();
+});
+$('#fullscreen').addEventListener('click', () => {
+  if (document.fullscreenElement) document.exitFullscreen();
+  else document.documentElement.requestFullscreen().catch(() => {});
+});
+
+// ---------------------------------------------------------------- drawing
+
+function ballLabel(n) {
+  const kind = snap.game.kind;
+  return kind === '75' ? ballLetter(kind, n) + n : String(n);
+}
+
+function renderBoard() {
+  const g = snap.game;
+  const called = new Set(g.calls);
+  const last = g.calls[g.calls.length - 1];
+  const board = $('#board');
+  const total = ballCount(g.kind);
+  board.className = 'board kind-' + g.kind;
+  const cell = (n) => h('span', { class: 'num' + (called.has(n) ? ' on' : '') + (n === last ? ' last' : '') }, String(n));
+  if (g.kind === '75') {
+    fill(
+      board,
+      [...'BINGO'].map((letter, row) =>
+        h(
+          'div',
+          { class: 'board-row' },
+          h('span', { class: 'letter' }, letter),
+          Array.from({ length: 15 }, (_, i) => cell(row * 15 + i + 1)),
+        ),
+      ),
+    );
+  } else {
+    fill(board, Array.from({ length: total }, (_, i) => cell(i + 1)));
+  }
+}
+
+function renderStage() {
+  const g = snap.game;
+  const stage = currentStage(snap);
+  const el = $('#stage');
+  if (!stage) {
+    fill(el, h('p', { class: 'stage-name' }, g.state === 'finished' ? t('state_finished') : t('all_stages_done')));
+    return;
+  }
+  const diagrams = stage.pictures.slice(0, g.kind === '90' ? 1 : 4).map((p) => renderPattern(p, stage.name));
+  fill(
+    el,
+    h('div', { class: 'stage-diagrams' }, diagrams),
+    h(
+      'div',
+      {},
+      h('p', { class: 'hint' }, t('stage_of', { n: g.stage + 1, total: g.stages.length })),
+      h('p', { class: 'stage-name' }, stage.name),
+      stage.prize ? h('p', { class: 'stage-prize' }, t('prize', { amount: money(stage.prize, g.rules.currency, t.lang) })) : '',
+    ),
+  );
+}
+
+function renderJoin() {
+  const g = snap.game;
+  const url = `${webConfig.public_url}/player?code=${snap.join_code}`;
+  $('#join-url').textContent = url.replace(/^https?:\/\//, '');
+  $('#join-qr').src = qrUrl(url);
+  $('#join-qr').alt = url;
+  const ips = webConfig.lan_urls.filter((u) => u !== webConfig.public_url).map((u) => u.replace(/^https?:\/\//, ''));
+  $('#join-ip-line').hidden = !ips.length;
+  $('#join-ips').textContent = ips.join('  ·  ');
+  $('#join-code').textContent = snap.join_code;
+  $('#players').textContent = snap.players === 1 ? t('players_one') : t('players', { n: snap.players });
+  $('#join-panel').classList.toggle('compact', g.state === 'running' || g.state === 'paused');
+}
+
+function renderWinners() {
+  const g = snap.game;
+  const rows = g.results.map((r) => {
+    const stage = g.stages[r.stage];
+    const serials = r.winners.map((w) => w.serial).join(', ');
+    const amount = r.winners.length && r.prize ? money(r.winners[0].amount, g.rules.currency, t.lang) : '';
+    return h(
+      'li',
+      {},
+      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials })),
+      amount ? h('span', { class: 'share' }, ' · ' + (r.winners.length > 1 ? t('share', { amount }) : amount)) : '',
+    );
+  });
+  const pending = g.pending_winners.length
+    ? [
+        h(
+          'li',
+          { class: 'pending' },
+          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', ') })),
+        ),
+      ]
+    : [];
+  fill($('#winners'), rows, pending);
+  $('#winners-panel').hidden = !rows.length && !pending.length;
+}
+
+function renderFairness() {
+  const g = snap.game;
+  if (g.seed) {
+    $('#fair-text').textContent = t('seed');
+    $('#fair-value').textContent = g.seed;
+    $('#fair-value').classList.add('seed');
+  } else {
+    $('#fair-text').textContent = t('commitment');
+    $('#fair-value').textContent = g.commitment;
+    $('#fair-value').classList.remove('seed');
+  }
+  document.body.classList.toggle('pregame', g.calls.length === 0 && !g.seed);
+  document.body.classList.toggle('over', !!g.seed || g.state === 'finished');
+}
+
+function render() {
+  if (!snap) return;
+  const g = snap.game;
+  const last = g.calls[g.calls.length - 1];
+  const now = $('#now-ball');
+  now.textContent = last ? ballLabel(last) : '';
+  now.classList.toggle('empty', !last);
+  $('#now-count').textContent = last
+    ? t('calls_count', { n: g.calls.length, total: ballCount(g.kind) })
+    : t('no_ball_yet');
+  fill(
+    $('#last-balls'),
+    g.calls
+      .slice(-6, -1)
+      .reverse()
+      .map((n) => h('span', { class: 'ball small-ball' }, ballLabel(n))),
+  );
+  $('#state-line').textContent = t('state_' + g.state);
+  renderBoard();
+  renderStage();
+  renderJoin();
+  renderWinners();
+  renderFairness();
+  renderControls();
+}
+
+/** The winning card as far as the claim tells: its shape with the completing numbers in place. */
+function winnerCard(ev) {
+  const [rows, cols] = SHAPE[snap.game.kind] || [3, 9];
+  const at = new Map(ev.cells.map(([r, c], i) => [r + ':' + c, ev.numbers[i]]));
+  const grid = h('div', { class: `card-grid kind-${snap.game.kind}`, style: `--cols:${cols};--rows:${rows}` });
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const n = at.get(r + ':' + c);
+      grid.append(h('span', { class: 'cell' + (n ? ' hl' : ' blank') }, n ? String(n) : ''));
+    }
+  }
+  return grid;
+}
+
+function showWinner(ev) {
+  const g = snap.game;
+  const stage = g.stages[ev.stage];
+  const overlay = $('#winner-overlay');
+  fill(
+    overlay,
+    h(
+      'div',
+      { class: 'overlay-box' },
+      h('p', { class: 'overlay-title' }, t('winner_banner')),
+      h('p', { class: 'overlay-card' }, t('winner_card', { serial: ev.serial })),
+      h('p', { class: 'overlay-what' }, t('winner_what', { stage: stage ? stage.name : '', label: ev.label })),
+      winnerCard(ev),
+      h('p', { class: 'overlay-numbers' }, t('winner_numbers', { numbers: ev.numbers.join(', ') })),
+    ),
+  );
+  overlay.hidden = false;
+  clearTimeout(overlayTimer);
+  overlayTimer = setTimeout(() => {
+    overlay.hidden = true;
+  }, 15000);
+}
+
+function onEvent(frame) {
+  const ev = frame.event;
+  applyEvent(snap, ev, frame.seq);
+  const live = Date.now() - (frame.published_at_ms || 0) < 5000;
+  if (ev.type === 'ball_called') {
+    $('#winner-overlay').hidden = true;
+    const kind = snap.game.kind;
+    announce(kind === '75' ? t('ball_announce_75', { letter: ballLetter(kind, ev.number), n: ev.number }) : t('ball_announce', { n: ev.number }));
+    if (live) speak(ev.number);
+  } else if (ev.type === 'claim_accepted') {
+    showWinner(ev);
+    announce(t('winner_banner') + ' ' + t('winner_card', { serial: ev.serial }) + ', ' + ev.label);
+  }
+  render();
+}
+
+async function start() {
+  $('#pick-view').hidden = true;
+  $('#show-view').hidden = false;
+  try {
+    webConfig = await api('GET', '/api/v1/web/config');
+  } catch {
+    /* keep this page's own address */
+  }
+  socket = new GameSocket({
+    hello: () => ({ join_code: code }),
+    onWelcome: (msg) => {
+      if (msg.mode === 'snapshot' || !snap) snap = msg.snapshot;
+      render();
+    },
+    onEvent,
+    onUpdate: (u) => {
+      if (u.type === 'players' && snap) {
+        snap.players = u.players;
+        renderJoin();
+      }
+    },
+    onResync: (s) => {
+      snap = s;
+      render();
+    },
+    onStatus: (status) => connectionBadge($('#conn'), t, status),
+    onFatal: () => {
+      $('#show-view').hidden = true;
+      $('#pick-view').hidden = false;
+      $('#pick-error').textContent = t('conn_failed');
+    },
+  });
+  socket.connect();
+}
+
+if (code) {
+  start();
+} else {
+  $('#pick-view').hidden = false;
+  $('#pick-code').focus();
+}

@@ -1,0 +1,82 @@
+// Drawing cards and pattern diagrams, the same way in every app.
+
+import { h } from './dom.js';
+
+/**
+ * A card as a grid of cells.
+ * opts.daubed: Set of numbers the player marked; opts.called: Set of called numbers;
+ * opts.highlight: Set of numbers to emphasise (a win's completing numbers);
+ * opts.onTap(number): makes numbered cells buttons (the player's daubing);
+ * opts.t: strings (card_label, free, blank); opts.caption: text above the grid.
+ */
+export function renderCard(card, opts = {}) {
+  const t = opts.t || ((k) => k);
+  const rows = card.grid.length;
+  const cols = card.grid[0].length;
+  const grid = h('div', {
+    class: `card-grid kind-${card.kind}`,
+    role: 'group',
+    'aria-label': t('card_label', { serial: card.serial }),
+    style: `--cols:${cols};--rows:${rows}`,
+  });
+  if (card.kind === '75') {
+    for (const letter of 'BINGO') grid.append(h('span', { class: 'card-head', 'aria-hidden': 'true' }, letter));
+  }
+  card.grid.forEach((row, r) =>
+    row.forEach((n, c) => {
+      const cls = ['cell'];
+      if (!n) {
+        const free = card.kind === '75';
+        cls.push(free ? 'free' : 'blank');
+        grid.append(
+          h('span', { class: cls.join(' '), dataset: { r, c } }, free ? h('span', { class: 'free-text' }, t('free')) : ''),
+        );
+        return;
+      }
+      const daubed = opts.daubed ? opts.daubed.has(n) : false;
+      const called = opts.called ? opts.called.has(n) : false;
+      if (daubed) cls.push('daubed');
+      if (called) cls.push('called');
+      if (called && !daubed && opts.daubed) cls.push('due');
+      if (opts.highlight && opts.highlight.has(n)) cls.push('hl');
+      const attrs = { class: cls.join(' '), dataset: { n, r, c } };
+      if (opts.onTap) {
+        grid.append(
+          h(
+            'button',
+            {
+              ...attrs,
+              type: 'button',
+              'aria-pressed': daubed ? 'true' : 'false',
+              'aria-label': t(called ? 'cell_called' : 'cell', { n }),
+              onclick: () => opts.onTap(n),
+            },
+            String(n),
+          ),
+        );
+      } else {
+        grid.append(h('span', attrs, String(n)));
+      }
+    }),
+  );
+  return grid;
+}
+
+/** A small diagram of a pattern alternative (rows of "X" and "."), for screens and the wizard. */
+export function renderPattern(picture, label) {
+  const rows = picture.length;
+  const cols = picture[0] ? picture[0].length : 0;
+  const el = h('div', {
+    class: 'pattern',
+    role: 'img',
+    'aria-label': label || '',
+    style: `--cols:${cols};--rows:${rows}`,
+  });
+  for (const row of picture) {
+    for (const ch of row) el.append(h('span', { class: ch === 'X' || ch === 'x' ? 'on' : 'off' }));
+  }
+  return el;
+}
+
+/** Card dimensions per kind: [rows, cols]. */
+export const SHAPE = { 75: [5, 5], 90: [3, 9], 80: [4, 4], 30: [3, 3] };

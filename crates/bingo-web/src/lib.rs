@@ -1,0 +1,272 @@
+//! The three web apps, Screen (`/screen`), Console (`/console`) and Player (`/player`), and the
+//! ES modules they share (`/shared/...`). Every file under `assets/` is embedded in the binary at
+//! compile time (see build.rs): running the product needs nothing but the `bingo` binary.
+//!
+//! Besides the files it serves `GET /qr.svg?data=...` (a QR code, drawn here, so no app needs a
+//! QR library or the internet) and `GET /api/v1/web/config` (the addresses players are told to
+//! open: the public URL and this machine's plain IP addresses, for phones that cannot resolve
+//! `bingo.local`).
+//!
+//! **Invariant:** no game logic here; the apps talk to the API and the WebSocket like any client.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+
+/// One embedded file.
+pub struct Asset {
+    /// Its path under `assets/`, e.g. `player/app.js`.
+    pub path: &'static str,
+    pub bytes: &'static [u8],
+    pub content_type: &'static str,
+    /// A quoted hash of the bytes.
+    pub etag: &'static str,
+}
+
+mod embedded {
+    use super::Asset;
+    include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+}
+
+pub use embedded::ASSETS;
+
+/// The apps, each a folder of `assets/` with an `index.html`.
+pub const APPS: &[&str] = &["screen", "console", "player"];
+
+/// Longest text a QR code is drawn for.
+pub const MAX_QR_DATA: usize = 512;
+
+/// What the apps need to know about where they are served.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// The address players are told to open, e.g. `http://bingo.local`.
+    pub public_url: String,
+    /// The address the server listens on: its port (and, when not a wildcard, its IP) make the
+    /// plain-IP addresses shown beside the public URL.
+    pub listen: SocketAddr,
+}
+
+/// The embedded file at `path` (under `assets/`).
+pub fn asset(path: &str) -> Option<&'static Asset> {
+    ASSETS.iter().find(|a| a.path == path)
+}
+
+/// Registers the apps, their files, `/qr.svg`, `/api/v1/web/config`, and `/` (to the Player).
+pub fn configure(config: WebConfig) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(web::Data::new(config))
+            .route("/", web::get().to(root))
+            .route("/qr.svg", web::get().to(qr_svg))
+            .route("/api/v1/web/config", web::get().to(web_config));
+        for app in APPS.iter().chain(&["shared"]) {
+            cfg.route(&format!("/{app}"), web::get().to(file))
+                .route(&format!("/{app}/"), web::get().to(file))
+                .route(&format!("/{app}/{{file:.*}}"), web::get().to(file));
+        }
+    }
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({"error": {"code": code, "message": message}}))
+}
+
+async fn root() -> HttpResponse {
+    HttpResponse::Found().insert_header((header::LOCATION, "/player")).finish()
+}
+
+/// The security headers of every page and file: nothing is loaded from anywhere else.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                   connect-src 'self' ws: wss:; media-src 'self' data:; object-src 'none'; base-uri 'none'; \
+                   frame-ancestors 'none'";
+
+async fn file(req: HttpRequest) -> HttpResponse {
+    let path = req.path().trim_start_matches('/');
+    let (folder, rest) = path.split_once('/').unwrap_or((path, ""));
+    // An app's own URL (with or without the slash, or any client-side route under it that is
+    // not a file) gets its page.
+    let asset = match asset(path) {
+        Some(a) if !rest.is_empty() => Some(a),
+        _ if APPS.contains(&folder) && !rest.contains('.') => asset(&format!("{folder}/index.html")),
+        _ => None,
+    };
+    let Some(asset) = asset else {
+        return error(StatusCode::NOT_FOUND, "not_found", "there is nothing at this address");
+    };
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim().trim_start_matches("W/") == asset.etag));
+    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    response
+        .insert_header((header::ETAG, HeaderValue::from_static(asset.etag)))
+        // Always revalidate: a new binary must never be mixed with old cached modules.
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP));
+    if fresh {
+        response.finish()
+    } else {
+        response.content_type(asset.content_type).body(asset.bytes)
+    }
+}
+
+/// `GET /qr.svg?data=<url-encoded text>`: the text as a QR code (medium error correction).
+async fn qr_svg(req: HttpRequest) -> HttpResponse {
+    let data = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "data")
+        .map(|(_, v)| v.into_owned());
+    let Some(data) = data.filter(|d| !d.is_empty()) else {
+        return error(StatusCode::BAD_REQUEST, "bad_request", "give the text to encode as ?data=...");
+    };
+    if data.len() > MAX_QR_DATA {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            &format!("the text to encode is {} bytes; the most is {MAX_QR_DATA}", data.len()),
+        );
+    }
+    match qr(&data) {
+        Some(svg) => HttpResponse::Ok()
+            .content_type("image/svg+xml")
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(svg),
+        None => error(StatusCode::BAD_REQUEST, "bad_request", "this text does not fit in a QR code"),
+    }
+}
+
+/// An SVG QR code of `data`, black on white with the standard quiet zone; `None` when it does not fit.
+pub fn qr(data: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .dark_color(qrcode::render::svg::Color("#000000"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build(),
+    )
+}
+
+/// `GET /api/v1/web/config`: where players should go.
+async fn web_config(config: web::Data<WebConfig>) -> HttpResponse {
+    let lan: Vec<String> = lan_urls(config.listen, plain_ips());
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({"public_url": config.public_url.trim_end_matches('/'), "lan_urls": lan}))
+}
+
+/// This machine's IPv4 addresses other than loopback (none when they cannot be read).
+fn plain_ips() -> Vec<IpAddr> {
+    let mut ips: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .map(|all| all.into_iter().map(|i| i.ip()).filter(|ip| ip.is_ipv4() && !ip.is_loopback()).collect())
+        .unwrap_or_default();
+    ips.sort();
+    ips.dedup();
+    ips
+}
+
+/// The plain-IP addresses of the apps for a server listening on `listen`: every address of the
+/// machine for a wildcard listen, only the listen address for a specific one, none for loopback.
+pub fn lan_urls(listen: SocketAddr, machine: Vec<IpAddr>) -> Vec<String> {
+    let ips = if listen.ip().is_unspecified() {
+        machine
+    } else if listen.ip().is_loopback() {
+        Vec::new()
+    } else {
+        vec![listen.ip()]
+    };
+    let port = if listen.port() == 80 { String::new() } else { format!(":{}", listen.port()) };
+    ips.into_iter()
+        .map(|ip| match ip {
+            IpAddr::V4(v4) => format!("http://{v4}{port}"),
+            IpAddr::V6(v6) => format!("http://[{v6}]{port}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use actix_web::{test as atest, App};
+
+    fn config() -> WebConfig {
+        WebConfig { public_url: "http://bingo.local/".into(), listen: "0.0.0.0:8080".parse().unwrap() }
+    }
+
+    #[test]
+    fn every_app_has_its_page_script_and_strings() {
+        for app in APPS {
+            assert!(asset(&format!("{app}/index.html")).is_some(), "{app}/index.html");
+            assert!(asset(&format!("{app}/app.js")).is_some(), "{app}/app.js");
+            assert!(asset(&format!("{app}/strings.en.js")).is_some(), "{app}/strings.en.js");
+        }
+        assert!(ASSETS.iter().all(|a| a.etag.len() == 18 && !a.bytes.is_empty()));
+    }
+
+    #[test]
+    fn plain_addresses_follow_the_listen_address() {
+        let machine = vec!["192.168.1.20".parse().unwrap()];
+        assert_eq!(lan_urls("0.0.0.0:8080".parse().unwrap(), machine.clone()), ["http://192.168.1.20:8080"]);
+        assert_eq!(lan_urls("0.0.0.0:80".parse().unwrap(), machine.clone()), ["http://192.168.1.20"]);
+        assert!(lan_urls("127.0.0.1:80".parse().unwrap(), machine.clone()).is_empty());
+        assert_eq!(lan_urls("10.0.0.5:80".parse().unwrap(), machine), ["http://10.0.0.5"]);
+    }
+
+    #[actix_web::test]
+    async fn pages_files_etags_and_the_root() {
+        let app = atest::init_service(App::new().configure(configure(config()))).await;
+        for url in ["/player", "/player/", "/screen", "/console/"] {
+            let res = atest::call_service(&app, atest::TestRequest::get().uri(url).to_request()).await;
+            assert_eq!(res.status(), 200, "{url}");
+            assert_eq!(res.headers().get("content-type").unwrap(), "text/html; charset=utf-8");
+        }
+        let res = atest::call_service(&app, atest::TestRequest::get().uri("/shared/api.js").to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers().get("content-type").unwrap(), "text/javascript; charset=utf-8");
+        let etag = res.headers().get("etag").unwrap().clone();
+        let again = atest::TestRequest::get().uri("/shared/api.js").insert_header(("if-none-match", etag)).to_request();
+        assert_eq!(atest::call_service(&app, again).await.status(), 304);
+        let res = atest::call_service(&app, atest::TestRequest::get().uri("/shared/nope.js").to_request()).await;
+        assert_eq!(res.status(), 404);
+        let res = atest::call_service(&app, atest::TestRequest::get().uri("/").to_request()).await;
+        assert_eq!(res.status(), 302);
+        assert_eq!(res.headers().get("location").unwrap(), "/player");
+    }
+
+    #[actix_web::test]
+    async fn qr_codes_and_their_errors() {
+        let app = atest::init_service(App::new().configure(configure(config()))).await;
+        let res = atest::call_service(
+            &app,
+            atest::TestRequest::get()
+                .uri("/qr.svg?data=http%3A%2F%2Fbingo.local%2Fplayer%3Fcode%3DQK7MPA")
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers().get("content-type").unwrap(), "image/svg+xml");
+        let body = atest::read_body(res).await;
+        assert!(body.starts_with(b"<?xml") && body.windows(4).any(|w| w == b"<svg"));
+        for bad in ["/qr.svg", "/qr.svg?data=", &format!("/qr.svg?data={}", "a".repeat(513))] {
+            let res = atest::call_service(&app, atest::TestRequest::get().uri(bad).to_request()).await;
+            assert_eq!(res.status(), 400, "{bad}");
+            let body: serde_json::Value = atest::read_body_json(res).await;
+            assert_eq!(body["error"]["code"], "bad_request");
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_web_config_names_the_public_url() {
+        let app = atest::init_service(App::new().configure(configure(config()))).await;
+        let res = atest::call_service(&app, atest::TestRequest::get().uri("/api/v1/web/config").to_request()).await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = atest::read_body_json(res).await;
+        assert_eq!(body["public_url"], "http://bingo.local");
+        assert!(body["lan_urls"].is_array());
+    }
+}
