@@ -16,8 +16,9 @@ let
     version = (lib.importTOML (root + "/Cargo.toml")).workspace.package.version;
     strictDeps = true;
     nativeBuildInputs = [ pkgs.pkg-config ];
-    # diesel's postgres backend links libpq; the embedded SQLite is bundled.
-    buildInputs = [ pkgs.libpq ];
+    # SQLite and libpq are built from source (libsqlite3-sys and pq-sys, "bundled");
+    # the bundled libpq links OpenSSL for TLS to PostgreSQL.
+    buildInputs = [ pkgs.openssl ];
   };
 
   cargoArtifacts = craneLib.buildDepsOnly commonArgs;
@@ -30,7 +31,7 @@ let
     meta = {
       description = "Bingo platform: HTTP API, WebSocket hub and the screen/console/player web apps";
       mainProgram = "bingo";
-      license = lib.licenses.agpl3Plus;
+      license = lib.licenses.asl20;
       platforms = lib.platforms.linux;
     };
   });
