@@ -2,5 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
+mod bad_input;
 mod cli;
+mod cluster;
+mod crash;
 mod game;
+mod ledger;
+mod resume;
+mod support;
