@@ -618,9 +618,15 @@ $('#close-print').addEventListener('click', () => {
 
 // ---------------------------------------------------------------- drawing the run view
 
+let playersShown = -1;
+
 function render() {
   if (!game) return;
   const s = game.snap;
+  if (s.players !== playersShown) {
+    playersShown = s.players;
+    loadPlayers();
+  }
   const g = s.game;
   const last = g.calls[g.calls.length - 1];
   $('#run-code').textContent = s.join_code;

@@ -235,7 +235,7 @@ function checkWins(live) {
   if (!stage || g.state === 'finished') return;
   for (const { card, go } of rankedCards()) {
     const key = g.stage + ':' + card.serial;
-    if (go.count === 0 && !g.pending_winners.includes(card.serial) && !alerted.has(key)) {
+    if (go.count === 0 && !g.pending_winners.includes(card.serial) && !alerted.has(key) && !isSleeper(card.serial)) {
       alerted.add(key);
       const label = stage.name;
       setBanner('win', t('win_alert', { serial: card.serial, label }));
@@ -247,12 +247,17 @@ function checkWins(live) {
 
 let claiming = false;
 
+/** Cards this stage refused as sleepers (won earlier, claimed too late): not claimed again. */
+function isSleeper(serial) {
+  return (S.sleepers || []).includes(S.snap.game.stage + ':' + serial);
+}
+
 async function claim() {
   if (claiming || !S.snap) return;
   const g = S.snap.game;
   const ranked = rankedCards().filter(({ card }) => !g.pending_winners.includes(card.serial));
   if (!ranked.length) return;
-  const winners = ranked.filter(({ go }) => go.count === 0);
+  const winners = ranked.filter(({ card, go }) => go.count === 0 && !isSleeper(card.serial));
   const serials = (winners.length ? winners : ranked.slice(0, 1)).map(({ card }) => card.serial);
   const button = $('#bingo-button');
   claiming = true;
@@ -290,6 +295,11 @@ function showClaim(ev) {
     announce(text, true);
     signalWin();
   } else {
+    if (ev.reason === 'sleeper') {
+      S.sleepers = [...(S.sleepers || []), ev.stage + ':' + ev.serial];
+      save();
+      render();
+    }
     const why =
       ev.reason === 'sleeper'
         ? t('reject_sleeper')
@@ -478,10 +488,15 @@ function render() {
     rankedCards().map(({ card, go }) => {
       const set = new Set(card.grid.flat().filter((n) => n && daubed.has(card.serial + ':' + n)));
       const won = g.pending_winners.includes(card.serial);
-      const state = !stage ? '' : go.count === 0 ? 'win' : go.count === 1 ? 'one' : '';
+      const late = go.count === 0 && isSleeper(card.serial);
+      const state = !stage ? '' : late ? 'sleeper' : go.count === 0 ? 'win' : go.count === 1 ? 'one' : '';
       const chip = !stage
         ? ''
-        : go.count === 0
+        : late
+          ? t('too_late')
+          : won
+            ? t('claimed')
+            : go.count === 0
           ? t('won_now')
           : go.count === 1
             ? t('one_to_go') + ' (' + go.missing[0] + ')'

@@ -36,6 +36,8 @@ export default {
   to_go: '{n} to go',
   one_to_go: '1 to go!',
   won_now: 'BINGO! Claim now',
+  too_late: 'Too late to claim',
+  claimed: 'Winner!',
   card_label: 'Card {serial}',
   card_title: 'Card {serial}',
   cell: '{n}',

@@ -7,7 +7,7 @@ import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
 import { renderPattern, SHAPE } from '/shared/card.js';
-import { applyEvent, currentStage, ballLetter, ballCount, money } from '/shared/game.js';
+import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
 
 const t = await loadStrings('screen');
 applyStrings(document, t);
@@ -156,7 +156,7 @@ function renderJoin() {
   $('#join-ips').textContent = ips.join('  ·  ');
   $('#join-code').textContent = snap.join_code;
   $('#players').textContent = snap.players === 1 ? t('players_one') : t('players', { n: snap.players });
-  $('#join-panel').classList.toggle('compact', g.state === 'running' || g.state === 'paused');
+  $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
 }
 
 function renderWinners() {
@@ -229,7 +229,15 @@ function render() {
 /** The winning card as far as the claim tells: its shape with the completing numbers in place. */
 function winnerCard(ev) {
   const [rows, cols] = SHAPE[snap.game.kind] || [3, 9];
-  const at = new Map(ev.cells.map(([r, c], i) => [r + ':' + c, ev.numbers[i]]));
+  // `cells` are the pattern's cells (blanks too), `numbers` its numbered ones, both in card
+  // order: each number goes to the next cell in its column.
+  const at = new Map();
+  let next = 0;
+  for (const n of ev.numbers) {
+    while (next < ev.cells.length && ev.cells[next][1] !== columnOf(snap.game.kind, n)) next++;
+    if (next < ev.cells.length) at.set(ev.cells[next][0] + ':' + ev.cells[next][1], n);
+    next++;
+  }
   const grid = h('div', { class: `card-grid kind-${snap.game.kind}`, style: `--cols:${cols};--rows:${rows}` });
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

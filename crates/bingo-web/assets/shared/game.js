@@ -83,6 +83,13 @@ export function ballLetter(kind, n) {
   return 'BINGO'[Math.min(4, Math.floor((n - 1) / 15))];
 }
 
+/** The card column a number belongs to (90-ball: 1-9, 10-19, ..., 80-90). */
+export function columnOf(kind, n) {
+  if (kind === '90') return Math.min(8, Math.floor(n / 10));
+  const per = { 75: 15, 80: 20, 30: 10 }[kind] || 15;
+  return Math.floor((n - 1) / per);
+}
+
 export function ballCount(kind) {
   return { 75: 75, 90: 90, 80: 80, 30: 30 }[kind] || 90;
 }

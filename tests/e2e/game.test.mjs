@@ -1,0 +1,329 @@
+// A whole 90-ball game in a real browser: one console, one screen and three players drive the
+// apps served by a real `bingo serve` (BINGO_BIN), in headless Chromium (/usr/bin/chromium by
+// default, CHROMIUM to change). Saves screenshots into docs/screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SHOTS = resolve(HERE, '../../docs/screenshots');
+const BIN = process.env.BINGO_BIN;
+const PASSPHRASE = 'e2e-passphrase-1234';
+const PHONE = { width: 360, height: 740 };
+const TV = { width: 1920, height: 1080 };
+const LAPTOP = { width: 1440, height: 900 };
+
+let server;
+let serverLog = '';
+let base;
+let browser;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  assert.ok(BIN, 'set BINGO_BIN to the bingo binary (e.g. target/debug/bingo)');
+  const dir = mkdtempSync(join(tmpdir(), 'bingo-e2e-'));
+  writeFileSync(join(dir, 'passphrase'), PASSPHRASE);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(
+    BIN,
+    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--admin-passphrase-file', join(dir, 'passphrase')],
+    { env: { ...process.env, BINGO_LOG_FORMAT: 'json', BINGO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  server.stdout.on('data', (d) => (serverLog += d));
+  server.stderr.on('data', (d) => (serverLog += d));
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try {
+      const res = await fetch(base + '/ready');
+      if (res.ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error('bingo did not start:\n' + serverLog);
+    await sleep(100);
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+});
+
+/** A page that fails the test on any script error. */
+async function open(viewport, opts = {}) {
+  const context = await browser.newContext({ viewport, ...opts });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  return page;
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, name) });
+
+async function callsOn(page) {
+  return page.evaluate(() => {
+    const m = /^(\d+)/.exec(document.querySelector('#calls-count')?.textContent || '');
+    return m ? Number(m[1]) : -1;
+  });
+}
+
+test('a whole 90-ball game: console, screen and three players', { timeout: 600000 }, async () => {
+  // ------------------------------------------------------------ the console creates a game
+  const consolePage = await open(LAPTOP);
+  await consolePage.goto(base + '/console');
+  await consolePage.fill('#passphrase', PASSPHRASE);
+  await consolePage.press('#passphrase', 'Enter');
+  await consolePage.click('#new-game');
+  await consolePage.check('input[name="kind"][value="90"]');
+  await consolePage.click('#wizard-next');
+  await consolePage.fill('#currency', 'GBP');
+  await consolePage.fill('#stage-0-prize', '10');
+  await consolePage.fill('#stage-1-prize', '20');
+  await consolePage.fill('#stage-2-prize', '50');
+  assert.equal(await consolePage.inputValue('#stage-2-pattern'), 'full-house');
+  await shot(consolePage, 'console-wizard.png');
+  await consolePage.click('#wizard-next');
+  await consolePage.fill('#auto-draw', '8');
+  await consolePage.click('#wizard-next');
+  await consolePage.waitForSelector('#review li');
+  await consolePage.click('#wizard-create');
+  await consolePage.waitForSelector('#run-view:not([hidden])');
+  await consolePage.click('#btn-open');
+  await consolePage.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'open');
+  const code = (await consolePage.textContent('#run-code')).trim();
+  assert.match(code, /^[A-Z0-9]{6}$/);
+  const gameId = new URL(consolePage.url()).searchParams.get('game');
+
+  // ------------------------------------------------------------ the screen shows how to join
+  const screen = await open(TV);
+  await screen.goto(`${base}/screen?code=${code}`);
+  await screen.waitForFunction((c) => document.querySelector('#join-code')?.textContent === c, code);
+  await screen.waitForFunction(() => document.querySelector('#join-qr').naturalWidth > 0);
+  assert.match(await screen.textContent('#join-url'), new RegExp(`/player\\?code=${code}$`));
+  assert.match(await screen.textContent('#fair-value'), /^[0-9a-f]{64}$/, 'the commitment before the first ball');
+
+  // ------------------------------------------------------------ three players join
+  const names = ['Ann', 'Bob', 'Cat'];
+  const players = [];
+  for (const [i, name] of names.entries()) {
+    const page = await open(PHONE, { isMobile: true, hasTouch: true });
+    if (i === 0) {
+      // Types the code shown on the screen.
+      await page.goto(base + '/player');
+      await page.fill('#join-code', code);
+    } else {
+      // Opens the link (the QR code's).
+      await page.goto(`${base}/player?code=${code}`);
+      assert.equal(await page.inputValue('#join-code'), code);
+    }
+    await page.waitForFunction(() => document.querySelector('#cards option[value="6"]'));
+    await page.fill('#nickname', name);
+    await page.selectOption('#cards', '6');
+    if (i === 0) await shot(page, 'player-join.png');
+    await page.click('#join-button');
+    await page.waitForSelector('#game-view:not([hidden]) .player-card');
+    assert.equal(await page.locator('.player-card').count(), 6);
+    players.push(page);
+  }
+  await screen.waitForFunction(() => /3 players/.test(document.querySelector('#players').textContent));
+  await shot(screen, 'screen-join.png');
+  // Bob lets the app daub for him.
+  await players[1].click('#menu-button');
+  await players[1].check('#auto-daub');
+  await players[1].click('#close-menu');
+
+  // ------------------------------------------------------------ paper cards and the check
+  await consolePage.fill('#paper-count', '4');
+  await consolePage.click('#paper-form button[type="submit"]');
+  await consolePage.waitForSelector('#print-view:not([hidden]) .paper-card img');
+  await consolePage.waitForFunction(() => [...document.querySelectorAll('.paper-card img')].every((i) => i.naturalWidth > 0));
+  await shot(consolePage, 'console-paper.png');
+  const paperSerial = Number((await consolePage.textContent('.paper-card .serial')).replace(/\D/g, ''));
+  await consolePage.click('#close-print');
+
+  // ------------------------------------------------------------ play
+  await consolePage.click('#btn-start');
+  await consolePage.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
+  for (const p of players) await p.waitForSelector('#bingo-button:not([disabled])');
+
+  let calls = 0;
+  let falseClaimDone = false;
+  let reloadDone = false;
+  let winnerShot = false;
+  const accepted = [];
+  const stagesWon = new Set();
+
+  async function draw() {
+    calls += 1;
+    await consolePage.click('#btn-next');
+    await consolePage.waitForFunction((n) => document.querySelector('#run-calls').textContent.startsWith(n + ' '), calls);
+    for (const p of players) {
+      if (p.away) continue;
+      await p.waitForFunction((n) => document.querySelector('#calls-count').textContent.startsWith(n + ' '), calls);
+    }
+  }
+
+  while (calls < 90) {
+    await draw();
+    // Ann daubs her called numbers by hand (one tap each).
+    const due = players[0].locator('.cell.due');
+    const dueCount = await due.count();
+    for (let i = 0; i < Math.min(dueCount, 3); i++) await players[0].locator('.cell.due').first().tap();
+
+    if (!falseClaimDone && calls >= 5) {
+      // Cat presses BINGO with no card complete: rejected, with the reason.
+      const hasWin = await players[2].locator('.player-card.win').count();
+      if (!hasWin) {
+        await players[2].click('#bingo-button');
+        await players[2].waitForSelector('#banner.bad:not([hidden])');
+        const text = await players[2].textContent('#banner');
+        assert.match(text, /Not a win: .*still needs/, text);
+        await shot(players[2], 'player-rejected.png');
+        falseClaimDone = true;
+        await consolePage.waitForSelector('#claims .claim-item.no .card-grid');
+      }
+    }
+
+    if (!reloadDone && calls === 12) {
+      // Ann's phone leaves the page (a reload, a dropped Wi-Fi); two balls are called meanwhile.
+      const daubsBefore = await players[0].locator('.cell.daubed').count();
+      const serialsBefore = await players[0].$$eval('.player-card', (els) => els.map((e) => e.dataset.serial).sort());
+      assert.ok(daubsBefore > 0, 'Ann has daubed');
+      await players[0].goto('about:blank');
+      players[0].away = true;
+      await draw();
+      await draw();
+      await players[0].goto(`${base}/player?code=${code}`);
+      players[0].away = false;
+      await players[0].waitForFunction((n) => document.querySelector('#calls-count')?.textContent.startsWith(n + ' '), calls);
+      const serialsAfter = await players[0].$$eval('.player-card', (els) => els.map((e) => e.dataset.serial).sort());
+      assert.deepEqual(serialsAfter, serialsBefore, 'the same cards after the reload');
+      assert.ok((await players[0].locator('.cell.daubed').count()) >= daubsBefore, 'the daubs came back');
+      await players[0].reload();
+      await players[0].waitForFunction((n) => document.querySelector('#calls-count')?.textContent.startsWith(n + ' '), calls);
+      assert.ok((await players[0].locator('.cell.daubed').count()) >= daubsBefore, 'the daubs survive a reload');
+      assert.equal(await players[0].textContent('#current-ball'), await players[1].textContent('#current-ball'));
+      reloadDone = true;
+    }
+
+    // Every player with a winning card claims it before the next ball.
+    let anyAccepted = false;
+    for (const p of players) {
+      const wins = await p.locator('.player-card.win:not(.claimed)').count();
+      if (!wins) continue;
+      await p.evaluate(() => {
+        const b = document.querySelector('#banner');
+        b.hidden = true;
+        b.className = 'banner';
+      });
+      await p.click('#bingo-button');
+      await p.waitForSelector('#banner.good:not([hidden]), #banner.bad:not([hidden])');
+      const text = await p.textContent('#banner');
+      if (/Too late/.test(text)) continue; // a sleeper (possible only for Ann after her reload)
+      assert.match(text, /Accepted! Card \d+ wins .*Prize: £/, text);
+      anyAccepted = true;
+      accepted.push(text);
+      if (!winnerShot) {
+        await shot(p, 'player-won.png');
+      }
+    }
+    if (anyAccepted) {
+      const stage = await consolePage.evaluate(() => document.querySelector('#run-stage').textContent);
+      stagesWon.add(stage);
+      await screen.waitForSelector('#winner-overlay:not([hidden]) .card-grid .cell.hl');
+      const misplaced = await screen.$$eval('#winner-overlay .card-grid .cell', (cells) =>
+        cells.filter((c, i) => c.textContent && Math.min(8, Math.floor(Number(c.textContent) / 10)) !== i % 9).length,
+      );
+      assert.equal(misplaced, 0, 'the completing numbers sit in their columns');
+      if (!winnerShot) {
+        await screen.waitForTimeout(700); // the overlay's entrance
+        await shot(screen, 'screen-winner.png');
+        await consolePage.waitForSelector('#claims .claim-item.ok .card-grid .cell.hl');
+        await shot(consolePage, 'console-run.png');
+        winnerShot = true;
+      }
+      if (/Stage 3 of 3/.test(stage)) break;
+    }
+    if (calls === 20) {
+      await shot(screen, 'screen-game.png');
+      await shot(players[1], 'player-cards.png');
+    }
+  }
+  assert.ok(falseClaimDone, 'a false claim was made');
+  assert.ok(reloadDone, 'a player reloaded');
+  assert.equal(stagesWon.size, 3, 'all three stages were won: ' + [...stagesWon].join(' | '));
+
+  // A paper card checked by its serial.
+  await consolePage.fill('#check-serial', String(paperSerial));
+  await consolePage.press('#check-serial', 'Enter');
+  await consolePage.waitForSelector('#claims .claim-item.paper');
+
+  // ------------------------------------------------------------ the end: the seed on the screen
+  await consolePage.click('#btn-end');
+  await consolePage.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'finished');
+  await screen.waitForSelector('#fair-value.seed');
+  const seed = await screen.textContent('#fair-value');
+  assert.match(seed, /^[0-9a-f]{64}$/);
+  await screen.waitForFunction(() => document.querySelectorAll('#winners li').length === 3);
+  await screen.evaluate(() => {
+    document.querySelector('#winner-overlay').hidden = true;
+  });
+  await shot(screen, 'screen-end.png');
+  await shot(players[0], 'player-end.png');
+
+  // The server agrees: three settled stages, the prizes paid in full.
+  const login = await (
+    await fetch(base + '/api/v1/admin/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ passphrase: PASSPHRASE }),
+    })
+  ).json();
+  const snap = await (await fetch(`${base}/api/v1/games/${gameId}`, { headers: { Authorization: 'Bearer ' + login.token } })).json();
+  assert.equal(snap.game.state, 'finished');
+  assert.equal(snap.game.seed, seed);
+  assert.deepEqual(
+    snap.game.results.map((r) => r.winners.reduce((a, w) => a + w.amount, 0)),
+    [1000, 2000, 5000],
+  );
+  const players_ = await (await fetch(`${base}/api/v1/games/${gameId}/players`, { headers: { Authorization: 'Bearer ' + login.token } })).json();
+  assert.equal(players_.players.length, 3);
+
+  for (const p of [consolePage, screen, ...players]) assert.deepEqual(p.errors, [], 'no script errors');
+});
