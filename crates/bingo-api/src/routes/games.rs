@@ -1,5 +1,6 @@
 //! The caller's console: create and run games, players, claims, paper cards.
 
+use super::{body, Body};
 use crate::auth::Admin;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::http::StatusCode;
@@ -40,12 +41,8 @@ pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpRe
     Ok(HttpResponse::Ok().json(json!({ "games": games })))
 }
 
-pub async fn create(
-    state: web::Data<ApiState>,
-    _admin: Admin,
-    config: web::Json<GameConfig>,
-) -> ApiResult<HttpResponse> {
-    let created = state.service.create_game(config.into_inner()).await?;
+pub async fn create(state: web::Data<ApiState>, _admin: Admin, config: Body<GameConfig>) -> ApiResult<HttpResponse> {
+    let created = state.service.create_game(body(config)?).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -107,9 +104,9 @@ pub async fn call(
     state: web::Data<ApiState>,
     admin: Admin,
     id: web::Path<String>,
-    body: web::Json<Call>,
+    call: Body<Call>,
 ) -> ApiResult<HttpResponse> {
-    let number = body.number;
+    let number = body(call)?.number;
     run(&state, &admin, &id, move |g, now| g.call_number(number, now)).await
 }
 
@@ -153,9 +150,9 @@ pub async fn auto_draw(
     state: web::Data<ApiState>,
     admin: Admin,
     id: web::Path<String>,
-    body: web::Json<AutoDraw>,
+    auto: Body<AutoDraw>,
 ) -> ApiResult<HttpResponse> {
-    let (service, on) = (state.service.clone(), body.on);
+    let (service, on) = (state.service.clone(), body(auto)?.on);
     run_service(&state, &admin, &id, |id| async move { service.set_auto_draw(&id, on).await }).await
 }
 
@@ -192,11 +189,12 @@ pub async fn claim_paper(
     state: web::Data<ApiState>,
     admin: Admin,
     id: web::Path<String>,
-    body: web::Json<Serial>,
+    serial: Body<Serial>,
 ) -> ApiResult<HttpResponse> {
+    let serial = body(serial)?.serial;
     let id = game_id(&id)?;
     state.service.require_control(&id, &admin.0).await?;
-    let event = state.service.claim_paper(&id, body.serial).await?;
+    let event = state.service.claim_paper(&id, serial).await?;
     record(&state, std::slice::from_ref(&event));
     Ok(HttpResponse::Ok().json(event))
 }
@@ -243,9 +241,10 @@ pub async fn paper(
     state: web::Data<ApiState>,
     _admin: Admin,
     id: web::Path<String>,
-    body: web::Json<Paper>,
+    paper: Body<Paper>,
 ) -> ApiResult<HttpResponse> {
-    let cards = state.service.issue_paper(&game_id(&id)?, body.count).await?;
+    let count = body(paper)?.count;
+    let cards = state.service.issue_paper(&game_id(&id)?, count).await?;
     Ok(HttpResponse::Created().json(cards))
 }
 

@@ -80,6 +80,19 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/me/daubs", web::put().to(players::daub));
 }
 
+/// A JSON body whose errors wait for the handler: actix runs a handler's extractors together, so
+/// with a plain `web::Json` a bad body could be answered (400) before a bad token (401), depending
+/// on which finished first. Handlers that need a token take this and call [`body`] after it.
+pub(crate) type Body<T> = Result<web::Json<T>, actix_web::Error>;
+
+/// The body, or the error the JSON config made of it.
+pub(crate) fn body<T>(body: Body<T>) -> crate::ApiResult<T> {
+    body.map(web::Json::into_inner).map_err(|e| match e.as_error::<crate::ApiError>() {
+        Some(api) => crate::ApiError::new(api.status, api.code, api.message.clone()),
+        None => crate::ApiError::bad_request(format!("the JSON body is not valid: {e}")),
+    })
+}
+
 /// The client's IP address, for rate limits (the proxy's when behind one; Caddy passes
 /// X-Forwarded-For, which actix reads only from trusted setups, so use the peer here).
 pub(crate) fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {

@@ -1,7 +1,7 @@
 //! Players (no account: a token from joining) and the read-only screen.
 
-use super::client_ip;
 use super::games::record;
+use super::{body, client_ip, Body};
 use crate::auth::Player;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -73,12 +73,13 @@ pub async fn claim(
     req: HttpRequest,
     state: web::Data<ApiState>,
     player: Player,
-    body: web::Json<Claim>,
+    claim: Body<Claim>,
 ) -> ApiResult<HttpResponse> {
     if !state.claims.allow(client_ip(&req)) {
         return Err(ApiError::rate_limited());
     }
-    let event = state.service.claim(&player.0, body.serial).await?;
+    let serial = body(claim)?.serial;
+    let event = state.service.claim(&player.0, serial).await?;
     record(&state, std::slice::from_ref(&event));
     Ok(HttpResponse::Ok().json(event))
 }
@@ -96,8 +97,9 @@ fn yes() -> bool {
     true
 }
 
-pub async fn daub(state: web::Data<ApiState>, player: Player, body: web::Json<Daub>) -> ApiResult<HttpResponse> {
-    state.service.daub(&player.0, body.serial, body.number, body.on).await?;
+pub async fn daub(state: web::Data<ApiState>, player: Player, daub: Body<Daub>) -> ApiResult<HttpResponse> {
+    let daub = body(daub)?;
+    state.service.daub(&player.0, daub.serial, daub.number, daub.on).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
