@@ -8,5 +8,6 @@ mod cluster;
 mod crash;
 mod game;
 mod ledger;
+mod openapi;
 mod resume;
 mod support;
