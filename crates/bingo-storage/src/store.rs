@@ -93,6 +93,28 @@ where
         .collect()
 }
 
+/// The migrations this build embeds for `backend`, oldest first, as (version, full name): the
+/// version is what `__diesel_schema_migrations.version` holds (`20251120000000`), the name what
+/// [`Store::migrate`] returns (`2025-11-20-000000_initial`). Backup tools compare a database's
+/// applied versions with these to tell an older schema from one made by a newer build.
+pub fn embedded_migrations(backend: Backend) -> Vec<(String, String)> {
+    fn list<DB: diesel::backend::Backend>(source: &EmbeddedMigrations) -> Vec<(String, String)>
+    where
+        EmbeddedMigrations: MigrationSource<DB>,
+    {
+        let mut all: Vec<(String, String)> = source
+            .migrations()
+            .map(|all| all.iter().map(|m| (m.name().version().to_string(), m.name().to_string())).collect())
+            .unwrap_or_default();
+        all.sort();
+        all
+    }
+    match backend {
+        Backend::Sqlite => list::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS),
+        Backend::Postgres => list::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS),
+    }
+}
+
 fn normalize_join_code(code: &str) -> String {
     code.trim().to_uppercase()
 }

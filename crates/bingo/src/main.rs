@@ -1,5 +1,6 @@
 //! The `bingo` binary: one executable for the platform's roles and its command-line tools.
 
+mod backup;
 mod loadgen;
 mod server;
 mod tools;
@@ -34,6 +35,12 @@ enum Command {
     /// A game's tamper-evident event log.
     #[command(subcommand)]
     Ledger(tools::ledger::Command),
+    /// Back up the database (PostgreSQL: pg_dump; the embedded SQLite: an online copy) into a
+    /// directory, verified and checksummed, and delete this tool's old backups.
+    Backup(backup::BackupArgs),
+    /// Restore the database from a backup: verified first, a safety backup taken, restored
+    /// beside the live database, checked, then swapped in. Stop the server first.
+    Restore(backup::RestoreArgs),
     /// Load-test a server: join players, hold their sockets, draw, and report delivery delays.
     Loadgen(loadgen::Args),
 }
@@ -49,6 +56,8 @@ fn main() -> ExitCode {
         Command::Draws(args) => tools::draws::run(args),
         Command::Verify(args) => tools::verify::run(args),
         Command::Ledger(command) => tools::ledger::run(command),
+        Command::Backup(args) => backup::run_backup(args),
+        Command::Restore(args) => backup::run_restore(args),
         Command::Loadgen(args) => loadgen::run(args),
     };
     match result {

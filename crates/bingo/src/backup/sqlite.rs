@@ -1,0 +1,133 @@
+//! SQLite: the online copy (`VACUUM INTO`, a consistent snapshot taken while the server runs),
+//! its integrity check, the exclusive lock that tells a running server, and the swap by rename.
+
+use super::db::{literal, Conn};
+use super::files::{fsync_dir, fsync_file, sidecar};
+use super::progress::Progress;
+use anyhow::{bail, Context};
+use diesel::connection::SimpleConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The file of a `sqlite://` URL.
+pub fn path_of(url: &str) -> Option<PathBuf> {
+    url.strip_prefix("sqlite://").map(PathBuf::from)
+}
+
+/// Opens an existing database file (never creates one) with a busy timeout.
+pub fn open(path: &Path) -> anyhow::Result<SqliteConnection> {
+    if !path.is_file() {
+        bail!(
+            "there is no database at {} (the embedded database is created by the server's first start or bingo migrate)",
+            path.display()
+        );
+    }
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    conn.batch_execute("PRAGMA busy_timeout = 5000;").with_context(|| format!("opening {}", path.display()))?;
+    Ok(conn)
+}
+
+/// Opens a backup file read-only and without locks (`immutable=1`): nothing is written beside it.
+pub fn open_immutable(path: &Path) -> anyhow::Result<SqliteConnection> {
+    let text = path.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+    SqliteConnection::establish(&format!("file:{text}?mode=ro&immutable=1"))
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))
+}
+
+/// `PRAGMA integrity_check` (reads every page); Ok when it says "ok".
+pub fn integrity_check(conn: SqliteConnection, path: &Path) -> anyhow::Result<Conn> {
+    let mut conn = Conn::Sqlite(conn);
+    let found = conn
+        .texts("SELECT integrity_check AS v FROM pragma_integrity_check")
+        .map_err(|e| anyhow::anyhow!("{} is not a readable SQLite database: {e}", path.display()))?;
+    if found != ["ok"] {
+        bail!("{} fails SQLite's integrity check: {}", path.display(), found.join("; "));
+    }
+    Ok(conn)
+}
+
+/// A consistent online copy of the database open on `conn` into `dest` (which must not exist).
+pub fn vacuum_into(conn: &mut SqliteConnection, dest: &Path) -> anyhow::Result<()> {
+    conn.batch_execute(&format!("VACUUM INTO {}", literal(&dest.to_string_lossy())))
+        .map_err(|e| anyhow::anyhow!("copying the SQLite database (VACUUM INTO) failed: {e}"))
+}
+
+/// Takes the live database's lock for good (`locking_mode = EXCLUSIVE`): fails at once while
+/// any other process has it open, as a running server does (its pooled connections keep the
+/// WAL index mapped). While the returned connection lives, no server can open the database.
+pub fn lock_exclusive(path: &Path) -> anyhow::Result<SqliteConnection> {
+    let mut conn = open(path)?;
+    conn.batch_execute("PRAGMA busy_timeout = 1000; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the database {} is in use ({e}): stop the bingo server first (systemctl stop bingo); nothing was changed",
+                path.display()
+            )
+        })?;
+    Ok(conn)
+}
+
+/// Copies the backup `src` to `dest`, hashing what it reads; fails unless the SHA-256 is `sha256`.
+pub fn copy_verified(src: &Path, dest: &Path, sha256: &str, progress: &mut Progress) -> anyhow::Result<()> {
+    let mut from = std::fs::File::open(src).with_context(|| format!("opening {}", src.display()))?;
+    let mut to = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .with_context(|| format!("creating {}", dest.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = from.read(&mut buf).with_context(|| format!("reading {}", src.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        to.write_all(&buf[..n]).with_context(|| format!("writing {}", dest.display()))?;
+        total += n as u64;
+        progress.bytes("copied", total);
+    }
+    progress.done();
+    to.sync_all().with_context(|| format!("flushing {}", dest.display()))?;
+    if hex::encode(hasher.finalize()) != sha256 {
+        bail!("{} changed while it was copied (its checksum no longer matches)", src.display());
+    }
+    Ok(())
+}
+
+/// Removes `path` and its `-wal`, `-shm` and `-journal` files, if present.
+pub fn remove_with_sidecars(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
+    }
+}
+
+/// Puts `side` in place of `live`. `lock` is the live database's exclusive connection: the WAL
+/// is checkpointed into the file and emptied first, so no committed transaction is lost with
+/// it, then the lock is released, the old `-wal`/`-shm` removed (a stale WAL must never meet
+/// the new file) and `side` renamed over `live` (atomic).
+pub fn swap(lock: Option<SqliteConnection>, live: &Path, side: &Path) -> anyhow::Result<()> {
+    if let Some(mut conn) = lock {
+        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| anyhow::anyhow!("checkpointing the live database failed (nothing was changed): {e}"))?;
+        drop(conn);
+    }
+    for suffix in ["-wal", "-shm"] {
+        let stale = sidecar(live, suffix);
+        match std::fs::remove_file(&stale) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => bail!("cannot remove {} ({e}); the live database is unchanged", stale.display()),
+        }
+    }
+    fsync_file(side)?;
+    std::fs::rename(side, live).with_context(|| {
+        format!("renaming {} over {} (the live database is unchanged)", side.display(), live.display())
+    })?;
+    fsync_dir(live.parent().unwrap_or(Path::new(".")))
+}
