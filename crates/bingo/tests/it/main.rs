@@ -8,6 +8,7 @@ mod cluster;
 mod crash;
 mod game;
 mod ledger;
+mod observability;
 mod openapi;
 mod resume;
 mod support;
