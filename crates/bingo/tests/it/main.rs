@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod bad_input;
+mod backup;
 mod cli;
 mod cluster;
 mod crash;
