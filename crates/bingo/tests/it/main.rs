@@ -2,8 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
-mod bad_input;
 mod backup;
+mod bad_input;
 mod cli;
 mod cluster;
 mod crash;
