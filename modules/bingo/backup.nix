@@ -1,11 +1,15 @@
 # backup: a daily systemd timer running `bingo backup --dir DIR --retention-days N`.
+# bingo writes the metrics of a successful backup (last success time, size) to a file in its
+# state directory (BINGO_BACKUP_METRICS_FILE); the unit, sandboxed, cannot write node-exporter's
+# root-owned textfile directory itself, so a privileged ExecStartPost copies the file there.
 { config, lib, pkgs, ... }:
 let
   cfg = config.services.bingo;
   bcfg = cfg.backup;
   common = import ./common.nix { inherit config lib; };
   textfile = "/var/lib/prometheus-node-exporter-text/bingo_backup.prom";
-  unitEnv = common.environment "bingo-backup.service";
+  metricsFile = "${common.stateDir}/bingo_backup.prom";
+  unitEnv = common.environment "bingo-backup.service" // { BINGO_BACKUP_METRICS_FILE = metricsFile; };
 in
 {
   config = lib.mkIf (cfg.enable && bcfg.enable) {
@@ -27,8 +31,7 @@ in
         ''}";
         ExecStart = "${cfg.package}/bin/bingo backup --dir ${lib.escapeShellArg bcfg.dir} --retention-days ${toString bcfg.retentionDays}";
         ExecStartPost = lib.optional cfg.observability.enable "+${pkgs.writeShellScript "bingo-backup-metric" ''
-          now="$(${pkgs.coreutils}/bin/date +%s)"
-          printf '# HELP bingo_backup_last_success_timestamp_seconds Unix time of the last successful backup.\n# TYPE bingo_backup_last_success_timestamp_seconds gauge\nbingo_backup_last_success_timestamp_seconds %s\n' "$now" > ${textfile}.tmp
+          ${pkgs.coreutils}/bin/install -m 0644 -T ${metricsFile} ${textfile}.tmp
           ${pkgs.coreutils}/bin/mv ${textfile}.tmp ${textfile}
         ''}";
       };

@@ -17,6 +17,9 @@ in
       ensureUsers = [{
         name = "bingo";
         ensureDBOwnership = true;
+        # `bingo restore` builds the restored database beside the live one (CREATE DATABASE)
+        # and renames it in (ALTER DATABASE ... RENAME needs CREATEDB too).
+        ensureClauses.createdb = true;
       }];
     };
   };

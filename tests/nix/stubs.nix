@@ -81,6 +81,7 @@ in
           (types.listOf (types.submodule {
             options.name = mkOption { type = types.str; };
             options.ensureDBOwnership = bool;
+            options.ensureClauses = opt (types.attrsOf (types.nullOr types.bool)) { };
           })) [ ];
       };
 

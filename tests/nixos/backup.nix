@@ -38,7 +38,9 @@
     with subtest("the timer's service writes a backup"):
         machine.succeed("systemctl start bingo-backup.service")
         machine.succeed("ls /var/backup/bingo | grep -q .")
-        backup = machine.succeed("ls -t /var/backup/bingo | grep -v sha256 | head -n1").strip()
+        # bingo-<UTC time>.pgdump beside its .manifest.json and .sha256; names sort by time.
+        backup = machine.succeed("ls /var/backup/bingo | grep '[.]pgdump$' | tail -n1").strip()
+        machine.succeed(f"cd /var/backup/bingo && sha256sum -c {backup}.sha256")
 
     with subtest("wipe"):
         machine.succeed("systemctl stop bingo.service")
@@ -46,13 +48,16 @@
         machine.succeed("sudo -u postgres psql -c 'CREATE DATABASE bingo OWNER bingo'")
 
     with subtest("restore"):
-        # `nix run .#restore` runs the same command; here as the service's user.
+        # `nix run .#restore` runs the same command; here as the service's user, which needs
+        # CREATEDB (the module grants it) and a writable backup dir (the safety backup).
         machine.succeed(
             "systemd-run --wait --collect -p DynamicUser=yes -p User=bingo "
-            "-p ReadOnlyPaths=/var/backup/bingo "
+            "-p ReadWritePaths=/var/backup/bingo "
             "-E BINGO_DATABASE_URL='postgres:///bingo?host=/run/postgresql' "
             f"${nodes.machine.services.bingo.package}/bin/bingo restore /var/backup/bingo/{backup} --yes"
         )
+        machine.succeed("ls /var/backup/bingo | grep -q -- -before-restore.pgdump")
+        machine.succeed("sudo -u postgres psql -Atc \"SELECT datname FROM pg_database\" | grep -q '^bingo_old_'")
         machine.succeed("systemctl start bingo.service")
         machine.wait_for_open_port(8080)
         token = api("POST", "/api/v1/admin/login", {"passphrase": passphrase})["token"]

@@ -317,3 +317,32 @@ pub fn verify_dump(path: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_stay_out_of_command_lines() {
+        let t = PgTarget::parse("postgres://bingo:s%40cret@db.example:5433/bingo?sslmode=require").unwrap();
+        assert_eq!(
+            t.split_password(),
+            ("postgres://bingo@db.example:5433/bingo?sslmode=require".into(), Some("s@cret".into()))
+        );
+        let t = PgTarget::parse("postgresql://u@h/db?password=p%20w&application_name=x").unwrap();
+        assert_eq!(t.split_password(), ("postgresql://u@h/db?application_name=x".into(), Some("p w".into())));
+        assert!(!format!("{t:?}").contains("p%20w"));
+    }
+
+    #[test]
+    fn another_database_on_the_same_server() {
+        let t = PgTarget::parse("postgres:///bingo?host=/run/postgresql").unwrap();
+        assert_eq!(t.database_in_url().as_deref(), Some("bingo"));
+        let side = t.with_database("bingo_restore_20250102t033000z");
+        assert_eq!(side.url(), "postgres:///bingo_restore_20250102t033000z?host=/run/postgresql");
+        let t = PgTarget::parse("postgres://u:pw@h:5432/x?dbname=bingo&sslmode=disable").unwrap();
+        assert_eq!(t.database_in_url().as_deref(), Some("bingo"));
+        assert_eq!(t.with_database("postgres").url(), "postgres://u:pw@h:5432/postgres?sslmode=disable");
+        assert_eq!(PgTarget::parse("postgres://h").unwrap().database_in_url(), None);
+    }
+}
