@@ -432,6 +432,14 @@ fn restore_pg(
         }
         Err(e) => return Err(e),
     };
+    let may_create = maint
+        .texts("SELECT (rolcreatedb OR rolsuper)::text AS v FROM pg_catalog.pg_roles WHERE rolname = current_user")?;
+    if may_create != ["true"] {
+        bail!(
+            "the database role {current_user} may not create databases, which the restore needs for its side database: \
+             grant it (ALTER ROLE \"{current_user}\" CREATEDB) or run the restore as the postgres superuser; nothing was changed"
+        );
+    }
     let suffix = stamp.compact().to_lowercase();
     let side = format!("{name}_restore_{suffix}");
     let old = format!("{name}_old_{suffix}");
