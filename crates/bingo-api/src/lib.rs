@@ -75,11 +75,18 @@ pub enum Routes {
 pub fn configure(state: Arc<ApiState>, routes: Routes) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(web::Data::from(state))
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(MAX_BODY_BYTES)
-                    .error_handler(|err, _| ApiError::bad_request(format!("the JSON body is not valid: {err}")).into()),
-            )
+            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|err, _| {
+                match err {
+                    actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
+                    | actix_web::error::JsonPayloadError::Overflow { .. } => ApiError::new(
+                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
+                    )
+                    .into(),
+                    err => ApiError::bad_request(format!("the JSON body is not valid: {err}")).into(),
+                }
+            }))
             .app_data(
                 web::PathConfig::default()
                     .error_handler(|err, _| ApiError::bad_request(format!("the URL is not valid: {err}")).into()),

@@ -35,7 +35,14 @@ pub async fn upgrade(
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let stream =
         stream.max_frame_size(MAX_MESSAGE_BYTES).aggregate_continuations().max_continuation_size(MAX_MESSAGE_BYTES);
-    actix_web::rt::spawn(run(state.into_inner(), session, stream));
+    // Every log line of this connection carries its id (and, after hello, its game and client).
+    let span = tracing::info_span!(
+        "ws",
+        conn_id = %bingo_service::secrets::random_bytes::<6>().map(hex_id).unwrap_or_default(),
+        game_id = tracing::field::Empty,
+        client = tracing::field::Empty,
+    );
+    actix_web::rt::spawn(tracing::Instrument::instrument(run(state.into_inner(), session, stream), span));
     Ok(response)
 }
 
@@ -228,8 +235,10 @@ impl Conn<'_> {
 
     async fn serve(&mut self, rx: &mut mpsc::Receiver<Out>, stream: &mut actix_ws::AggregatedMessageStream) {
         // Bind the client's id to every log line of this connection.
-        let span = tracing::info_span!("ws", game_id = %self.identity.game_id, client = self.identity.client.as_str());
-        let _entered = span.enter();
+        let span = tracing::Span::current();
+        span.record("game_id", self.identity.game_id.as_str());
+        span.record("client", self.identity.client.as_str());
+        tracing::debug!("client following the game");
         let mut heartbeat = tokio::time::interval(PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
@@ -349,11 +358,6 @@ impl Conn<'_> {
                 match self.state.service.claim(player, serial).await {
                     Ok(event) => {
                         let accepted = matches!(event.kind, bingo_core::EventKind::ClaimAccepted { .. });
-                        self.state.metrics.claim(if accepted {
-                            bingo_telemetry::ClaimOutcome::Accepted
-                        } else {
-                            bingo_telemetry::ClaimOutcome::Rejected
-                        });
                         send_json(self.session, &json!({"type": "claim_result", "request_id": request_id, "accepted": accepted, "event": event})).await
                     }
                     Err(e) => {
@@ -377,4 +381,8 @@ impl Conn<'_> {
             }
         }
     }
+}
+
+fn hex_id(bytes: [u8; 6]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

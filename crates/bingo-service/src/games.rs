@@ -50,7 +50,7 @@ impl Service {
     async fn load(&self, game_id: &str) -> Result<Live> {
         let id = game_id.to_string();
         let (record, players) = self
-            .blocking(move |s| {
+            .timed("load_game", move |s| {
                 let record = s.load_game(&id)?;
                 let players = match &record {
                     Some(_) => s.players_of_game(&id)?.len() as u64,
@@ -58,7 +58,7 @@ impl Service {
                 };
                 Ok((record, players))
             })
-            .await?;
+            .await??;
         let record = record.ok_or_else(|| ServiceError::NotFound(format!("no game {game_id:?}")))?;
         let game = Game::restore(record.seed, &record.events)?;
         Ok(Live { meta: record.meta, game, players })
@@ -141,12 +141,13 @@ impl Service {
             }
             let expected = before.next_seq() - 1;
             let (id, batch) = (game_id.to_string(), events.clone());
-            match self.blocking_raw(move |s| s.append_events(&id, expected, &batch)).await? {
+            match self.timed("append_events", move |s| s.append_events(&id, expected, &batch)).await? {
                 Ok(stored) => {
                     live.meta.last_seq = stored.last().map_or(live.meta.last_seq, |e| e.seq);
                     live.meta.state = live.game.state();
                     let epoch = live.meta.epoch.clone();
                     drop(live);
+                    self.count(&events);
                     self.publish(game_id, &epoch, &stored).await;
                     return Ok(events);
                 }
@@ -188,7 +189,13 @@ impl Service {
         let mut sub = self.bus().subscribe();
         tokio::spawn(async move {
             while let Some(msg) = sub.recv().await {
-                let bingo_bus::BusMessage::Notice(notice) = msg else { continue };
+                let notice = match msg {
+                    bingo_bus::BusMessage::Notice(notice) => notice,
+                    bingo_bus::BusMessage::Resync => {
+                        service.refresh_cached().await;
+                        continue;
+                    }
+                };
                 if notice.seq == 0 {
                     if let Ok(update) = serde_json::from_str::<serde_json::Value>(&notice.event) {
                         if let Some(players) = update.get("players").and_then(serde_json::Value::as_u64) {
@@ -203,6 +210,26 @@ impl Service {
                 }
             }
         })
+    }
+
+    /// Reloads every game this node holds whose log has grown behind its back (after the bus
+    /// may have lost notices).
+    pub async fn refresh_cached(&self) {
+        let cached: Vec<(String, LiveGame)> = match self.inner.live.lock() {
+            Ok(map) => map.iter().map(|(id, live)| (id.clone(), live.clone())).collect(),
+            Err(_) => return,
+        };
+        for (id, live) in cached {
+            let read = id.clone();
+            let Ok(Some(meta)) = self.blocking(move |s| s.game_meta(&read)).await else { continue };
+            let mut live = live.lock().await;
+            if meta.last_seq > live.meta.last_seq {
+                match self.load(&id).await {
+                    Ok(fresh) => *live = fresh,
+                    Err(e) => tracing::warn!(game_id = id, error = %e, "could not reload a game after a resync"),
+                }
+            }
+        }
     }
 
     /// Notes a player count published by another node.

@@ -22,7 +22,9 @@ pub use snapshot::{AutoDrawView, Snapshot};
 
 use bingo_bus::{Bus, Notice};
 use bingo_core::Game;
+use bingo_core::{Event, EventKind};
 use bingo_storage::Store;
+use bingo_telemetry::{ClaimOutcome, Metrics};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -44,6 +46,7 @@ type LiveGame = Arc<tokio::sync::Mutex<Live>>;
 struct Inner {
     store: Store,
     bus: Bus,
+    metrics: Metrics,
     node: String,
     live: Mutex<HashMap<String, LiveGame>>,
 }
@@ -55,8 +58,41 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn new(store: Store, bus: Bus, node: impl Into<String>) -> Self {
-        Service { inner: Arc::new(Inner { store, bus, node: node.into(), live: Mutex::new(HashMap::new()) }) }
+    /// The service; the store reports its pool waits to `metrics`.
+    pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
+        let waits = metrics.clone();
+        let store = store.with_wait_observer(Arc::new(move |waited| waits.record_db_pool_wait(waited)));
+        Service { inner: Arc::new(Inner { store, bus, metrics, node: node.into(), live: Mutex::new(HashMap::new()) }) }
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Runs a storage call on the blocking pool and records its duration as `operation`.
+    pub(crate) async fn timed<T, F>(&self, operation: &'static str, f: F) -> Result<bingo_storage::Result<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> bingo_storage::Result<T> + Send + 'static,
+    {
+        let started = std::time::Instant::now();
+        let result = self.blocking_raw(f).await;
+        self.inner.metrics.record_db_query(operation, started.elapsed());
+        result
+    }
+
+    /// Counts what committed events mean for the game metrics.
+    fn count(&self, events: &[Event]) {
+        let metrics = &self.inner.metrics;
+        for e in events {
+            match e.kind {
+                EventKind::BallCalled { .. } => metrics.ball_drawn(),
+                EventKind::ClaimAccepted { .. } => metrics.claim(ClaimOutcome::Accepted),
+                EventKind::ClaimRejected { .. } => metrics.claim(ClaimOutcome::Rejected),
+                _ => {}
+            }
+        }
+        metrics.events_published(events.len() as u64);
     }
 
     pub fn store(&self) -> &Store {
@@ -102,6 +138,7 @@ impl Service {
                 event: e.payload.clone(),
             };
             if let Err(err) = self.inner.bus.publish(&notice).await {
+                self.inner.metrics.redis_error();
                 tracing::warn!(game_id, seq = e.seq, error = %err, "event committed but not published; nodes will catch up from the log");
             }
         }
@@ -118,6 +155,7 @@ impl Service {
             event: body.to_string(),
         };
         if let Err(err) = self.inner.bus.publish(&notice).await {
+            self.inner.metrics.redis_error();
             tracing::warn!(game_id, error = %err, "could not publish an ephemeral update");
         }
     }

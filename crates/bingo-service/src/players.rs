@@ -76,7 +76,7 @@ impl Service {
         let (pid, gid, nick) = (player_id.clone(), game_id.clone(), nickname.clone());
         let (token_h, recovery_h) = (token_hash(&token), token_hash(&recovery));
         let (_, serials) = self
-            .blocking(move |s| {
+            .timed("add_player", move |s| {
                 s.add_player(&NewPlayer {
                     id: &pid,
                     game_id: &gid,
@@ -87,7 +87,8 @@ impl Service {
                     now: now_ms(),
                 })
             })
-            .await?;
+            .await??;
+        self.inner.metrics.player_joined();
         let players = {
             let mut live = live.lock().await;
             live.players += 1;

@@ -5,7 +5,7 @@ use crate::auth::Admin;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use bingo_core::{EventKind, GameConfig};
+use bingo_core::GameConfig;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -64,22 +64,7 @@ where
     let id = game_id(id)?;
     state.service.require_control(&id, &admin.0).await?;
     let events = state.service.command(&id, command).await?;
-    record(state, &events);
     Ok(HttpResponse::Ok().json(json!({"events": events, "snapshot": state.service.snapshot(&id).await?})))
-}
-
-/// Counts balls and claims in the metrics.
-pub(crate) fn record(state: &ApiState, events: &[bingo_core::Event]) {
-    use bingo_telemetry::ClaimOutcome;
-    for e in events {
-        match e.kind {
-            EventKind::BallCalled { .. } => state.metrics.ball_drawn(),
-            EventKind::ClaimAccepted { .. } => state.metrics.claim(ClaimOutcome::Accepted),
-            EventKind::ClaimRejected { .. } => state.metrics.claim(ClaimOutcome::Rejected),
-            _ => {}
-        }
-    }
-    state.metrics.events_published(events.len() as u64);
 }
 
 pub async fn open(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -195,7 +180,6 @@ pub async fn claim_paper(
     let id = game_id(&id)?;
     state.service.require_control(&id, &admin.0).await?;
     let event = state.service.claim_paper(&id, serial).await?;
-    record(&state, std::slice::from_ref(&event));
     Ok(HttpResponse::Ok().json(event))
 }
 

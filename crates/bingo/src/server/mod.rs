@@ -99,7 +99,7 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         commit: COMMIT,
     })
     .context("starting metrics")?;
-    let service = Service::new(store, bus, config.node_id.clone());
+    let service = Service::new(store, bus, config.node_id.clone(), metrics.clone());
 
     let generated =
         if role == Role::Realtime { None } else { service.ensure_admin(config.admin_passphrase.clone()).await? };
@@ -193,12 +193,15 @@ async fn wait_for_signal() {
     }
 }
 
-/// Keeps the game-state gauges current.
+/// Keeps the game-state and connection-pool gauges current, and clears expired console sessions.
 fn spawn_stats(service: Service, metrics: Metrics) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(10));
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        let mut ticks = 0u64;
         loop {
             every.tick().await;
+            let (idle, in_use) = service.store().pool_state();
+            metrics.set_db_pool(u64::from(idle), u64::from(in_use));
             match service.blocking(|s| s.stats()).await {
                 Ok(stats) => {
                     for state in bingo_telemetry::GameState::ALL {
@@ -208,6 +211,13 @@ fn spawn_stats(service: Service, metrics: Metrics) {
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot read statistics"),
             }
+            if ticks % 720 == 0 {
+                let now = bingo_service::now_ms();
+                if let Err(e) = service.blocking(move |s| s.delete_expired_sessions(now)).await {
+                    tracing::warn!(error = %e, "cannot clear expired sessions");
+                }
+            }
+            ticks += 1;
         }
     });
 }

@@ -316,8 +316,8 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
         "POST",
         "/api/v1/join",
         json!({"join_code": code, "nickname": big}),
-        400,
-        "bad_request",
+        413,
+        "payload_too_large",
     ));
     cases.push(
         case(
@@ -325,12 +325,19 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
             "POST",
             "/api/v1/games",
             json!({"kind": "75", "stages": [{"pattern": {"builtin": "any-line"}}], "currency": big}),
-            400,
-            "bad_request",
+            413,
+            "payload_too_large",
         )
         .token(&admin),
     );
-    cases.push(case("oversize login", "POST", "/api/v1/admin/login", json!({"passphrase": big}), 400, "bad_request"));
+    cases.push(case(
+        "oversize login",
+        "POST",
+        "/api/v1/admin/login",
+        json!({"passphrase": big}),
+        413,
+        "payload_too_large",
+    ));
     cases.push(case(
         "long nickname",
         "POST",
