@@ -36,6 +36,21 @@ impl Service {
         })
     }
 
+    /// A card that has won in this game (settled or awaiting settlement), for the screen to show
+    /// in full; any other serial is not shown to the public.
+    pub async fn winner_card(&self, join_code: &str, serial: u64) -> Result<bingo_core::Card> {
+        let id = self.game_id_by_join_code(join_code).await?;
+        let live = self.live(&id).await?;
+        let live = live.lock().await;
+        let game = &live.game;
+        let won = game.pending_winners().contains(&serial)
+            || game.results().iter().any(|r| r.winners.iter().any(|w| w.serial == serial));
+        if !won {
+            return Err(crate::ServiceError::NotFound(format!("card {serial} has not won in this game")));
+        }
+        Ok(game.deck().card(serial).map_err(bingo_core::GameError::from)?)
+    }
+
     /// A client's snapshot by join code (screens).
     pub async fn snapshot_by_code(&self, join_code: &str) -> Result<Snapshot> {
         let id = self.game_id_by_join_code(join_code).await?;

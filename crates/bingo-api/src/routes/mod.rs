@@ -35,6 +35,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/games/{id}/paper"),
     ("GET", "/api/v1/games/{id}/cards/{serial}"),
     ("GET", "/api/v1/screen/{join_code}"),
+    ("GET", "/api/v1/screen/{join_code}/winners/{serial}"),
+    ("GET", "/api/v1/patterns"),
     ("POST", "/api/v1/join"),
     ("POST", "/api/v1/recover"),
     ("GET", "/api/v1/me"),
@@ -73,6 +75,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/games/{id}/paper", web::post().to(games::paper))
         .route("/api/v1/games/{id}/cards/{serial}", web::get().to(games::check_card))
         .route("/api/v1/screen/{join_code}", web::get().to(players::screen))
+        .route("/api/v1/screen/{join_code}/winners/{serial}", web::get().to(players::winner_card))
+        .route("/api/v1/patterns", web::get().to(system::patterns))
         .route("/api/v1/join", web::post().to(players::join))
         .route("/api/v1/recover", web::post().to(players::recover))
         .route("/api/v1/me", web::get().to(players::me))

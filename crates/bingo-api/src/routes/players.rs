@@ -100,6 +100,14 @@ pub async fn daub(state: web::Data<ApiState>, player: Player, daub: Body<Daub>) 
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The whole card of a winner, for the screen.
+pub async fn winner_card(state: web::Data<ApiState>, path: web::Path<(String, u64)>) -> ApiResult<HttpResponse> {
+    let (code, serial) = path.into_inner();
+    short("join code", &code, 32)?;
+    let card = state.service.winner_card(&code, serial).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "card": card })))
+}
+
 pub async fn screen(state: web::Data<ApiState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
     short("join code", &code, 32)?;
     Ok(HttpResponse::Ok().json(state.service.snapshot_by_code(&code).await?))

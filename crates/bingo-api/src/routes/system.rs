@@ -23,6 +23,28 @@ pub async fn ready(state: web::Data<ApiState>) -> HttpResponse {
     }
 }
 
+/// The built-in patterns of every kind, each alternative drawn as rows of `X` and `.`.
+pub async fn patterns() -> ApiResult<HttpResponse> {
+    use bingo_core::{pattern::builtin_ids, GameKind, PatternSpec};
+    let mut kinds = serde_json::Map::new();
+    for kind in GameKind::ALL {
+        let list: Vec<serde_json::Value> = builtin_ids(kind)
+            .into_iter()
+            .filter_map(|id| PatternSpec::Builtin(id.to_string()).resolve(kind).ok())
+            .map(|p| {
+                let pictures: Vec<Vec<String>> = (0..p.alternatives.len()).map(|i| p.picture(i)).collect();
+                json!({"id": p.id, "name": p.name, "pictures": pictures})
+            })
+            .collect();
+        kinds.insert(kind.as_str().to_string(), serde_json::Value::Array(list));
+    }
+    let defaults: serde_json::Map<String, serde_json::Value> = GameKind::ALL
+        .into_iter()
+        .map(|k| (k.as_str().to_string(), json!(bingo_core::pattern::default_stages(k))))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"kinds": kinds, "default_stages": defaults})))
+}
+
 pub async fn metrics(state: web::Data<ApiState>) -> HttpResponse {
     let (content_type, body) = state.metrics.render();
     HttpResponse::Ok().content_type(content_type).body(body)

@@ -13,22 +13,16 @@ import { applyEvent, currentStage, ballCount, money, secondsUntil } from '/share
 const t = await loadStrings('console');
 applyStrings(document, t);
 
-/** Built-in patterns per kind (crates/bingo-core/src/pattern.rs), in the order offered. */
-const BUILTINS = {
-  75: [
-    ['any-line', 'Any line'], ['four-corners', 'Four corners'], ['x', 'X'], ['plus', 'Plus sign'],
-    ['postage-stamp', 'Postage stamp'], ['outside-frame', 'Outside picture frame'],
-    ['inside-frame', 'Inside picture frame'], ['letter-l', 'Letter L'], ['letter-t', 'Letter T'],
-    ['letter-h', 'Letter H'], ['blackout', 'Blackout'],
-  ],
-  90: [
-    ['one-line', 'One line'], ['two-lines', 'Two lines'], ['full-house', 'Full house'],
-    ['top-line', 'Top line'], ['middle-line', 'Middle line'], ['bottom-line', 'Bottom line'],
-  ],
-  80: [['line', 'Line'], ['four-corners', 'Four corners'], ['centre', 'Centre square'], ['full-card', 'Full card']],
-  30: [['line', 'Line'], ['full-card', 'Full card']],
-};
-const DEFAULT_STAGES = { 75: ['any-line', 'blackout'], 90: ['one-line', 'two-lines', 'full-house'], 80: ['line', 'full-card'], 30: ['full-card'] };
+/** Built-in patterns per kind as [id, name] in the order offered, and each kind's usual stages:
+ *  from the server (GET /api/v1/patterns), so the wizard always offers what the engine knows. */
+const { BUILTINS, DEFAULT_STAGES } = await loadPatterns();
+
+async function loadPatterns() {
+  const res = await api('GET', '/api/v1/patterns');
+  const builtins = {};
+  for (const [kind, list] of Object.entries(res.kinds)) builtins[kind] = list.map((p) => [p.id, p.name]);
+  return { BUILTINS: builtins, DEFAULT_STAGES: res.default_stages };
+}
 
 let token = sessionStorage.getItem('bingo.console.token');
 let webConfig = { public_url: location.origin, lan_urls: [] };

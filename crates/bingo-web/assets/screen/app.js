@@ -6,7 +6,7 @@ import { api, qrUrl } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
-import { renderPattern, SHAPE } from '/shared/card.js';
+import { renderCard, renderPattern, SHAPE } from '/shared/card.js';
 import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
 
 const t = await loadStrings('screen');
@@ -260,11 +260,18 @@ function showWinner(ev) {
       h('p', { class: 'overlay-title' }, t('winner_banner')),
       h('p', { class: 'overlay-card' }, t('winner_card', { serial: ev.serial })),
       h('p', { class: 'overlay-what' }, t('winner_what', { stage: stage ? stage.name : '', label: ev.label })),
-      winnerCard(ev),
+      h('div', { class: 'overlay-grid' }, winnerCard(ev)),
       h('p', { class: 'overlay-numbers' }, t('winner_numbers', { numbers: ev.numbers.join(', ') })),
     ),
   );
   overlay.hidden = false;
+  // Then the whole card, with the completing numbers highlighted.
+  api('GET', `/api/v1/screen/${encodeURIComponent(snap.join_code)}/winners/${ev.serial}`)
+    .then((res) => {
+      const slot = overlay.querySelector('.overlay-grid');
+      if (slot && res && res.card) fill(slot, renderCard(res.card, { t, highlight: new Set(ev.numbers) }));
+    })
+    .catch(() => {});
   clearTimeout(overlayTimer);
   overlayTimer = setTimeout(() => {
     overlay.hidden = true;
