@@ -4,6 +4,7 @@
 
 mod backup;
 mod bad_input;
+mod caddy;
 mod cli;
 mod cluster;
 mod crash;
