@@ -28,19 +28,31 @@ fn state(req: &HttpRequest) -> Result<web::Data<ApiState>, ApiError> {
     })
 }
 
+type AuthFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// Reads the bearer token and resolves it with `lookup` against the service.
+fn authenticate<T, F, Fut>(req: &HttpRequest, lookup: F) -> AuthFuture<T>
+where
+    T: 'static,
+    F: FnOnce(web::Data<ApiState>, String) -> Fut + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let found = bearer(req).and_then(|t| Ok((t, state(req)?)));
+    Box::pin(async move {
+        let (token, state) = found?;
+        lookup(state, token).await
+    })
+}
+
 /// A logged-in console.
 pub struct Admin(pub AdminSession);
 
 impl FromRequest for Admin {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let found = bearer(req).and_then(|t| Ok((t, state(req)?)));
-        Box::pin(async move {
-            let (token, state) = found?;
-            Ok(Admin(state.service.admin_session(&token).await?))
-        })
+        authenticate(req, |state, token| async move { Ok(Admin(state.service.admin_session(&token).await?)) })
     }
 }
 
@@ -49,13 +61,9 @@ pub struct Player(pub PlayerRow);
 
 impl FromRequest for Player {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let found = bearer(req).and_then(|t| Ok((t, state(req)?)));
-        Box::pin(async move {
-            let (token, state) = found?;
-            Ok(Player(state.service.player(&token).await?))
-        })
+        authenticate(req, |state, token| async move { Ok(Player(state.service.player(&token).await?)) })
     }
 }
