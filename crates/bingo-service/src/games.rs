@@ -26,6 +26,8 @@ pub struct PaperCards {
 
 pub const JOIN_CODE_LEN: usize = 6;
 pub const MAX_PAPER_BATCH: u64 = 1000;
+/// How many card serials a node reserves at a time for joins.
+const SERIAL_BLOCK: u32 = 256;
 
 /// Another writer appended first: reload and run the command again.
 fn is_stale(e: &StoreError) -> bool {
@@ -61,7 +63,7 @@ impl Service {
             .await??;
         let record = record.ok_or_else(|| ServiceError::NotFound(format!("no game {game_id:?}")))?;
         let game = Game::restore(record.seed, &record.events)?;
-        Ok(Live { meta: record.meta, game, players })
+        Ok(Live { meta: record.meta, game, players, serials: 0..0 })
     }
 
     /// Creates a game with a fresh seed from the operating system's CSPRNG.
@@ -97,7 +99,7 @@ impl Service {
                 .await?;
             match result {
                 Ok(meta) => {
-                    let live = Live { meta, game: game.clone(), players: 0 };
+                    let live = Live { meta, game: game.clone(), players: 0, serials: 0..0 };
                     if let Ok(mut map) = self.inner.live.lock() {
                         map.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(live)));
                     }
@@ -240,10 +242,49 @@ impl Service {
         }
     }
 
+    /// The game a join code names: remembered while the game is not finished (a finished
+    /// game's code may be given to a new game).
     pub async fn game_id_by_join_code(&self, join_code: &str) -> Result<String> {
         let code = super::secrets::normalise_code(join_code);
-        let meta = self.blocking(move |s| s.game_by_join_code(&code)).await?;
-        meta.map(|m| m.id).ok_or_else(|| ServiceError::NotFound(format!("no game has the join code {join_code:?}")))
+        let remembered = self.inner.codes.lock().ok().and_then(|codes| codes.get(&code).cloned());
+        if let Some(id) = remembered {
+            match self.cached(&id) {
+                Some(live) if live.lock().await.game.state() != bingo_core::GameState::Finished => return Ok(id),
+                _ => {
+                    if let Ok(mut codes) = self.inner.codes.lock() {
+                        codes.remove(&code);
+                    }
+                }
+            }
+        }
+        let lookup = code.clone();
+        let meta = self.blocking(move |s| s.game_by_join_code(&lookup)).await?;
+        let id = meta
+            .map(|m| m.id)
+            .ok_or_else(|| ServiceError::NotFound(format!("no game has the join code {join_code:?}")))?;
+        if let Ok(mut codes) = self.inner.codes.lock() {
+            codes.insert(code, id.clone());
+        }
+        Ok(id)
+    }
+
+    /// Takes `count` card serials for a join from this node's reservation, reserving a new block
+    /// when it runs out; joins then insert without holding the game row through their commit.
+    pub(crate) async fn take_serials(
+        &self,
+        game_id: &str,
+        live: &LiveGame,
+        count: u32,
+    ) -> Result<std::ops::Range<u64>> {
+        let mut live = live.lock().await;
+        if live.serials.end - live.serials.start < u64::from(count) {
+            let id = game_id.to_string();
+            let block = SERIAL_BLOCK.max(count);
+            live.serials = self.timed("reserve_serials", move |s| s.reserve_serials(&id, block)).await??;
+        }
+        let first = live.serials.start;
+        live.serials.start += u64::from(count);
+        Ok(first..first + u64::from(count))
     }
 
     /// Issues `count` paper cards for printing.

@@ -39,6 +39,8 @@ pub(crate) struct Live {
     pub meta: GameMeta,
     pub game: Game,
     pub players: u64,
+    /// Card serials this node reserved in the database and has not issued yet.
+    pub serials: std::ops::Range<u64>,
 }
 
 type LiveGame = Arc<tokio::sync::Mutex<Live>>;
@@ -49,6 +51,8 @@ struct Inner {
     metrics: Metrics,
     node: String,
     live: Mutex<HashMap<String, LiveGame>>,
+    /// Join code -> game id, for games not finished (codes are reused after a game ends).
+    codes: Mutex<HashMap<String, String>>,
 }
 
 /// The game service; cheap to clone.
@@ -62,7 +66,16 @@ impl Service {
     pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
         let waits = metrics.clone();
         let store = store.with_wait_observer(Arc::new(move |waited| waits.record_db_pool_wait(waited)));
-        Service { inner: Arc::new(Inner { store, bus, metrics, node: node.into(), live: Mutex::new(HashMap::new()) }) }
+        Service {
+            inner: Arc::new(Inner {
+                store,
+                bus,
+                metrics,
+                node: node.into(),
+                live: Mutex::new(HashMap::new()),
+                codes: Mutex::new(HashMap::new()),
+            }),
+        }
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -75,9 +75,11 @@ impl Service {
         let player_id = hex::encode(super::secrets::random_bytes::<12>()?);
         let (pid, gid, nick) = (player_id.clone(), game_id.clone(), nickname.clone());
         let (token_h, recovery_h) = (token_hash(&token), token_hash(&recovery));
-        let (_, serials) = self
-            .timed("add_player", move |s| {
-                s.add_player(&NewPlayer {
+        let serials = self.take_serials(&game_id, &live, cards).await?;
+        let issued = serials.clone();
+        self.timed("add_player", move |s| {
+            s.add_player_with_serials(
+                &NewPlayer {
                     id: &pid,
                     game_id: &gid,
                     nickname: &nick,
@@ -85,9 +87,11 @@ impl Service {
                     recovery_code_hash: recovery_h,
                     card_count: cards,
                     now: now_ms(),
-                })
-            })
-            .await??;
+                },
+                issued,
+            )
+        })
+        .await??;
         self.inner.metrics.player_joined();
         let players = {
             let mut live = live.lock().await;
@@ -96,8 +100,7 @@ impl Service {
         };
         self.publish_ephemeral(&game_id, &epoch, serde_json::json!({"type": "players", "players": players})).await;
         let cards = serials
-            .iter()
-            .map(|&s| deck.card(s))
+            .map(|s| deck.card(s))
             .collect::<std::result::Result<_, _>>()
             .map_err(bingo_core::GameError::from)?;
         Ok(Joined {

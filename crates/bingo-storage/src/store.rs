@@ -512,6 +512,49 @@ impl Store {
 
     // ----- players and cards ------------------------------------------------------------------
 
+    /// Reserves `count` card serials for later `add_player_with_serials` calls: a short
+    /// transaction on the game row, so that joins themselves need not hold it through their
+    /// commit. Reserved serials a node never issues (it restarted) are simply skipped.
+    pub fn reserve_serials(&self, game_id: &str, count: u32) -> Result<Range<u64>> {
+        let count = i64::from(count);
+        let mut conn = self.conn()?;
+        let first = write_tx!(&mut *conn, c => {
+            let first = allocate_serials!(c, game_id, count);
+            Ok(first)
+        })?;
+        let first = to_u64(first, "next_serial")?;
+        Ok(first..first + count as u64)
+    }
+
+    /// Adds a player holding `serials` (from `reserve_serials`): inserts only, so concurrent joins
+    /// commit together. A serial already issued is `Conflict` (`Duplicate`).
+    pub fn add_player_with_serials(&self, new: &NewPlayer<'_>, serials: Range<u64>) -> Result<PlayerRow> {
+        let row = NewPlayerRow {
+            id: new.id,
+            game_id: new.game_id,
+            nickname: new.nickname,
+            token_hash: &new.token_hash,
+            recovery_code_hash: &new.recovery_code_hash,
+            created_at_ms: new.now,
+        };
+        let first = i64::try_from(serials.start).map_err(|_| invalid("card serial out of range"))?;
+        let count = i64::try_from(serials.end.saturating_sub(serials.start)).map_err(|_| invalid("too many cards"))?;
+        let mut conn = self.conn()?;
+        write_tx!(&mut *conn, c => {
+            diesel::insert_into(players::table).values(&row).execute(c)?;
+            insert_cards!(c, new.game_id, first, count, Some(new.id), new.now);
+            Ok(())
+        })?;
+        Ok(PlayerRow {
+            id: new.id.to_string(),
+            game_id: new.game_id.to_string(),
+            nickname: new.nickname.to_string(),
+            token_hash: new.token_hash,
+            recovery_code_hash: new.recovery_code_hash,
+            created_at_ms: new.now,
+        })
+    }
+
     /// Adds a player and gives them `card_count` consecutive serials from the game's
     /// `next_serial`, in one transaction with the game row locked: racing joins never share a
     /// serial. A taken token or recovery code hash is `Conflict(Duplicate)`.

@@ -3,7 +3,12 @@
 use crate::db::{create_game, TestDb, T};
 use bingo_storage::{ConflictKind, NewPlayer, PlayerRow, StoreError};
 
-both_backends!(serials_players_and_paper_cards, token_and_recovery_lookups, daubs_are_idempotent);
+both_backends!(
+    serials_players_and_paper_cards,
+    reserved_serials_are_never_given_twice,
+    token_and_recovery_lookups,
+    daubs_are_idempotent
+);
 
 fn h(n: u8) -> [u8; 32] {
     [n; 32]
@@ -21,6 +26,36 @@ fn join(db: &crate::db::TestDb, id: &str, game: &str, n: u8, cards: u32) -> (Pla
             now: T + i64::from(n),
         })
         .expect("join")
+}
+
+fn reserved_serials_are_never_given_twice(db: &TestDb) {
+    create_game(db, "g", "G", 1);
+    let block = db.store.reserve_serials("g", 10).expect("reserve");
+    assert_eq!(block, 1..11);
+    // Other allocations continue after the reservation.
+    assert_eq!(db.store.issue_paper_cards("g", 2, T).expect("paper"), 11..13);
+    assert_eq!(db.store.reserve_serials("g", 4).expect("reserve"), 13..17);
+    let new = |id: &'static str, n: u8| NewPlayer {
+        id,
+        game_id: "g",
+        nickname: id,
+        token_hash: h(n),
+        recovery_code_hash: h(n.wrapping_add(100)),
+        card_count: 3,
+        now: T,
+    };
+    let ann = db.store.add_player_with_serials(&new("ann", 1), 1..4).expect("ann");
+    assert_eq!(ann.id, "ann");
+    assert_eq!(db.store.cards_of_player("ann").expect("cards"), [1, 2, 3]);
+    // A serial already issued (to a player or on paper) is a conflict, and nothing is written.
+    for taken in [3..6, 11..12] {
+        match db.store.add_player_with_serials(&new("bob", 2), taken) {
+            Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. }) => {}
+            other => panic!("expected a duplicate conflict, got {other:?}"),
+        }
+    }
+    assert!(db.store.player_by_token_hash(&h(2)).expect("lookup").is_none(), "bob was not added");
+    assert_eq!(db.store.card_owner("g", 5).expect("owner"), None);
 }
 
 fn serials_players_and_paper_cards(db: &TestDb) {
