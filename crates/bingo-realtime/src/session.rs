@@ -102,7 +102,9 @@ async fn run(
         Ok(First::Gone) => return,
         Err(_) => return refuse(session, "hello_timeout", "no hello within 10 seconds").await,
     };
-    let identity = match identify(&state, &hello).await {
+    // The one-off steps are boxed so that the connection's long-lived future stays small: it is
+    // held in memory for every connected client.
+    let identity = match Box::pin(identify(&state, &hello)).await {
         Ok(identity) => identity,
         Err(e) => return refuse(session, e.code(), &e.to_string()).await,
     };
@@ -113,7 +115,7 @@ async fn run(
     };
 
     // 2. join the stream first, so nothing committed from now on is missed
-    let snapshot = match state.service.snapshot(&identity.game_id).await {
+    let snapshot = match Box::pin(state.service.snapshot(&identity.game_id)).await {
         Ok(s) => s,
         Err(e) => return refuse(session, e.code(), &e.to_string()).await,
     };
@@ -132,10 +134,10 @@ async fn run(
     let ok = if resumable {
         // The events after the client's position follow the welcome, from the log.
         conn.sent_upto = last_seq;
-        conn.welcome(None, last_seq).await && conn.catch_up(snapshot.game.last_seq).await
+        Box::pin(conn.welcome(None, last_seq)).await && Box::pin(conn.catch_up(snapshot.game.last_seq)).await
     } else {
         let upto = snapshot.game.last_seq;
-        conn.welcome(Some(snapshot), upto).await
+        Box::pin(conn.welcome(Some(snapshot), upto)).await
     };
 
     // 4. the stream
@@ -182,10 +184,10 @@ struct Conn<'a> {
 impl Conn<'_> {
     async fn welcome(&mut self, snapshot: Option<bingo_service::Snapshot>, upto: u64) -> bool {
         let you = match &self.identity.player {
-            Some(player) => match self.state.service.player_view(player).await {
-                Ok(view) => Some(
-                    json!({"player_id": view.player_id, "nickname": view.nickname, "cards": view.cards, "daubs": view.daubs}),
-                ),
+            Some(player) => match self.state.service.cards_and_daubs(player).await {
+                Ok((cards, daubs)) => {
+                    Some(json!({"player_id": player.id, "nickname": player.nickname, "cards": cards, "daubs": daubs}))
+                }
                 Err(_) => None,
             },
             None => None,
@@ -253,7 +255,7 @@ impl Conn<'_> {
                     last_heard = Instant::now();
                     match msg {
                         Some(Ok(AggregatedMessage::Text(text))) => {
-                            if !self.handle(&text).await {
+                            if !Box::pin(self.handle(&text)).await {
                                 break;
                             }
                         }
@@ -296,9 +298,9 @@ impl Conn<'_> {
                 if seq > self.sent_upto + 1 {
                     // Missed frames (a full queue or a join race): from the log, or a snapshot if many.
                     let ok = if seq - self.sent_upto > MAX_REPLAY {
-                        self.resync().await
+                        Box::pin(self.resync()).await
                     } else {
-                        self.catch_up(seq - 1).await
+                        Box::pin(self.catch_up(seq - 1)).await
                     };
                     if !ok {
                         return false;

@@ -156,11 +156,23 @@ impl Service {
             .map_err(bingo_core::GameError::from)?)
     }
 
+    /// A player's cards and daubs, read together.
+    pub async fn cards_and_daubs(&self, player: &PlayerRow) -> Result<(Vec<Card>, Vec<(u64, u8)>)> {
+        let live = self.live(&player.game_id).await?;
+        let deck = live.lock().await.game.deck().clone();
+        let pid = player.id.clone();
+        let (serials, daubs) = self.blocking(move |s| Ok((s.cards_of_player(&pid)?, s.daubs_of_player(&pid)?))).await?;
+        let cards = serials
+            .iter()
+            .map(|&s| deck.card(s))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(bingo_core::GameError::from)?;
+        Ok((cards, daubs))
+    }
+
     /// Everything a player's app shows.
     pub async fn player_view(&self, player: &PlayerRow) -> Result<PlayerView> {
-        let cards = self.cards_of(player).await?;
-        let pid = player.id.clone();
-        let daubs = self.blocking(move |s| s.daubs_of_player(&pid)).await?;
+        let (cards, daubs) = self.cards_and_daubs(player).await?;
         let snapshot = self.snapshot(&player.game_id).await?;
         Ok(PlayerView { player_id: player.id.clone(), nickname: player.nickname.clone(), cards, daubs, snapshot })
     }
