@@ -10,6 +10,7 @@ mod cluster;
 mod crash;
 mod game;
 mod ledger;
+mod loki;
 mod observability;
 mod openapi;
 mod resume;
