@@ -4,95 +4,32 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PASSPHRASE, PHONE, TV, LAPTOP, startServer, launchBrowser, openPage } from './support.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = resolve(HERE, '../../docs/screenshots');
-const BIN = process.env.BINGO_BIN;
-const PASSPHRASE = 'e2e-passphrase-1234';
-const PHONE = { width: 360, height: 740 };
-const TV = { width: 1920, height: 1080 };
-const LAPTOP = { width: 1440, height: 900 };
 
 let server;
-let serverLog = '';
 let base;
 let browser;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 before(async () => {
-  assert.ok(BIN, 'set BINGO_BIN to the bingo binary (e.g. target/debug/bingo)');
-  const dir = mkdtempSync(join(tmpdir(), 'bingo-e2e-'));
-  writeFileSync(join(dir, 'passphrase'), PASSPHRASE);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    BIN,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--admin-passphrase-file', join(dir, 'passphrase')],
-    { env: { ...process.env, BINGO_LOG_FORMAT: 'json', BINGO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  server.stdout.on('data', (d) => (serverLog += d));
-  server.stderr.on('data', (d) => (serverLog += d));
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    try {
-      const res = await fetch(base + '/ready');
-      if (res.ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error('bingo did not start:\n' + serverLog);
-    await sleep(100);
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser();
   mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
+  if (server) server.stop();
 });
 
 /** A page that fails the test on any script error. */
-async function open(viewport, opts = {}) {
-  const context = await browser.newContext({ viewport, ...opts });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const open = (viewport, opts = {}) => openPage(browser, viewport, opts);
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, name) });
 

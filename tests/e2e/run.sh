@@ -14,4 +14,4 @@ cd "$here"
 if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund
 fi
-exec node --test --test-concurrency=1 --test-reporter=spec game.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec *.test.mjs

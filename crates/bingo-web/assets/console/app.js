@@ -308,7 +308,9 @@ function wizardStep(n) {
   if (n === 2) renderStages();
   if (n === 4) renderReview();
   const first = $(`#wizard-form fieldset[data-step="${n}"] input, #wizard-form fieldset[data-step="${n}"] select`);
+  // The review has no field: focus "Create game" rather than lose it with the hidden "Next".
   if (first) first.focus();
+  else if (n === 4) $('#wizard-create').focus();
 }
 
 $('#wizard-next').addEventListener('click', () => wizardStep(Math.min(4, W.step + 1)));
@@ -398,8 +400,21 @@ $('#takeover-button').addEventListener('click', async () => {
   announce(t('taken_over'));
 });
 
-$('#btn-open').addEventListener('click', () => command('open').catch(() => {}));
-$('#btn-start').addEventListener('click', () => command('start').catch(() => {}));
+/** Moves the focus on when the button that had it is hidden (Open → Start → Next ball or the keypad). */
+function focusNext(from, to) {
+  if (document.activeElement === from || document.activeElement === document.body) to.focus();
+}
+
+$('#btn-open').addEventListener('click', () =>
+  command('open')
+    .then(() => focusNext($('#btn-open'), $('#btn-start')))
+    .catch(() => {}),
+);
+$('#btn-start').addEventListener('click', () =>
+  command('start')
+    .then(() => focusNext($('#btn-start'), game.snap.game.rules.draw_mode === 'manual' ? $('#keypad-input') : $('#btn-next')))
+    .catch(() => {}),
+);
 $('#btn-next').addEventListener('click', () => nextBall());
 $('#btn-auto').addEventListener('click', () => command('auto-draw', { on: !game.snap.auto_draw.on }).catch(() => {}));
 $('#btn-pause').addEventListener('click', () => command(game.snap.game.state === 'paused' ? 'resume' : 'pause').catch(() => {}));

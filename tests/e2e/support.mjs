@@ -1,0 +1,93 @@
+// Shared setup of the browser end-to-end tests: a real `bingo serve` (BINGO_BIN) on a free port
+// with its own data directory and admin passphrase, and headless Chromium (/usr/bin/chromium by
+// default, CHROMIUM to change) driven by playwright-core.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const PASSPHRASE = 'e2e-passphrase-1234';
+export const PHONE = { width: 360, height: 740 };
+export const TV = { width: 1920, height: 1080 };
+export const LAPTOP = { width: 1440, height: 900 };
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+/** Starts `bingo serve` and waits until it is ready: { base, log(), stop() }. */
+export async function startServer() {
+  const bin = process.env.BINGO_BIN;
+  assert.ok(bin, 'set BINGO_BIN to the bingo binary (e.g. target/debug/bingo)');
+  const dir = mkdtempSync(join(tmpdir(), 'bingo-e2e-'));
+  writeFileSync(join(dir, 'passphrase'), PASSPHRASE);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let log = '';
+  const server = spawn(
+    bin,
+    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--admin-passphrase-file', join(dir, 'passphrase')],
+    { env: { ...process.env, BINGO_LOG_FORMAT: 'json', BINGO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  server.stdout.on('data', (d) => (log += d));
+  server.stderr.on('data', (d) => (log += d));
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try {
+      const res = await fetch(base + '/ready');
+      if (res.ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error('bingo did not start:\n' + log);
+    await sleep(100);
+  }
+  return { base, log: () => log, stop: () => server.kill('SIGTERM') };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A page in a new browser context that records script errors (page.errors) and accepts dialogs. */
+export async function openPage(browser, viewport, opts = {}) {
+  const context = await browser.newContext({ viewport, ...opts });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  return page;
+}
+
+/** Logs the console page in with the admin passphrase. */
+export async function consoleLogin(page, base) {
+  await page.goto(base + '/console');
+  await page.fill('#passphrase', PASSPHRASE);
+  await page.press('#passphrase', 'Enter');
+}
