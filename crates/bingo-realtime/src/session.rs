@@ -115,12 +115,12 @@ async fn run(
     };
 
     // 2. join the stream first, so nothing committed from now on is missed
-    let snapshot = match Box::pin(state.service.snapshot(&identity.game_id)).await {
+    let snapshot = match Box::pin(state.service.shared_snapshot(&identity.game_id)).await {
         Ok(s) => s,
         Err(e) => return refuse(session, e.code(), &e.to_string()).await,
     };
     let (tx, mut rx) = mpsc::channel(QUEUE);
-    let Some(member) = state.hub.join(&identity.game_id, snapshot.game.last_seq, &snapshot.epoch, tx).await else {
+    let Some(member) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch, tx).await else {
         return refuse(session, "unavailable", "the server is shutting down").await;
     };
     let mut conn =
@@ -129,15 +129,15 @@ async fn run(
     // 3. welcome: resume from the client's position, or a snapshot
     let resumable = last_seq > 0
         && epoch.as_deref() == Some(snapshot.epoch.as_str())
-        && last_seq <= snapshot.game.last_seq
-        && snapshot.game.last_seq - last_seq <= MAX_REPLAY;
+        && last_seq <= snapshot.last_seq
+        && snapshot.last_seq - last_seq <= MAX_REPLAY;
     let ok = if resumable {
         // The events after the client's position follow the welcome, from the log.
         conn.sent_upto = last_seq;
-        Box::pin(conn.welcome(None, last_seq)).await && Box::pin(conn.catch_up(snapshot.game.last_seq)).await
+        Box::pin(conn.welcome(None, last_seq)).await && Box::pin(conn.catch_up(snapshot.last_seq)).await
     } else {
-        let upto = snapshot.game.last_seq;
-        Box::pin(conn.welcome(Some(snapshot), upto)).await
+        let upto = snapshot.last_seq;
+        Box::pin(conn.welcome(Some(&snapshot), upto)).await
     };
 
     // 4. the stream
@@ -182,7 +182,7 @@ struct Conn<'a> {
 }
 
 impl Conn<'_> {
-    async fn welcome(&mut self, snapshot: Option<bingo_service::Snapshot>, upto: u64) -> bool {
+    async fn welcome(&mut self, snapshot: Option<&bingo_service::SharedSnapshot>, upto: u64) -> bool {
         let you = match &self.identity.player {
             Some(player) => match self.state.service.cards_and_daubs(player).await {
                 Ok((cards, daubs)) => {
@@ -193,12 +193,16 @@ impl Conn<'_> {
             None => None,
         };
         let mode = if snapshot.is_some() { "snapshot" } else { "resume" };
-        self.sent_upto = snapshot.as_ref().map_or(self.sent_upto, |s| s.game.last_seq);
-        let welcome = json!({
+        self.sent_upto = snapshot.map_or(self.sent_upto, |s| s.last_seq);
+        // The shared snapshot's bytes go in as they are: serialized once for every client.
+        let head = json!({
             "type": "welcome", "mode": mode, "game_id": self.identity.game_id, "epoch": self.epoch,
-            "client": self.identity.client.as_str(), "last_seq": upto, "snapshot": snapshot, "you": you,
-        });
-        send_json(self.session, &welcome).await
+            "client": self.identity.client.as_str(), "last_seq": upto, "you": you,
+        })
+        .to_string();
+        let snapshot = snapshot.map_or("null", |s| &s.json);
+        let text = format!("{},\"snapshot\":{snapshot}}}", head.strip_suffix('}').unwrap_or(&head));
+        self.session.text(text).await.is_ok()
     }
 
     /// Sends the events after `sent_upto` up to `upto` from the log.
@@ -226,10 +230,11 @@ impl Conn<'_> {
 
     async fn resync(&mut self) -> bool {
         self.state.metrics.ws_resync();
-        match self.state.service.snapshot(&self.identity.game_id).await {
+        match self.state.service.shared_snapshot(&self.identity.game_id).await {
             Ok(snapshot) => {
-                self.sent_upto = snapshot.game.last_seq;
-                send_json(self.session, &json!({"type": "resync", "snapshot": snapshot})).await
+                self.sent_upto = snapshot.last_seq;
+                let text = format!("{{\"type\":\"resync\",\"snapshot\":{}}}", snapshot.json);
+                self.session.text(text).await.is_ok()
             }
             Err(_) => false,
         }

@@ -18,7 +18,7 @@ pub use bingo_storage::{GameMeta, PlayerRow};
 pub use error::{Result, ServiceError};
 pub use games::{CreatedGame, PaperCards};
 pub use players::{Joined, PlayerView};
-pub use snapshot::{AutoDrawView, Snapshot};
+pub use snapshot::{AutoDrawView, SharedSnapshot, Snapshot};
 
 use bingo_bus::{Bus, Notice};
 use bingo_core::Game;
@@ -41,6 +41,8 @@ pub(crate) struct Live {
     pub players: u64,
     /// Card serials this node reserved in the database and has not issued yet.
     pub serials: std::ops::Range<u64>,
+    /// The last shared snapshot and the state it was made from.
+    pub shared: Option<(snapshot::SnapshotKey, SharedSnapshot)>,
 }
 
 type LiveGame = Arc<tokio::sync::Mutex<Live>>;

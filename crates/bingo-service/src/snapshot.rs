@@ -1,8 +1,9 @@
 //! What a client is shown of a game when it connects or falls behind.
 
-use super::{Result, Service};
+use super::{Live, Result, Service, ServiceError};
 use bingo_core::GameView;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct AutoDrawView {
@@ -22,18 +23,52 @@ pub struct Snapshot {
     pub game: GameView,
 }
 
+/// A snapshot serialized once and shared by every client that connects while the game stays as
+/// it is (a crowd joining a game gets the same bytes).
+#[derive(Clone, Debug)]
+pub struct SharedSnapshot {
+    pub last_seq: u64,
+    pub epoch: String,
+    /// The `Snapshot` as JSON.
+    pub json: Arc<str>,
+}
+
+/// What a shared snapshot depends on: the log position, the player count and the auto-draw timer.
+pub(crate) type SnapshotKey = (u64, u64, bool, Option<i64>);
+
+fn build(live: &Live) -> Snapshot {
+    Snapshot {
+        game_id: live.meta.id.clone(),
+        join_code: live.meta.join_code.clone(),
+        epoch: live.meta.epoch.clone(),
+        players: live.players,
+        auto_draw: AutoDrawView { on: live.meta.auto_draw, next_draw_at_ms: live.meta.next_draw_at_ms },
+        game: GameView::of(&live.game),
+    }
+}
+
 impl Service {
     pub async fn snapshot(&self, game_id: &str) -> Result<Snapshot> {
         let live = self.live(game_id).await?;
         let live = live.lock().await;
-        Ok(Snapshot {
-            game_id: live.meta.id.clone(),
-            join_code: live.meta.join_code.clone(),
-            epoch: live.meta.epoch.clone(),
-            players: live.players,
-            auto_draw: AutoDrawView { on: live.meta.auto_draw, next_draw_at_ms: live.meta.next_draw_at_ms },
-            game: GameView::of(&live.game),
-        })
+        Ok(build(&live))
+    }
+
+    /// The snapshot as shared JSON, serialized at most once per game state.
+    pub async fn shared_snapshot(&self, game_id: &str) -> Result<SharedSnapshot> {
+        let live = self.live(game_id).await?;
+        let mut live = live.lock().await;
+        let key: SnapshotKey = (live.game.next_seq(), live.players, live.meta.auto_draw, live.meta.next_draw_at_ms);
+        if let Some((cached, shared)) = &live.shared {
+            if *cached == key {
+                return Ok(shared.clone());
+            }
+        }
+        let snapshot = build(&live);
+        let json = serde_json::to_string(&snapshot).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let shared = SharedSnapshot { last_seq: snapshot.game.last_seq, epoch: snapshot.epoch, json: json.into() };
+        live.shared = Some((key, shared.clone()));
+        Ok(shared)
     }
 
     /// A card that has won in this game (settled or awaiting settlement), for the screen to show
