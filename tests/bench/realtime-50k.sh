@@ -11,7 +11,7 @@ start api api 8080 "${COMMON[@]}"
 wait_ready 8080
 WS=(); SERVER=()
 for i in $(seq 1 "$NODES"); do
-  start "rt$i" realtime $((8080 + i)) "${COMMON[@]}" BINGO_DB_POOL_SIZE=8
+  start "rt$i" realtime $((8080 + i)) "${COMMON[@]}" BINGO_DB_POOL_SIZE=${RT_POOL:-16}
   SERVER+=(--server-pid "$LAST_PID")
   WS+=(--ws-url "ws://127.0.0.1:$((8080 + i))/ws")
 done

@@ -55,6 +55,10 @@ struct Inner {
     live: Mutex<HashMap<String, LiveGame>>,
     /// Join code -> game id, for games not finished (codes are reused after a game ends).
     codes: Mutex<HashMap<String, String>>,
+    /// One permit per database connection: storage calls wait here, as tasks, rather than as
+    /// blocked threads (a burst of thousands of hellos would otherwise start hundreds of threads
+    /// that only wait for the pool).
+    storage_slots: tokio::sync::Semaphore,
 }
 
 /// The game service; cheap to clone.
@@ -64,10 +68,10 @@ pub struct Service {
 }
 
 impl Service {
-    /// The service; the store reports its pool waits to `metrics`.
+    /// The service; storage calls wait for one of the pool's connections in `storage_slots`,
+    /// and that wait is the pool-wait metric.
     pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
-        let waits = metrics.clone();
-        let store = store.with_wait_observer(Arc::new(move |waited| waits.record_db_pool_wait(waited)));
+        let storage_slots = tokio::sync::Semaphore::new(store.pool_size() as usize);
         Service {
             inner: Arc::new(Inner {
                 store,
@@ -76,6 +80,7 @@ impl Service {
                 node: node.into(),
                 live: Mutex::new(HashMap::new()),
                 codes: Mutex::new(HashMap::new()),
+                storage_slots,
             }),
         }
     }
@@ -137,6 +142,14 @@ impl Service {
         T: Send + 'static,
         F: FnOnce(&Store) -> bingo_storage::Result<T> + Send + 'static,
     {
+        let waiting = std::time::Instant::now();
+        let _slot = self
+            .inner
+            .storage_slots
+            .acquire()
+            .await
+            .map_err(|_| ServiceError::Unavailable("the storage is shutting down".into()))?;
+        self.inner.metrics.record_db_pool_wait(waiting.elapsed());
         let store = self.inner.store.clone();
         Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
     }

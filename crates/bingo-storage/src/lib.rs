@@ -65,4 +65,4 @@ pub use model::{
     chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerRow, PlayerSummary, Stats, StoredEvent,
     GENESIS_HASH,
 };
-pub use store::{embedded_migrations, Store, WaitObserver};
+pub use store::{embedded_migrations, Store};

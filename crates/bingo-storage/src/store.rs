@@ -41,12 +41,7 @@ const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     pool: Pool<Manager>,
     backend: Backend,
-    /// Told how long each operation waited for a pooled connection (for the pool-wait metric).
-    on_wait: Option<WaitObserver>,
 }
-
-/// Receives the time an operation waited for a connection.
-pub type WaitObserver = std::sync::Arc<dyn Fn(Duration) + Send + Sync>;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -169,7 +164,7 @@ impl Store {
             .connection_timeout(CONNECTION_TIMEOUT)
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)?;
-        Ok(Store { pool, backend, on_wait: None })
+        Ok(Store { pool, backend })
     }
 
     pub fn backend(&self) -> Backend {
@@ -177,18 +172,12 @@ impl Store {
     }
 
     fn conn(&self) -> Result<PooledConnection<Manager>> {
-        let started = std::time::Instant::now();
-        let conn = self.pool.get();
-        if let Some(observe) = &self.on_wait {
-            observe(started.elapsed());
-        }
-        Ok(conn?)
+        Ok(self.pool.get()?)
     }
 
-    /// This store, telling `observe` how long each operation waits for a connection.
-    pub fn with_wait_observer(mut self, observe: WaitObserver) -> Store {
-        self.on_wait = Some(observe);
-        self
+    /// The most connections the pool opens.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.max_size()
     }
 
     /// The pool's connections right now: (idle, in use), for the pool gauges.
