@@ -38,7 +38,7 @@ pub async fn upgrade(
     // Every log line of this connection carries its id (and, after hello, its game and client).
     let span = tracing::info_span!(
         "ws",
-        conn_id = %bingo_service::secrets::random_bytes::<6>().map(hex_id).unwrap_or_default(),
+        conn_id = %bingo_service::secrets::random_bytes::<6>().map(hex::encode).unwrap_or_default(),
         game_id = tracing::field::Empty,
         client = tracing::field::Empty,
     );
@@ -388,8 +388,4 @@ impl Conn<'_> {
             }
         }
     }
-}
-
-fn hex_id(bytes: [u8; 6]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

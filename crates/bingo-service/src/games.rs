@@ -104,7 +104,7 @@ impl Service {
                         map.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(live)));
                     }
                     let payload = serde_json::to_string(&created).map_err(|e| ServiceError::Internal(e.to_string()))?;
-                    self.publish_raw(&id, &epoch, 1, payload).await;
+                    self.notify(&id, &epoch, 1, payload).await;
                     return Ok(CreatedGame { id, join_code, commitment });
                 }
                 Err(StoreError::Conflict { kind: ConflictKind::JoinCodeTaken, .. }) => continue,
@@ -112,19 +112,6 @@ impl Service {
             }
         }
         Err(ServiceError::Unavailable("could not find a free join code; try again".into()))
-    }
-
-    async fn publish_raw(&self, game_id: &str, epoch: &str, seq: u64, payload: String) {
-        let notice = bingo_bus::Notice {
-            game_id: game_id.to_string(),
-            seq,
-            epoch: epoch.to_string(),
-            published_at_ms: now_ms(),
-            event: payload,
-        };
-        if let Err(err) = self.inner.bus.publish(&notice).await {
-            tracing::warn!(game_id, seq, error = %err, "event committed but not published");
-        }
     }
 
     /// Runs an engine command on the game, commits its events, publishes them. If another node

@@ -154,37 +154,26 @@ impl Service {
         Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
     }
 
-    /// Publishes committed events; a bus failure is logged, never lost: the log has them and
-    /// realtime nodes poll it.
-    async fn publish(&self, game_id: &str, epoch: &str, stored: &[bingo_storage::StoredEvent]) {
-        for e in stored {
-            let notice = Notice {
-                game_id: game_id.to_string(),
-                seq: e.seq,
-                epoch: epoch.to_string(),
-                published_at_ms: now_ms(),
-                event: e.payload.clone(),
-            };
-            if let Err(err) = self.inner.bus.publish(&notice).await {
-                self.inner.metrics.redis_error();
-                tracing::warn!(game_id, seq = e.seq, error = %err, "event committed but not published; nodes will catch up from the log");
-            }
+    /// Publishes one notice (`seq` 0: not part of the log). A bus failure is logged and counted,
+    /// never lost: the log has the events, and realtime nodes poll it.
+    async fn notify(&self, game_id: &str, epoch: &str, seq: u64, event: String) {
+        let notice =
+            Notice { game_id: game_id.to_string(), seq, epoch: epoch.to_string(), published_at_ms: now_ms(), event };
+        if let Err(err) = self.inner.bus.publish(&notice).await {
+            self.inner.metrics.redis_error();
+            tracing::warn!(game_id, seq, error = %err, "could not publish; nodes catch up from the log");
         }
     }
 
-    /// Publishes something that is not part of a game's log (player counts, auto-draw timing):
-    /// `seq` 0 marks it as ephemeral.
-    async fn publish_ephemeral(&self, game_id: &str, epoch: &str, body: serde_json::Value) {
-        let notice = Notice {
-            game_id: game_id.to_string(),
-            seq: 0,
-            epoch: epoch.to_string(),
-            published_at_ms: now_ms(),
-            event: body.to_string(),
-        };
-        if let Err(err) = self.inner.bus.publish(&notice).await {
-            self.inner.metrics.redis_error();
-            tracing::warn!(game_id, error = %err, "could not publish an ephemeral update");
+    /// Publishes committed events.
+    async fn publish(&self, game_id: &str, epoch: &str, stored: &[bingo_storage::StoredEvent]) {
+        for e in stored {
+            self.notify(game_id, epoch, e.seq, e.payload.clone()).await;
         }
+    }
+
+    /// Publishes something that is not part of a game's log (player counts, auto-draw timing).
+    async fn publish_ephemeral(&self, game_id: &str, epoch: &str, body: serde_json::Value) {
+        self.notify(game_id, epoch, 0, body.to_string()).await;
     }
 }

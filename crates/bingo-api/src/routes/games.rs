@@ -205,14 +205,10 @@ pub async fn events(
         .iter()
         .map(|e| {
             json!({"seq": e.seq, "at_ms": e.at_ms, "kind": e.kind, "payload": e.payload,
-                   "prev_hash": hex_of(&e.prev_hash), "hash": hex_of(&e.hash)})
+                   "prev_hash": hex::encode(e.prev_hash), "hash": hex::encode(e.hash)})
         })
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "events": events })))
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Deserialize)]
