@@ -10,26 +10,31 @@ use crate::protocol::{ephemeral_frame, event_frame};
 use bingo_bus::{BusMessage, Notice};
 use bingo_service::{now_ms, Service};
 use bingo_telemetry::Metrics;
-use bytestring::ByteString;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
-/// What the hub sends a session.
-#[derive(Clone, Debug)]
+/// What the hub sends a session. Sessions receive it behind an `Arc` ([`Outbox`]): one allocation
+/// per event shared by every session, and a queue slot of one pointer per session.
+#[derive(Debug)]
 pub enum Out {
     /// A committed event, ready to write.
-    Event { seq: u64, published_at_ms: i64, ball: bool, frame: ByteString },
+    Event { seq: u64, published_at_ms: i64, ball: bool, frame: Utf8Bytes },
     /// An update that is not part of the log.
-    Update(ByteString),
+    Update(Utf8Bytes),
     /// The server is going away: tell the client to reconnect elsewhere.
     Shutdown,
 }
 
+/// A session's end of its queue.
+pub type Outbox = mpsc::Receiver<Arc<Out>>;
+type Inbox = mpsc::Sender<Arc<Out>>;
+
 enum Command {
-    Join { game_id: String, member: u64, after_seq: u64, epoch: String, tx: mpsc::Sender<Out> },
+    Join { game_id: String, member: u64, after_seq: u64, epoch: String, tx: Inbox },
     Leave { game_id: String, member: u64 },
     Bus(BusMessage),
     Filled { game_id: String, events: Vec<(u64, i64, String)> },
@@ -38,7 +43,7 @@ enum Command {
 }
 
 struct Channel {
-    members: HashMap<u64, mpsc::Sender<Out>>,
+    members: HashMap<u64, Inbox>,
     epoch: String,
     last_seq: u64,
     filling: bool,
@@ -87,10 +92,11 @@ impl Hub {
     }
 
     /// Adds a session to a game's stream; events after `after_seq` reach `tx`.
-    pub async fn join(&self, game_id: &str, after_seq: u64, epoch: &str, tx: mpsc::Sender<Out>) -> Option<u64> {
+    pub async fn join(&self, game_id: &str, after_seq: u64, epoch: &str, queue: usize) -> Option<(u64, Outbox)> {
+        let (tx, rx) = mpsc::channel(queue);
         let member = self.next_member.fetch_add(1, Ordering::Relaxed);
         let cmd = Command::Join { game_id: game_id.to_string(), member, after_seq, epoch: epoch.to_string(), tx };
-        self.tx.send(cmd).await.ok().map(|_| member)
+        self.tx.send(cmd).await.ok().map(|_| (member, rx))
     }
 
     pub async fn leave(&self, game_id: &str, member: u64) {
@@ -141,9 +147,10 @@ impl HubState {
                 }
                 Command::Filled { game_id, events } => self.on_filled(&game_id, events),
                 Command::Shutdown => {
+                    let out = Arc::new(Out::Shutdown);
                     for channel in self.channels.values() {
                         for tx in channel.members.values() {
-                            let _ = tx.try_send(Out::Shutdown);
+                            let _ = tx.try_send(out.clone());
                         }
                     }
                 }
@@ -156,8 +163,8 @@ impl HubState {
         let lag = now_ms().saturating_sub(notice.published_at_ms).max(0);
         self.metrics.record_bus_lag(Duration::from_millis(lag as u64));
         if notice.seq == 0 {
-            let frame = ByteString::from(ephemeral_frame(&notice.game_id, &notice.event));
-            send_all(channel, &self.metrics, &Out::Update(frame));
+            let frame = Utf8Bytes::from(ephemeral_frame(&notice.game_id, &notice.event));
+            send_all(channel, &self.metrics, Out::Update(frame));
             return;
         }
         if notice.seq <= channel.last_seq {
@@ -220,15 +227,16 @@ impl HubState {
 }
 
 fn deliver(channel: &mut Channel, metrics: &Metrics, game_id: &str, seq: u64, published_at_ms: i64, event: &str) {
-    let frame = ByteString::from(event_frame(game_id, seq, &channel.epoch, published_at_ms, now_ms(), event));
+    let frame = Utf8Bytes::from(event_frame(game_id, seq, &channel.epoch, published_at_ms, now_ms(), event));
     let ball = event.contains("\"type\":\"ball_called\"");
     channel.last_seq = seq;
-    send_all(channel, metrics, &Out::Event { seq, published_at_ms, ball, frame });
+    send_all(channel, metrics, Out::Event { seq, published_at_ms, ball, frame });
 }
 
 /// Offers a message to every session without waiting: a session whose queue is full misses it
 /// (and catches up from the log or a fresh snapshot), one that is gone is removed.
-fn send_all(channel: &mut Channel, metrics: &Metrics, out: &Out) {
+fn send_all(channel: &mut Channel, metrics: &Metrics, out: Out) {
+    let out = Arc::new(out);
     channel.members.retain(|_, tx| match tx.try_send(out.clone()) {
         Ok(()) => true,
         Err(mpsc::error::TrySendError::Full(_)) => {

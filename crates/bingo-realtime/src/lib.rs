@@ -1,4 +1,5 @@
-//! The realtime hub: WebSocket sessions at `/ws` (actix-ws), fed by one hub task per node.
+//! The realtime hub: WebSocket sessions at `/ws`, fed by one hub task per node. actix-web's HTTP/1
+//! dispatcher hands the upgrade to [`upgrade::service`]; tungstenite frames the socket after that.
 //! docs/PROTOCOL.md describes the messages.
 //!
 //! **Invariant:** the hub task owns all fan-out state; sessions hold only a bounded sender, so a
@@ -9,10 +10,10 @@
 mod hub;
 pub mod protocol;
 mod session;
+pub mod upgrade;
 
-pub use hub::{Hub, Out};
+pub use hub::{Hub, Out, Outbox};
 
-use actix_web::web;
 use bingo_service::Service;
 use bingo_telemetry::Metrics;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,12 +43,5 @@ impl RealtimeState {
 
     pub fn is_draining(&self) -> bool {
         self.draining.load(Ordering::SeqCst)
-    }
-}
-
-/// Mounts `/ws`.
-pub fn configure(state: Arc<RealtimeState>) -> impl FnOnce(&mut web::ServiceConfig) {
-    move |cfg| {
-        cfg.app_data(web::Data::from(state)).route("/ws", web::get().to(session::upgrade));
     }
 }

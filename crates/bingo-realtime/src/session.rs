@@ -2,19 +2,23 @@
 //! client resumes), then every event of its game in order, heartbeats, and the player's claims
 //! and daubs.
 
-use crate::hub::Out;
+use crate::hub::{Out, Outbox};
 use crate::protocol::{event_frame, ClientMessage, ErrorMessage};
 use crate::RealtimeState;
-use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Session};
 use bingo_service::{now_ms, PlayerRow, ServiceError};
 use bingo_telemetry::WsClient;
+use bytes::Bytes;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::WebSocketStream;
 
-/// Largest message a client may send.
-const MAX_MESSAGE_BYTES: usize = 16 * 1024;
 /// Frames waiting for a slow client before the hub starts skipping it.
 const QUEUE: usize = 64;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -22,19 +26,17 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 const SILENT_LIMIT: Duration = Duration::from_secs(45);
 /// Missed events replayed from the log at most; beyond this a client gets a fresh snapshot.
 const MAX_REPLAY: u64 = 500;
+/// A close frame's reason is at most 123 bytes (RFC 6455 5.5).
+const MAX_CLOSE_REASON: usize = 123;
 
-pub async fn upgrade(
-    req: HttpRequest,
-    body: web::Payload,
-    state: web::Data<RealtimeState>,
-) -> Result<HttpResponse, actix_web::Error> {
-    if state.is_draining() {
-        return Ok(HttpResponse::ServiceUnavailable()
-            .json(json!({"error": {"code": "draining", "message": "this server is restarting; reconnect"}})));
-    }
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
-    let stream =
-        stream.max_frame_size(MAX_MESSAGE_BYTES).aggregate_continuations().max_continuation_size(MAX_MESSAGE_BYTES);
+type Socket = WebSocketStream<TcpStream>;
+/// The writing half: frames to the client.
+type Sink = SplitSink<Socket, Message>;
+/// The reading half: the client's messages.
+type Source = SplitStream<Socket>;
+
+/// Serves an upgraded connection on this worker until it closes.
+pub(crate) fn start(state: Arc<RealtimeState>, socket: Socket) {
     // Every log line of this connection carries its id (and, after hello, its game and client).
     let span = tracing::info_span!(
         "ws",
@@ -42,8 +44,8 @@ pub async fn upgrade(
         game_id = tracing::field::Empty,
         client = tracing::field::Empty,
     );
-    actix_web::rt::spawn(tracing::Instrument::instrument(run(state.into_inner(), session, stream), span));
-    Ok(response)
+    let (sink, source) = socket.split();
+    actix_rt::spawn(tracing::Instrument::instrument(run(state, sink, source), span));
 }
 
 /// Who the client is, once its hello checks out.
@@ -53,16 +55,30 @@ struct Identity {
     player: Option<PlayerRow>,
 }
 
-async fn send_json(session: &mut Session, value: &impl serde::Serialize) -> bool {
+async fn send_text(sink: &mut Sink, text: impl Into<Utf8Bytes>) -> bool {
+    sink.send(Message::Text(text.into())).await.is_ok()
+}
+
+async fn send_json(sink: &mut Sink, value: &impl serde::Serialize) -> bool {
     match serde_json::to_string(value) {
-        Ok(text) => session.text(text).await.is_ok(),
+        Ok(text) => send_text(sink, text).await,
         Err(_) => false,
     }
 }
 
-async fn refuse(mut session: Session, code: &str, message: &str) {
-    let _ = send_json(&mut session, &ErrorMessage::new(code, message, None)).await;
-    let _ = session.close(Some(CloseReason { code: CloseCode::Policy, description: Some(message.into()) })).await;
+/// Sends a close frame; the reason is cut to what a close frame can carry.
+async fn close(sink: &mut Sink, code: CloseCode, reason: &str) {
+    let mut end = reason.len().min(MAX_CLOSE_REASON);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    let frame = CloseFrame { code, reason: reason[..end].into() };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+}
+
+async fn refuse(mut sink: Sink, code: &str, message: &str) {
+    let _ = send_json(&mut sink, &ErrorMessage::new(code, message, None)).await;
+    close(&mut sink, CloseCode::Policy, message).await;
 }
 
 async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identity, ServiceError> {
@@ -85,28 +101,24 @@ async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identi
     Err(ServiceError::Invalid("hello needs a player_token, a join_code, or an admin_token with a game_id".into()))
 }
 
-async fn run(
-    state: std::sync::Arc<RealtimeState>,
-    mut session: Session,
-    mut stream: actix_ws::AggregatedMessageStream,
-) {
+async fn run(state: Arc<RealtimeState>, mut sink: Sink, mut source: Source) {
     // 1. hello
-    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(&mut stream)).await {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(&mut source)).await {
         Ok(First::Text(text)) => match serde_json::from_str::<ClientMessage>(&text) {
             Ok(m @ ClientMessage::Hello { .. }) => m,
-            Ok(_) => return refuse(session, "hello_first", "the first message must be a hello").await,
-            Err(e) => return refuse(session, "bad_message", &format!("not a valid message: {e}")).await,
+            Ok(_) => return refuse(sink, "hello_first", "the first message must be a hello").await,
+            Err(e) => return refuse(sink, "bad_message", &format!("not a valid message: {e}")).await,
         },
-        Ok(First::Binary) => return refuse(session, "text_only", "send JSON text messages").await,
-        Ok(First::Broken(e)) => return refuse(session, "protocol", &e).await,
+        Ok(First::Binary) => return refuse(sink, "text_only", "send JSON text messages").await,
+        Ok(First::Broken(e)) => return refuse(sink, "protocol", &e).await,
         Ok(First::Gone) => return,
-        Err(_) => return refuse(session, "hello_timeout", "no hello within 10 seconds").await,
+        Err(_) => return refuse(sink, "hello_timeout", "no hello within 10 seconds").await,
     };
     // The one-off steps are boxed so that the connection's long-lived future stays small: it is
     // held in memory for every connected client.
     let identity = match Box::pin(identify(&state, &hello)).await {
         Ok(identity) => identity,
-        Err(e) => return refuse(session, e.code(), &e.to_string()).await,
+        Err(e) => return refuse(sink, e.code(), &e.to_string()).await,
     };
     let _connected = state.metrics.ws_connection(identity.client);
     let (last_seq, epoch) = match &hello {
@@ -117,14 +129,14 @@ async fn run(
     // 2. join the stream first, so nothing committed from now on is missed
     let snapshot = match Box::pin(state.service.shared_snapshot(&identity.game_id)).await {
         Ok(s) => s,
-        Err(e) => return refuse(session, e.code(), &e.to_string()).await,
+        Err(e) => return refuse(sink, e.code(), &e.to_string()).await,
     };
-    let (tx, mut rx) = mpsc::channel(QUEUE);
-    let Some(member) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch, tx).await else {
-        return refuse(session, "unavailable", "the server is shutting down").await;
+    let Some((member, mut outbox)) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch, QUEUE).await
+    else {
+        return refuse(sink, "unavailable", "the server is shutting down").await;
     };
     let mut conn =
-        Conn { state: &state, session: &mut session, identity: &identity, epoch: snapshot.epoch.clone(), sent_upto: 0 };
+        Conn { state: &state, sink: &mut sink, identity: &identity, epoch: snapshot.epoch.clone(), sent_upto: 0 };
 
     // 3. welcome: resume from the client's position, or a snapshot
     let resumable = last_seq > 0
@@ -142,7 +154,7 @@ async fn run(
 
     // 4. the stream
     if ok {
-        conn.serve(&mut rx, &mut stream).await;
+        conn.serve(&mut outbox, &mut source).await;
     }
     state.hub.leave(&identity.game_id, member).await;
 }
@@ -159,13 +171,14 @@ enum First {
 }
 
 /// The client's first message, skipping pings and pongs.
-async fn first_message(stream: &mut actix_ws::AggregatedMessageStream) -> First {
-    while let Some(msg) = stream.recv().await {
+async fn first_message(source: &mut Source) -> First {
+    while let Some(msg) = source.next().await {
         match msg {
-            Ok(AggregatedMessage::Text(text)) => return First::Text(text.to_string()),
-            Ok(AggregatedMessage::Binary(_)) => return First::Binary,
-            Ok(AggregatedMessage::Close(_)) => return First::Gone,
-            Ok(AggregatedMessage::Ping(_) | AggregatedMessage::Pong(_)) => continue,
+            Ok(Message::Text(text)) => return First::Text(text.to_string()),
+            Ok(Message::Binary(_)) => return First::Binary,
+            Ok(Message::Close(_)) => return First::Gone,
+            // Pings are answered by tungstenite itself.
+            Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => continue,
             Err(e) => return First::Broken(e.to_string()),
         }
     }
@@ -174,7 +187,7 @@ async fn first_message(stream: &mut actix_ws::AggregatedMessageStream) -> First 
 
 struct Conn<'a> {
     state: &'a RealtimeState,
-    session: &'a mut Session,
+    sink: &'a mut Sink,
     identity: &'a Identity,
     epoch: String,
     /// The last event sequence number this client has been sent.
@@ -202,7 +215,7 @@ impl Conn<'_> {
         .to_string();
         let snapshot = snapshot.map_or("null", |s| &s.json);
         let text = format!("{},\"snapshot\":{snapshot}}}", head.strip_suffix('}').unwrap_or(&head));
-        self.session.text(text).await.is_ok()
+        send_text(self.sink, text).await
     }
 
     /// Sends the events after `sent_upto` up to `upto` from the log.
@@ -218,7 +231,7 @@ impl Conn<'_> {
             }
             for e in events {
                 let frame = event_frame(&self.identity.game_id, e.seq, &self.epoch, e.at_ms, now_ms(), &e.payload);
-                if self.session.text(frame).await.is_err() {
+                if !send_text(self.sink, frame).await {
                     return false;
                 }
                 self.sent_upto = e.seq;
@@ -234,13 +247,13 @@ impl Conn<'_> {
             Ok(snapshot) => {
                 self.sent_upto = snapshot.last_seq;
                 let text = format!("{{\"type\":\"resync\",\"snapshot\":{}}}", snapshot.json);
-                self.session.text(text).await.is_ok()
+                send_text(self.sink, text).await
             }
             Err(_) => false,
         }
     }
 
-    async fn serve(&mut self, rx: &mut mpsc::Receiver<Out>, stream: &mut actix_ws::AggregatedMessageStream) {
+    async fn serve(&mut self, outbox: &mut Outbox, source: &mut Source) {
         // Bind the client's id to every log line of this connection.
         let span = tracing::Span::current();
         span.record("game_id", self.identity.game_id.as_str());
@@ -250,32 +263,30 @@ impl Conn<'_> {
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
-                out = rx.recv() => {
+                out = outbox.recv() => {
                     let Some(out) = out else { break };
-                    if !self.forward(out).await {
+                    if !self.forward(&out).await {
                         break;
                     }
                 }
-                msg = stream.recv() => {
+                msg = source.next() => {
                     last_heard = Instant::now();
                     match msg {
-                        Some(Ok(AggregatedMessage::Text(text))) => {
+                        Some(Ok(Message::Text(text))) => {
                             if !Box::pin(self.handle(&text)).await {
                                 break;
                             }
                         }
-                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                            if self.session.pong(&bytes).await.is_err() {
-                                break;
-                            }
+                        // Pings are answered by tungstenite itself.
+                        Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
+                        Some(Ok(Message::Binary(_))) => {
+                            let _ = send_json(self.sink, &ErrorMessage::new("text_only", "send JSON text messages", None)).await;
                         }
-                        Some(Ok(AggregatedMessage::Pong(_))) => {}
-                        Some(Ok(AggregatedMessage::Binary(_))) => {
-                            let _ = send_json(self.session, &ErrorMessage::new("text_only", "send JSON text messages", None)).await;
-                        }
-                        Some(Ok(AggregatedMessage::Close(_))) | None => break,
+                        Some(Ok(Message::Close(_))) | None => break,
                         Some(Err(e)) => {
-                            let _ = send_json(self.session, &ErrorMessage::new("protocol", &e.to_string(), None)).await;
+                            let message = e.to_string();
+                            let _ = send_json(self.sink, &ErrorMessage::new("protocol", &message, None)).await;
+                            close(self.sink, CloseCode::Protocol, &message).await;
                             break;
                         }
                     }
@@ -284,19 +295,19 @@ impl Conn<'_> {
                     if last_heard.elapsed() > SILENT_LIMIT {
                         break;
                     }
-                    if self.session.ping(b"").await.is_err() {
+                    if self.sink.send(Message::Ping(Bytes::new())).await.is_err() {
                         break;
                     }
                 }
             }
         }
-        let _ = self.session.clone().close(None).await;
+        let _ = self.sink.close().await;
     }
 
     /// Writes what the hub sent, keeping the client's sequence gapless.
-    async fn forward(&mut self, out: Out) -> bool {
+    async fn forward(&mut self, out: &Out) -> bool {
         match out {
-            Out::Event { seq, published_at_ms, ball, frame } => {
+            &Out::Event { seq, published_at_ms, ball, ref frame } => {
                 if seq <= self.sent_upto {
                     return true;
                 }
@@ -314,7 +325,7 @@ impl Conn<'_> {
                         return true;
                     }
                 }
-                if self.session.text(frame).await.is_err() {
+                if !send_text(self.sink, frame.clone()).await {
                     return false;
                 }
                 self.sent_upto = seq;
@@ -325,12 +336,10 @@ impl Conn<'_> {
                 }
                 true
             }
-            Out::Update(frame) => self.session.text(frame).await.is_ok(),
+            Out::Update(frame) => send_text(self.sink, frame.clone()).await,
             Out::Shutdown => {
-                let _ =
-                    send_json(self.session, &json!({"type": "reconnect", "reason": "the server is restarting"})).await;
-                let reason = CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) };
-                let _ = self.session.clone().close(Some(reason)).await;
+                let _ = send_json(self.sink, &json!({"type": "reconnect", "reason": "the server is restarting"})).await;
+                close(self.sink, CloseCode::Restart, "server restarting").await;
                 false
             }
         }
@@ -342,22 +351,22 @@ impl Conn<'_> {
             Ok(m) => m,
             Err(e) => {
                 return send_json(
-                    self.session,
+                    self.sink,
                     &ErrorMessage::new("bad_message", &format!("not a valid message: {e}"), None),
                 )
                 .await
             }
         };
         match msg {
-            ClientMessage::Ping => send_json(self.session, &json!({"type": "pong"})).await,
+            ClientMessage::Ping => send_json(self.sink, &json!({"type": "pong"})).await,
             ClientMessage::Hello { .. } => {
-                send_json(self.session, &ErrorMessage::new("already_hello", "hello is sent once per connection", None))
+                send_json(self.sink, &ErrorMessage::new("already_hello", "hello is sent once per connection", None))
                     .await
             }
             ClientMessage::Claim { serial, request_id } => {
                 let Some(player) = &self.identity.player else {
                     return send_json(
-                        self.session,
+                        self.sink,
                         &ErrorMessage::new("forbidden", "only players claim over the socket", request_id.as_deref()),
                     )
                     .await;
@@ -365,25 +374,24 @@ impl Conn<'_> {
                 match self.state.service.claim(player, serial).await {
                     Ok(event) => {
                         let accepted = matches!(event.kind, bingo_core::EventKind::ClaimAccepted { .. });
-                        send_json(self.session, &json!({"type": "claim_result", "request_id": request_id, "accepted": accepted, "event": event})).await
+                        send_json(self.sink, &json!({"type": "claim_result", "request_id": request_id, "accepted": accepted, "event": event})).await
                     }
                     Err(e) => {
-                        send_json(self.session, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref()))
-                            .await
+                        send_json(self.sink, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await
                     }
                 }
             }
             ClientMessage::Daub { serial, number, on, request_id } => {
                 let Some(player) = &self.identity.player else {
                     return send_json(
-                        self.session,
+                        self.sink,
                         &ErrorMessage::new("forbidden", "only players daub", request_id.as_deref()),
                     )
                     .await;
                 };
                 match self.state.service.daub(player, serial, number, on).await {
-                    Ok(()) => send_json(self.session, &json!({"type": "daubed", "request_id": request_id, "serial": serial, "number": number, "on": on})).await,
-                    Err(e) => send_json(self.session, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await,
+                    Ok(()) => send_json(self.sink, &json!({"type": "daubed", "request_id": request_id, "serial": serial, "number": number, "on": on})).await,
+                    Err(e) => send_json(self.sink, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await,
                 }
             }
         }

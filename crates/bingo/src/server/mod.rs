@@ -1,6 +1,7 @@
 //! The server roles: `serve` (everything in one process), `api`, `realtime`, and `migrate`.
 
 pub mod config;
+mod http;
 
 use anyhow::{bail, Context};
 use bingo_api::ApiState;
@@ -119,27 +120,22 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     let (api_for_app, realtime_for_app, metrics_for_app) = (api.clone(), realtime.clone(), metrics.clone());
     let web = (role == Role::Serve)
         .then(|| bingo_web::WebConfig { public_url: config.public_url.clone(), listen: config.listen });
-    let server = actix_web::HttpServer::new(move || {
+    let serves_sockets = realtime_for_app.is_some();
+    let app = move || {
         let mut app = actix_web::App::new()
             .wrap(bingo_telemetry::RequestMetrics::new(metrics_for_app.clone()))
             .configure(bingo_api::configure(api_for_app.clone(), routes));
-        if let Some(rt) = &realtime_for_app {
-            app = app.configure(bingo_realtime::configure(rt.clone()));
+        if serves_sockets {
+            app = app.configure(bingo_realtime::upgrade::configure);
         }
         if let Some(web) = &web {
             app = app.configure(bingo_web::configure(web.clone()));
         }
         app.default_service(actix_web::web::to(bingo_api::not_found))
-    })
-    .workers(config.workers)
-    .backlog(4096)
-    .max_connection_rate(4096)
-    .max_connections(50_000)
-    .shutdown_timeout(10)
-    .disable_signals()
-    .bind(config.listen)
-    .with_context(|| format!("listening on {}", config.listen))?
-    .run();
+    };
+    let upgrade = bingo_realtime::upgrade::service(realtime_for_app, metrics.clone());
+    let server = http::server(config.listen, config.workers, app, upgrade)
+        .with_context(|| format!("listening on {}", config.listen))?;
     let handle = server.handle();
 
     announce(role, &config, generated.as_deref());

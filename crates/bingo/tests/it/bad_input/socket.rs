@@ -217,3 +217,73 @@ fn bad_socket_input_gets_an_error_or_a_close_never_a_hang() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["claims"], json!([]), "{body}");
 }
+
+/// Sends raw bytes and reads everything until the server closes: (status, lowercased head, the rest).
+fn raw_exchange(addr: &str, request: &[u8]) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    stream.write_all(request).expect("write");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (head, rest) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (status, head.to_ascii_lowercase(), rest.to_owned())
+}
+
+/// A client's text frame (clients mask theirs, RFC 6455 5.3); `text` is under 126 bytes.
+fn masked_text_frame(text: &str) -> Vec<u8> {
+    let mask = [0x12u8, 0x34, 0x56, 0x78];
+    let mut frame = vec![0x81, 0x80 | text.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(text.bytes().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
+#[test]
+fn requests_that_are_not_a_websocket_handshake_get_the_api_error_body() {
+    let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
+    let url = platform.api().ws_url();
+    let addr = url.trim_start_matches("ws://").trim_end_matches("/ws").to_owned();
+    let upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let cases = [
+        (
+            "a handshake to another path",
+            format!("GET /api/v1/patterns HTTP/1.1\r\nHost: x\r\n{upgrade}{key}\r\n"),
+            404,
+            "not_found",
+        ),
+        ("a handshake without a key", format!("GET /ws HTTP/1.1\r\nHost: x\r\n{upgrade}\r\n"), 400, "bad_handshake"),
+        (
+            "a handshake by POST",
+            format!("POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n{upgrade}{key}\r\n"),
+            405,
+            "bad_handshake",
+        ),
+        (
+            "a plain GET of /ws",
+            "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_owned(),
+            426,
+            "upgrade_required",
+        ),
+    ];
+    for (what, request, status, code) in cases {
+        let (got, head, body) = raw_exchange(&addr, request.as_bytes());
+        assert_eq!(got, status, "{what}: {head}\n{body}");
+        assert!(head.contains("content-type: application/json"), "{what}: {head}");
+        let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        assert_eq!(body["error"]["code"], code, "{what}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {body}");
+    }
+    // A message in the same packet as the handshake is already in the HTTP reader's buffer when
+    // the socket is handed over: it must still be read (here, a ping before hello is refused).
+    let mut request = format!("GET /ws HTTP/1.1\r\nHost: x\r\n{upgrade}{key}\r\n").into_bytes();
+    request.extend(masked_text_frame(r#"{"type":"ping"}"#));
+    let (got, head, frames) = raw_exchange(&addr, &request);
+    assert_eq!(got, 101, "{head}");
+    assert!(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{head}");
+    assert!(frames.contains("\"code\":\"hello_first\""), "{frames:?}");
+    assert!(platform.api().http().get("/health").0 == 200);
+}
