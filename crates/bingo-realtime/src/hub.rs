@@ -1,6 +1,8 @@
-//! The hub: one task that owns the fan-out state (which sessions follow which game, the last
-//! sequence number delivered per game) and is fed by a bounded command channel. Sessions hold
-//! only a sender. Each event is serialized once and its bytes shared by every session.
+//! The hub: one task that owns the fan-out state (a bounded broadcast ring per followed game, the
+//! last sequence number delivered per game) and is fed by a bounded command channel. Sessions hold
+//! only a sender of commands and their place in the ring. Each event is serialized once and its
+//! bytes shared by every session; a session that falls a whole ring behind skips ahead and fills
+//! the gap from the log (or a fresh snapshot), so a slow client never holds the others back.
 //!
 //! The hub keeps each game's stream gapless: a notice that skips sequence numbers (lost on the
 //! bus) makes it read the missing events from the log first; it also polls the log every few
@@ -11,14 +13,12 @@ use bingo_bus::{BusMessage, Notice};
 use bingo_service::{now_ms, Service};
 use bingo_telemetry::Metrics;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
-/// What the hub sends a session. Sessions receive it behind an `Arc` ([`Outbox`]): one allocation
-/// per event shared by every session, and a queue slot of one pointer per session.
+/// What the hub sends a session, behind an `Arc` in the game's ring ([`Outbox`]).
 #[derive(Debug)]
 pub enum Out {
     /// A committed event, ready to write.
@@ -29,13 +29,12 @@ pub enum Out {
     Shutdown,
 }
 
-/// A session's end of its queue.
-pub type Outbox = mpsc::Receiver<Arc<Out>>;
-type Inbox = mpsc::Sender<Arc<Out>>;
+/// A session's place in its game's ring.
+pub type Outbox = broadcast::Receiver<Arc<Out>>;
 
 enum Command {
-    Join { game_id: String, member: u64, after_seq: u64, epoch: String, tx: Inbox },
-    Leave { game_id: String, member: u64 },
+    Join { game_id: String, after_seq: u64, epoch: String, reply: oneshot::Sender<Outbox> },
+    Leave { game_id: String },
     Bus(BusMessage),
     Filled { game_id: String, events: Vec<(u64, i64, String)> },
     Poll,
@@ -43,7 +42,7 @@ enum Command {
 }
 
 struct Channel {
-    members: HashMap<u64, Inbox>,
+    ring: broadcast::Sender<Arc<Out>>,
     epoch: String,
     last_seq: u64,
     filling: bool,
@@ -53,6 +52,8 @@ struct Channel {
 
 /// How many commands may wait for the hub.
 const COMMANDS: usize = 65_536;
+/// Frames a game's ring keeps for sessions that are behind.
+const RING: usize = 64;
 const POLL_EVERY: Duration = Duration::from_secs(3);
 const FILL_LIMIT: u32 = 1_000;
 
@@ -60,7 +61,6 @@ const FILL_LIMIT: u32 = 1_000;
 #[derive(Clone)]
 pub struct Hub {
     tx: mpsc::Sender<Command>,
-    next_member: Arc<AtomicU64>,
 }
 
 impl Hub {
@@ -88,19 +88,21 @@ impl Hub {
         });
         let state = HubState { service, metrics, channels: HashMap::new(), tx: tx.clone() };
         tokio::spawn(state.run(rx));
-        Hub { tx, next_member: Arc::new(AtomicU64::new(1)) }
+        Hub { tx }
     }
 
-    /// Adds a session to a game's stream; events after `after_seq` reach `tx`.
-    pub async fn join(&self, game_id: &str, after_seq: u64, epoch: &str, queue: usize) -> Option<(u64, Outbox)> {
-        let (tx, rx) = mpsc::channel(queue);
-        let member = self.next_member.fetch_add(1, Ordering::Relaxed);
-        let cmd = Command::Join { game_id: game_id.to_string(), member, after_seq, epoch: epoch.to_string(), tx };
-        self.tx.send(cmd).await.ok().map(|_| (member, rx))
+    /// Follows a game's stream: every event the hub delivers from now on (it has delivered up to
+    /// `after_seq` when it first follows the game). `None` once the hub has stopped.
+    pub async fn join(&self, game_id: &str, after_seq: u64, epoch: &str) -> Option<Outbox> {
+        let (reply, joined) = oneshot::channel();
+        let cmd = Command::Join { game_id: game_id.to_string(), after_seq, epoch: epoch.to_string(), reply };
+        self.tx.send(cmd).await.ok()?;
+        joined.await.ok()
     }
 
-    pub async fn leave(&self, game_id: &str, member: u64) {
-        let _ = self.tx.send(Command::Leave { game_id: game_id.to_string(), member }).await;
+    /// Says a session has dropped its [`Outbox`], so a game nobody follows is forgotten.
+    pub async fn leave(&self, game_id: &str) {
+        let _ = self.tx.send(Command::Leave { game_id: game_id.to_string() }).await;
     }
 
     /// Tells every session to reconnect elsewhere (graceful shutdown).
@@ -120,22 +122,19 @@ impl HubState {
     async fn run(mut self, mut rx: mpsc::Receiver<Command>) {
         while let Some(cmd) = rx.recv().await {
             match cmd {
-                Command::Join { game_id, member, after_seq, epoch, tx } => {
+                Command::Join { game_id, after_seq, epoch, reply } => {
                     let channel = self.channels.entry(game_id).or_insert_with(|| Channel {
-                        members: HashMap::new(),
+                        ring: broadcast::channel(RING).0,
                         epoch,
                         last_seq: after_seq,
                         filling: false,
                         held: BTreeMap::new(),
                     });
-                    channel.members.insert(member, tx);
+                    let _ = reply.send(channel.ring.subscribe());
                 }
-                Command::Leave { game_id, member } => {
-                    if let Some(channel) = self.channels.get_mut(&game_id) {
-                        channel.members.remove(&member);
-                        if channel.members.is_empty() {
-                            self.channels.remove(&game_id);
-                        }
+                Command::Leave { game_id } => {
+                    if self.channels.get(&game_id).is_some_and(|c| c.ring.receiver_count() == 0) {
+                        self.channels.remove(&game_id);
                     }
                 }
                 Command::Bus(BusMessage::Notice(notice)) => self.on_notice(notice),
@@ -149,9 +148,7 @@ impl HubState {
                 Command::Shutdown => {
                     let out = Arc::new(Out::Shutdown);
                     for channel in self.channels.values() {
-                        for tx in channel.members.values() {
-                            let _ = tx.try_send(out.clone());
-                        }
+                        let _ = channel.ring.send(out.clone());
                     }
                 }
             }
@@ -164,7 +161,7 @@ impl HubState {
         self.metrics.record_bus_lag(Duration::from_millis(lag as u64));
         if notice.seq == 0 {
             let frame = Utf8Bytes::from(ephemeral_frame(&notice.game_id, &notice.event));
-            send_all(channel, &self.metrics, Out::Update(frame));
+            send_all(channel, Out::Update(frame));
             return;
         }
         if notice.seq <= channel.last_seq {
@@ -176,7 +173,7 @@ impl HubState {
             self.fill(&game_id);
             return;
         }
-        deliver(channel, &self.metrics, &notice.game_id, notice.seq, notice.published_at_ms, &notice.event);
+        deliver(channel, &notice.game_id, notice.seq, notice.published_at_ms, &notice.event);
     }
 
     /// Reads a game's events after the last one delivered from the log (in the background).
@@ -205,7 +202,7 @@ impl HubState {
         channel.filling = false;
         for (seq, at_ms, payload) in events {
             if seq == channel.last_seq + 1 {
-                deliver(channel, &self.metrics, game_id, seq, at_ms, &payload);
+                deliver(channel, game_id, seq, at_ms, &payload);
             }
         }
         // Held notices that now continue the stream.
@@ -215,7 +212,7 @@ impl HubState {
                 entry.remove();
             } else if seq == channel.last_seq + 1 {
                 let notice = entry.remove();
-                deliver(channel, &self.metrics, game_id, seq, notice.published_at_ms, &notice.event);
+                deliver(channel, game_id, seq, notice.published_at_ms, &notice.event);
             } else {
                 break;
             }
@@ -226,23 +223,15 @@ impl HubState {
     }
 }
 
-fn deliver(channel: &mut Channel, metrics: &Metrics, game_id: &str, seq: u64, published_at_ms: i64, event: &str) {
+fn deliver(channel: &mut Channel, game_id: &str, seq: u64, published_at_ms: i64, event: &str) {
     let frame = Utf8Bytes::from(event_frame(game_id, seq, &channel.epoch, published_at_ms, now_ms(), event));
     let ball = event.contains("\"type\":\"ball_called\"");
     channel.last_seq = seq;
-    send_all(channel, metrics, Out::Event { seq, published_at_ms, ball, frame });
+    send_all(channel, Out::Event { seq, published_at_ms, ball, frame });
 }
 
-/// Offers a message to every session without waiting: a session whose queue is full misses it
-/// (and catches up from the log or a fresh snapshot), one that is gone is removed.
-fn send_all(channel: &mut Channel, metrics: &Metrics, out: Out) {
-    let out = Arc::new(out);
-    channel.members.retain(|_, tx| match tx.try_send(out.clone()) {
-        Ok(()) => true,
-        Err(mpsc::error::TrySendError::Full(_)) => {
-            metrics.ws_slow_client_drop();
-            true
-        }
-        Err(mpsc::error::TrySendError::Closed(_)) => false,
-    });
+/// Puts a message in the game's ring without waiting: a session a whole ring behind skips
+/// ahead (and fills the gap itself).
+fn send_all(channel: &Channel, out: Out) {
+    let _ = channel.ring.send(Arc::new(out));
 }

@@ -6,7 +6,7 @@ use crate::hub::{Out, Outbox};
 use crate::protocol::{event_frame, ClientMessage, ErrorMessage};
 use crate::RealtimeState;
 use bingo_service::{now_ms, PlayerRow, ServiceError};
-use bingo_telemetry::WsClient;
+use bingo_telemetry::{WsClient, WsConnectionGuard};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -14,18 +14,22 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio::sync::broadcast::error::RecvError;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
-/// Frames waiting for a slow client before the hub starts skipping it.
-const QUEUE: usize = 64;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const PING_EVERY: Duration = Duration::from_secs(15);
 const SILENT_LIMIT: Duration = Duration::from_secs(45);
 /// Missed events replayed from the log at most; beyond this a client gets a fresh snapshot.
 const MAX_REPLAY: u64 = 500;
+/// Messages larger than this are sent in fragments of this size. The socket's write buffer keeps
+/// the capacity of the largest frame it has written, so one large welcome or resync would
+/// otherwise stay allocated for as long as the client is connected.
+const FRAGMENT_BYTES: usize = 512;
 /// A close frame's reason is at most 123 bytes (RFC 6455 5.5).
 const MAX_CLOSE_REASON: usize = 123;
 
@@ -53,10 +57,28 @@ struct Identity {
     game_id: String,
     client: WsClient,
     player: Option<PlayerRow>,
+    /// A player's part of the welcome (its cards and daubs), taken when the welcome is sent.
+    you: Option<serde_json::Value>,
 }
 
+/// Sends a text message; one larger than [`FRAGMENT_BYTES`] goes out in fragments.
 async fn send_text(sink: &mut Sink, text: impl Into<Utf8Bytes>) -> bool {
-    sink.send(Message::Text(text.into())).await.is_ok()
+    let text: Utf8Bytes = text.into();
+    if text.len() <= FRAGMENT_BYTES {
+        return sink.send(Message::Text(text)).await.is_ok();
+    }
+    // Fragments may split a character: a text message's UTF-8 is checked whole (RFC 6455 5.6).
+    let bytes = Bytes::from(text);
+    let mut opcode = OpCode::Data(Data::Text);
+    for start in (0..bytes.len()).step_by(FRAGMENT_BYTES) {
+        let end = (start + FRAGMENT_BYTES).min(bytes.len());
+        let fragment = Frame::message(bytes.slice(start..end), opcode, end == bytes.len());
+        if sink.feed(Message::Frame(fragment)).await.is_err() {
+            return false;
+        }
+        opcode = OpCode::Data(Data::Continue);
+    }
+    sink.flush().await.is_ok()
 }
 
 async fn send_json(sink: &mut Sink, value: &impl serde::Serialize) -> bool {
@@ -76,9 +98,11 @@ async fn close(sink: &mut Sink, code: CloseCode, reason: &str) {
     let _ = sink.send(Message::Close(Some(frame))).await;
 }
 
-async fn refuse(mut sink: Sink, code: &str, message: &str) {
+/// Tells the client why it is refused and closes; `None` for the caller to return.
+async fn refuse<T>(mut sink: Sink, code: &str, message: &str) -> Option<T> {
     let _ = send_json(&mut sink, &ErrorMessage::new(code, message, None)).await;
     close(&mut sink, CloseCode::Policy, message).await;
+    None
 }
 
 async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identity, ServiceError> {
@@ -86,24 +110,36 @@ async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identi
         return Err(ServiceError::Invalid("the first message must be a hello".into()));
     };
     if let Some(token) = player_token {
-        let player = state.service.player(token).await?;
-        return Ok(Identity { game_id: player.game_id.clone(), client: WsClient::Player, player: Some(player) });
+        let (player, cards, daubs) = state.service.player_with_cards(token).await?;
+        let you = json!({"player_id": player.id, "nickname": player.nickname, "cards": cards, "daubs": daubs});
+        let game_id = player.game_id.clone();
+        return Ok(Identity { game_id, client: WsClient::Player, player: Some(player), you: Some(you) });
     }
     if let Some(code) = join_code {
         let game_id = state.service.game_id_by_join_code(code).await?;
-        return Ok(Identity { game_id, client: WsClient::Screen, player: None });
+        return Ok(Identity { game_id, client: WsClient::Screen, player: None, you: None });
     }
     if let (Some(token), Some(game_id)) = (admin_token, game_id) {
         state.service.admin_session(token).await?;
         state.service.snapshot(game_id).await?;
-        return Ok(Identity { game_id: game_id.clone(), client: WsClient::Console, player: None });
+        return Ok(Identity { game_id: game_id.clone(), client: WsClient::Console, player: None, you: None });
     }
     Err(ServiceError::Invalid("hello needs a player_token, a join_code, or an admin_token with a game_id".into()))
 }
 
-async fn run(state: Arc<RealtimeState>, mut sink: Sink, mut source: Source) {
+async fn run(state: Arc<RealtimeState>, sink: Sink, mut source: Source) {
+    // The handshake's steps run in a boxed future of their own, so that the future held for every
+    // connected client is only the stream's.
+    let Some((mut conn, mut outbox)) = Box::pin(open(state, sink, &mut source)).await else { return };
+    conn.serve(&mut outbox, &mut source).await;
+    conn.leave(outbox).await;
+}
+
+/// Hello, who the client is, joining the game's stream, and the welcome. `None` when the client
+/// was refused or went away.
+async fn open(state: Arc<RealtimeState>, sink: Sink, source: &mut Source) -> Option<(Conn, Outbox)> {
     // 1. hello
-    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(&mut source)).await {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(source)).await {
         Ok(First::Text(text)) => match serde_json::from_str::<ClientMessage>(&text) {
             Ok(m @ ClientMessage::Hello { .. }) => m,
             Ok(_) => return refuse(sink, "hello_first", "the first message must be a hello").await,
@@ -111,32 +147,30 @@ async fn run(state: Arc<RealtimeState>, mut sink: Sink, mut source: Source) {
         },
         Ok(First::Binary) => return refuse(sink, "text_only", "send JSON text messages").await,
         Ok(First::Broken(e)) => return refuse(sink, "protocol", &e).await,
-        Ok(First::Gone) => return,
+        Ok(First::Gone) => return None,
         Err(_) => return refuse(sink, "hello_timeout", "no hello within 10 seconds").await,
     };
-    // The one-off steps are boxed so that the connection's long-lived future stays small: it is
-    // held in memory for every connected client.
-    let identity = match Box::pin(identify(&state, &hello)).await {
+    let mut identity = match identify(&state, &hello).await {
         Ok(identity) => identity,
         Err(e) => return refuse(sink, e.code(), &e.to_string()).await,
     };
-    let _connected = state.metrics.ws_connection(identity.client);
+    let connected = state.metrics.ws_connection(identity.client);
     let (last_seq, epoch) = match &hello {
         ClientMessage::Hello { last_seq, epoch, .. } => (*last_seq, epoch.clone()),
         _ => (0, None),
     };
 
     // 2. join the stream first, so nothing committed from now on is missed
-    let snapshot = match Box::pin(state.service.shared_snapshot(&identity.game_id)).await {
+    let snapshot = match state.service.shared_snapshot(&identity.game_id).await {
         Ok(s) => s,
         Err(e) => return refuse(sink, e.code(), &e.to_string()).await,
     };
-    let Some((member, mut outbox)) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch, QUEUE).await
-    else {
+    let Some(outbox) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch).await else {
         return refuse(sink, "unavailable", "the server is shutting down").await;
     };
-    let mut conn =
-        Conn { state: &state, sink: &mut sink, identity: &identity, epoch: snapshot.epoch.clone(), sent_upto: 0 };
+    let you = identity.you.take();
+    let epoch_now = snapshot.epoch.clone();
+    let mut conn = Conn { state, sink, identity, epoch: epoch_now, sent_upto: 0, _connected: connected };
 
     // 3. welcome: resume from the client's position, or a snapshot
     let resumable = last_seq > 0
@@ -146,17 +180,16 @@ async fn run(state: Arc<RealtimeState>, mut sink: Sink, mut source: Source) {
     let ok = if resumable {
         // The events after the client's position follow the welcome, from the log.
         conn.sent_upto = last_seq;
-        Box::pin(conn.welcome(None, last_seq)).await && Box::pin(conn.catch_up(snapshot.last_seq)).await
+        conn.welcome(None, last_seq, you).await && conn.catch_up(snapshot.last_seq).await
     } else {
         let upto = snapshot.last_seq;
-        Box::pin(conn.welcome(Some(&snapshot), upto)).await
+        conn.welcome(Some(&snapshot), upto, you).await
     };
-
-    // 4. the stream
-    if ok {
-        conn.serve(&mut outbox, &mut source).await;
+    if !ok {
+        conn.leave(outbox).await;
+        return None;
     }
-    state.hub.leave(&identity.game_id, member).await;
+    Some((conn, outbox))
 }
 
 /// What a client sent first.
@@ -185,26 +218,31 @@ async fn first_message(source: &mut Source) -> First {
     First::Gone
 }
 
-struct Conn<'a> {
-    state: &'a RealtimeState,
-    sink: &'a mut Sink,
-    identity: &'a Identity,
+/// A client following its game, after the welcome.
+struct Conn {
+    state: Arc<RealtimeState>,
+    sink: Sink,
+    identity: Identity,
     epoch: String,
     /// The last event sequence number this client has been sent.
     sent_upto: u64,
+    /// Counts the client in the open-sockets gauge while it lives.
+    _connected: WsConnectionGuard,
 }
 
-impl Conn<'_> {
-    async fn welcome(&mut self, snapshot: Option<&bingo_service::SharedSnapshot>, upto: u64) -> bool {
-        let you = match &self.identity.player {
-            Some(player) => match self.state.service.cards_and_daubs(player).await {
-                Ok((cards, daubs)) => {
-                    Some(json!({"player_id": player.id, "nickname": player.nickname, "cards": cards, "daubs": daubs}))
-                }
-                Err(_) => None,
-            },
-            None => None,
-        };
+impl Conn {
+    /// Lets go of the game's stream (the hub forgets a game nobody follows).
+    async fn leave(self, outbox: Outbox) {
+        drop(outbox);
+        self.state.hub.leave(&self.identity.game_id).await;
+    }
+
+    async fn welcome(
+        &mut self,
+        snapshot: Option<&bingo_service::SharedSnapshot>,
+        upto: u64,
+        you: Option<serde_json::Value>,
+    ) -> bool {
         let mode = if snapshot.is_some() { "snapshot" } else { "resume" };
         self.sent_upto = snapshot.map_or(self.sent_upto, |s| s.last_seq);
         // The shared snapshot's bytes go in as they are: serialized once for every client.
@@ -215,7 +253,7 @@ impl Conn<'_> {
         .to_string();
         let snapshot = snapshot.map_or("null", |s| &s.json);
         let text = format!("{},\"snapshot\":{snapshot}}}", head.strip_suffix('}').unwrap_or(&head));
-        send_text(self.sink, text).await
+        send_text(&mut self.sink, text).await
     }
 
     /// Sends the events after `sent_upto` up to `upto` from the log.
@@ -231,7 +269,7 @@ impl Conn<'_> {
             }
             for e in events {
                 let frame = event_frame(&self.identity.game_id, e.seq, &self.epoch, e.at_ms, now_ms(), &e.payload);
-                if !send_text(self.sink, frame).await {
+                if !send_text(&mut self.sink, frame).await {
                     return false;
                 }
                 self.sent_upto = e.seq;
@@ -247,7 +285,7 @@ impl Conn<'_> {
             Ok(snapshot) => {
                 self.sent_upto = snapshot.last_seq;
                 let text = format!("{{\"type\":\"resync\",\"snapshot\":{}}}", snapshot.json);
-                send_text(self.sink, text).await
+                send_text(&mut self.sink, text).await
             }
             Err(_) => false,
         }
@@ -263,12 +301,16 @@ impl Conn<'_> {
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
-                out = outbox.recv() => {
-                    let Some(out) = out else { break };
-                    if !self.forward(&out).await {
-                        break;
+                out = outbox.recv() => match out {
+                    Ok(out) => {
+                        if !self.forward(&out).await {
+                            break;
+                        }
                     }
-                }
+                    // A whole ring behind: the next frame shows the gap, which `forward` fills.
+                    Err(RecvError::Lagged(_)) => self.state.metrics.ws_slow_client_drop(),
+                    Err(RecvError::Closed) => break,
+                },
                 msg = source.next() => {
                     last_heard = Instant::now();
                     match msg {
@@ -280,13 +322,13 @@ impl Conn<'_> {
                         // Pings are answered by tungstenite itself.
                         Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
                         Some(Ok(Message::Binary(_))) => {
-                            let _ = send_json(self.sink, &ErrorMessage::new("text_only", "send JSON text messages", None)).await;
+                            let _ = send_json(&mut self.sink, &ErrorMessage::new("text_only", "send JSON text messages", None)).await;
                         }
                         Some(Ok(Message::Close(_))) | None => break,
                         Some(Err(e)) => {
                             let message = e.to_string();
-                            let _ = send_json(self.sink, &ErrorMessage::new("protocol", &message, None)).await;
-                            close(self.sink, CloseCode::Protocol, &message).await;
+                            let _ = send_json(&mut self.sink, &ErrorMessage::new("protocol", &message, None)).await;
+                            close(&mut self.sink, CloseCode::Protocol, &message).await;
                             break;
                         }
                     }
@@ -325,7 +367,7 @@ impl Conn<'_> {
                         return true;
                     }
                 }
-                if !send_text(self.sink, frame.clone()).await {
+                if !send_text(&mut self.sink, frame.clone()).await {
                     return false;
                 }
                 self.sent_upto = seq;
@@ -336,10 +378,11 @@ impl Conn<'_> {
                 }
                 true
             }
-            Out::Update(frame) => send_text(self.sink, frame.clone()).await,
+            Out::Update(frame) => send_text(&mut self.sink, frame.clone()).await,
             Out::Shutdown => {
-                let _ = send_json(self.sink, &json!({"type": "reconnect", "reason": "the server is restarting"})).await;
-                close(self.sink, CloseCode::Restart, "server restarting").await;
+                let _ = send_json(&mut self.sink, &json!({"type": "reconnect", "reason": "the server is restarting"}))
+                    .await;
+                close(&mut self.sink, CloseCode::Restart, "server restarting").await;
                 false
             }
         }
@@ -351,22 +394,25 @@ impl Conn<'_> {
             Ok(m) => m,
             Err(e) => {
                 return send_json(
-                    self.sink,
+                    &mut self.sink,
                     &ErrorMessage::new("bad_message", &format!("not a valid message: {e}"), None),
                 )
                 .await
             }
         };
         match msg {
-            ClientMessage::Ping => send_json(self.sink, &json!({"type": "pong"})).await,
+            ClientMessage::Ping => send_json(&mut self.sink, &json!({"type": "pong"})).await,
             ClientMessage::Hello { .. } => {
-                send_json(self.sink, &ErrorMessage::new("already_hello", "hello is sent once per connection", None))
-                    .await
+                send_json(
+                    &mut self.sink,
+                    &ErrorMessage::new("already_hello", "hello is sent once per connection", None),
+                )
+                .await
             }
             ClientMessage::Claim { serial, request_id } => {
                 let Some(player) = &self.identity.player else {
                     return send_json(
-                        self.sink,
+                        &mut self.sink,
                         &ErrorMessage::new("forbidden", "only players claim over the socket", request_id.as_deref()),
                     )
                     .await;
@@ -374,24 +420,25 @@ impl Conn<'_> {
                 match self.state.service.claim(player, serial).await {
                     Ok(event) => {
                         let accepted = matches!(event.kind, bingo_core::EventKind::ClaimAccepted { .. });
-                        send_json(self.sink, &json!({"type": "claim_result", "request_id": request_id, "accepted": accepted, "event": event})).await
+                        send_json(&mut self.sink, &json!({"type": "claim_result", "request_id": request_id, "accepted": accepted, "event": event})).await
                     }
                     Err(e) => {
-                        send_json(self.sink, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await
+                        send_json(&mut self.sink, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref()))
+                            .await
                     }
                 }
             }
             ClientMessage::Daub { serial, number, on, request_id } => {
                 let Some(player) = &self.identity.player else {
                     return send_json(
-                        self.sink,
+                        &mut self.sink,
                         &ErrorMessage::new("forbidden", "only players daub", request_id.as_deref()),
                     )
                     .await;
                 };
                 match self.state.service.daub(player, serial, number, on).await {
-                    Ok(()) => send_json(self.sink, &json!({"type": "daubed", "request_id": request_id, "serial": serial, "number": number, "on": on})).await,
-                    Err(e) => send_json(self.sink, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await,
+                    Ok(()) => send_json(&mut self.sink, &json!({"type": "daubed", "request_id": request_id, "serial": serial, "number": number, "on": on})).await,
+                    Err(e) => send_json(&mut self.sink, &ErrorMessage::new(e.code(), &e.to_string(), request_id.as_deref())).await,
                 }
             }
         }

@@ -81,11 +81,11 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     );
 }
 
-/// Socket settings: a small read buffer (clients send short JSON messages), frames written as
+/// Socket settings: a small read buffer (clients send short JSON messages; a longer one grows it), frames written as
 /// soon as they are sent, and the protocol's message limit.
 fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(1024)
+        .read_buffer_size(512)
         .write_buffer_size(0)
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES))

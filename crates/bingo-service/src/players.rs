@@ -145,10 +145,15 @@ impl Service {
     }
 
     async fn cards_of(&self, player: &PlayerRow) -> Result<Vec<Card>> {
-        let live = self.live(&player.game_id).await?;
-        let deck = live.lock().await.game.deck().clone();
         let pid = player.id.clone();
         let serials = self.blocking(move |s| s.cards_of_player(&pid)).await?;
+        self.deal(&player.game_id, &serials).await
+    }
+
+    /// The cards with these serials, derived from the game's deck.
+    async fn deal(&self, game_id: &str, serials: &[u64]) -> Result<Vec<Card>> {
+        let live = self.live(game_id).await?;
+        let deck = live.lock().await.game.deck().clone();
         Ok(serials
             .iter()
             .map(|&s| deck.card(s))
@@ -158,16 +163,26 @@ impl Service {
 
     /// A player's cards and daubs, read together.
     pub async fn cards_and_daubs(&self, player: &PlayerRow) -> Result<(Vec<Card>, Vec<(u64, u8)>)> {
-        let live = self.live(&player.game_id).await?;
-        let deck = live.lock().await.game.deck().clone();
         let pid = player.id.clone();
         let (serials, daubs) = self.blocking(move |s| Ok((s.cards_of_player(&pid)?, s.daubs_of_player(&pid)?))).await?;
-        let cards = serials
-            .iter()
-            .map(|&s| deck.card(s))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(bingo_core::GameError::from)?;
-        Ok((cards, daubs))
+        Ok((self.deal(&player.game_id, &serials).await?, daubs))
+    }
+
+    /// A player by token with their cards and daubs, in one trip to storage (a socket's hello:
+    /// thousands arrive together when a hall's phones reconnect).
+    pub async fn player_with_cards(&self, token: &str) -> Result<(PlayerRow, Vec<Card>, Vec<(u64, u8)>)> {
+        let hash = token_hash(token);
+        let found = self
+            .blocking(move |s| {
+                let Some(player) = s.player_by_token_hash(&hash)? else { return Ok(None) };
+                let (serials, daubs) = (s.cards_of_player(&player.id)?, s.daubs_of_player(&player.id)?);
+                Ok(Some((player, serials, daubs)))
+            })
+            .await?;
+        let (player, serials, daubs) =
+            found.ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?;
+        let cards = self.deal(&player.game_id, &serials).await?;
+        Ok((player, cards, daubs))
     }
 
     /// Everything a player's app shows.

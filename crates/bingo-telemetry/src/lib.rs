@@ -32,7 +32,7 @@
 //! | `bingo_events_delivered_total` | counter | | Event messages written to client sockets. |
 //! | `bingo_ball_delivery_delay_seconds` | histogram | | From a ball being committed to it being written to a socket. |
 //! | `bingo_ws_resyncs_total` | counter | | Clients sent a full snapshot because they could not resume from their sequence. |
-//! | `bingo_ws_slow_client_drops_total` | counter | | Clients disconnected because their send queue was full. |
+//! | `bingo_ws_slow_client_drops_total` | counter | | Times a client fell a whole ring of frames behind and skipped ahead (gap filled from the log or a snapshot). |
 //! | `bingo_bus_lag_seconds` | histogram | | From an event being published to a node receiving it. |
 //!
 //! ## Games

@@ -265,7 +265,7 @@ impl Metrics {
             ws_slow_drops: counter(
                 &meter,
                 "bingo_ws_slow_client_drops",
-                "Clients disconnected because their send queue was full",
+                "Times a client fell a whole ring of frames behind and skipped ahead (the gap is then filled from the log or a snapshot)",
             ),
             bus_lag: latency_histogram(&meter, "bingo_bus_lag"),
             games: meter.u64_gauge("bingo_games").with_description("Games by lifecycle state").build(),
@@ -417,7 +417,7 @@ impl Metrics {
         self.inner.ws_resyncs.add(1, &[]);
     }
 
-    /// Counts a client dropped because it could not keep up.
+    /// Counts a client that fell a whole ring of frames behind.
     pub fn ws_slow_client_drop(&self) {
         self.inner.ws_slow_drops.add(1, &[]);
     }

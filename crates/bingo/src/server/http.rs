@@ -16,7 +16,8 @@ use std::{fmt, io};
 
 /// Pending connections the kernel may queue while workers accept.
 const BACKLOG: u32 = 4096;
-/// Open connections per worker (an idle player holds one).
+/// HTTP connections per worker, keep-alive ones and handshakes in progress included. A WebSocket
+/// stops counting once it is handed over: sockets are bounded by the open-file limit instead.
 const MAX_CONNECTIONS_PER_WORKER: usize = 50_000;
 /// How long a graceful stop waits for requests in flight.
 const SHUTDOWN_TIMEOUT_SECS: u64 = 10;
