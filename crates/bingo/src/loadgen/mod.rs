@@ -434,11 +434,14 @@ async fn phase(args: &RunArgs, kind: Kind) -> anyhow::Result<Value> {
             out["server_rss_kib_after"] = json!(servers.rss());
             return Ok(out);
         }
+        // Every worker has joined its players: the servers settle, then all connect together.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
     }
 
     // Connections.
     let rss_before = servers.rss();
     let cpu_before = servers.cpu();
+    workers.tell("connect").await;
     let ready: Vec<ConnectStats> = workers
         .collect(Duration::from_secs(3600), |r| match r {
             Report::Ready(s) => Some(s),

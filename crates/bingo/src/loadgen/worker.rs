@@ -197,14 +197,19 @@ async fn work(args: Args) -> anyhow::Result<()> {
     let targets: Vec<Target> = args.ws_urls.iter().map(|u| Target::parse(u)).collect::<anyhow::Result<_>>()?;
     let shared = Arc::new(Shared::default());
     let (orders_tx, orders_rx) = watch::channel(Phase::Running);
+    // Workers join their players, then wait until every worker has joined its own before
+    // connecting, so that the joins and the connections are measured apart.
+    let connect_now = Arc::new(tokio::sync::Notify::new());
 
     // Orders from the coordinator.
     let watcher = shared.clone();
+    let go = connect_now.clone();
     tokio::spawn(async move {
         let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
         while let Ok(Some(line)) = lines.next_line().await {
             let words: Vec<&str> = line.split_whitespace().collect();
             match words.as_slice() {
+                ["connect"] => go.notify_one(),
                 ["final", seq, grace] => {
                     let (Ok(seq), Ok(grace)) = (seq.parse::<u64>(), grace.parse::<u64>()) else { continue };
                     let _ = orders_tx.send(Phase::Final(seq));
@@ -218,12 +223,14 @@ async fn work(args: Args) -> anyhow::Result<()> {
                     let _ = orders_tx.send(Phase::Stop);
                 }
                 ["stop"] => {
+                    go.notify_one();
                     let _ = orders_tx.send(Phase::Stop);
                 }
                 _ => {}
             }
         }
         // The coordinator is gone.
+        go.notify_one();
         let _ = orders_tx.send(Phase::Stop);
     });
 
@@ -250,6 +257,9 @@ async fn work(args: Args) -> anyhow::Result<()> {
         Some(code) => {
             let (tokens, stats) = join_all(&args, code, &joined, &join_errors).await;
             emit(&Report::Joined(stats));
+            if !args.joins_only {
+                connect_now.notified().await;
+            }
             tokens
         }
         None => vec![None; args.count],
