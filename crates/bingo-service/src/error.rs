@@ -4,7 +4,7 @@
 use bingo_core::GameError;
 use bingo_storage::StoreError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ServiceError {
     #[error("{0}")]
     NotFound(String),

@@ -55,7 +55,7 @@ impl Service {
             .timed("load_game", move |s| {
                 let record = s.load_game(&id)?;
                 let players = match &record {
-                    Some(_) => s.players_of_game(&id)?.len() as u64,
+                    Some(_) => s.player_count(&id)?,
                     None => 0,
                 };
                 Ok((record, players))
@@ -63,7 +63,7 @@ impl Service {
             .await??;
         let record = record.ok_or_else(|| ServiceError::NotFound(format!("no game {game_id:?}")))?;
         let game = Game::restore(record.seed, &record.events)?;
-        Ok(Live { meta: record.meta, game, players, serials: 0..0, shared: None })
+        Ok(Live { meta: record.meta, game, players, serials: 0..0, shared: None, count_due: false })
     }
 
     /// Creates a game with a fresh seed from the operating system's CSPRNG.
@@ -99,7 +99,8 @@ impl Service {
                 .await?;
             match result {
                 Ok(meta) => {
-                    let live = Live { meta, game: game.clone(), players: 0, serials: 0..0, shared: None };
+                    let live =
+                        Live { meta, game: game.clone(), players: 0, serials: 0..0, shared: None, count_due: false };
                     if let Ok(mut map) = self.inner.live.lock() {
                         map.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(live)));
                     }

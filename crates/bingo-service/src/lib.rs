@@ -9,6 +9,7 @@ mod admin;
 mod autodraw;
 mod error;
 mod games;
+mod lookups;
 mod players;
 pub mod secrets;
 mod snapshot;
@@ -43,6 +44,9 @@ pub(crate) struct Live {
     pub serials: std::ops::Range<u64>,
     /// The last shared snapshot and the state it was made from.
     pub shared: Option<(snapshot::SnapshotKey, SharedSnapshot)>,
+    /// A player count is due to be published (joins are counted together, see
+    /// [`players::PLAYER_COUNT_EVERY`]).
+    pub count_due: bool,
 }
 
 type LiveGame = Arc<tokio::sync::Mutex<Live>>;
@@ -58,7 +62,9 @@ struct Inner {
     /// One permit per database connection: storage calls wait here, as tasks, rather than as
     /// blocked threads (a burst of thousands of hellos would otherwise start hundreds of threads
     /// that only wait for the pool).
-    storage_slots: tokio::sync::Semaphore,
+    storage_slots: Arc<tokio::sync::Semaphore>,
+    /// Players looked up by token in batches; started on first use (it needs a runtime).
+    lookups: std::sync::OnceLock<lookups::Lookups>,
 }
 
 /// The game service; cheap to clone.
@@ -71,7 +77,7 @@ impl Service {
     /// The service; storage calls wait for one of the pool's connections in `storage_slots`,
     /// and that wait is the pool-wait metric.
     pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
-        let storage_slots = tokio::sync::Semaphore::new(store.pool_size() as usize);
+        let storage_slots = Arc::new(tokio::sync::Semaphore::new(store.pool_size() as usize));
         Service {
             inner: Arc::new(Inner {
                 store,
@@ -81,6 +87,7 @@ impl Service {
                 live: Mutex::new(HashMap::new()),
                 codes: Mutex::new(HashMap::new()),
                 storage_slots,
+                lookups: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 pub const NICKNAME_MAX_CHARS: usize = 24;
 pub const RECOVERY_CODE_LEN: usize = 8;
+/// How long joins are gathered before their player count is published.
+pub const PLAYER_COUNT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What a player gets on joining or recovering: keep the token secret, write the recovery code down.
 #[derive(Clone, Debug, Serialize)]
@@ -93,12 +95,14 @@ impl Service {
         })
         .await??;
         self.inner.metrics.player_joined();
-        let players = {
+        let first_since_publish = {
             let mut live = live.lock().await;
             live.players += 1;
-            live.players
+            !std::mem::replace(&mut live.count_due, true)
         };
-        self.publish_ephemeral(&game_id, &epoch, serde_json::json!({"type": "players", "players": players})).await;
+        if first_since_publish {
+            self.publish_player_count_soon(game_id.clone(), epoch, live.clone());
+        }
         let cards = serials
             .map(|s| deck.card(s))
             .collect::<std::result::Result<_, _>>()
@@ -111,6 +115,23 @@ impl Service {
             recovery_code: format_recovery(&recovery),
             cards,
         })
+    }
+
+    /// Publishes the game's player count [`PLAYER_COUNT_EVERY`] from now, with every join made
+    /// until then: a hall's crowd joining at once is told its count a few times a second rather
+    /// than once per join to every connected client.
+    fn publish_player_count_soon(&self, game_id: String, epoch: String, live: super::LiveGame) {
+        let service = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(PLAYER_COUNT_EVERY).await;
+            let players = {
+                let mut live = live.lock().await;
+                live.count_due = false;
+                live.players
+            };
+            let count = serde_json::json!({"type": "players", "players": players});
+            service.publish_ephemeral(&game_id, &epoch, count).await;
+        });
     }
 
     /// Continues as a player on another device: a new token replaces the old one.
@@ -168,21 +189,19 @@ impl Service {
         Ok((self.deal(&player.game_id, &serials).await?, daubs))
     }
 
-    /// A player by token with their cards and daubs, in one trip to storage (a socket's hello:
-    /// thousands arrive together when a hall's phones reconnect).
+    /// A player by token with their cards and daubs (a socket's hello). Hellos that arrive
+    /// together are looked up together: one storage read for many players.
     pub async fn player_with_cards(&self, token: &str) -> Result<(PlayerRow, Vec<Card>, Vec<(u64, u8)>)> {
-        let hash = token_hash(token);
-        let found = self
-            .blocking(move |s| {
-                let Some(player) = s.player_by_token_hash(&hash)? else { return Ok(None) };
-                let (serials, daubs) = (s.cards_of_player(&player.id)?, s.daubs_of_player(&player.id)?);
-                Ok(Some((player, serials, daubs)))
-            })
-            .await?;
-        let (player, serials, daubs) =
-            found.ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?;
-        let cards = self.deal(&player.game_id, &serials).await?;
-        Ok((player, cards, daubs))
+        let inner = &self.inner;
+        let lookups = inner.lookups.get_or_init(|| {
+            super::lookups::Lookups::start(inner.store.clone(), inner.storage_slots.clone(), inner.metrics.clone())
+        });
+        let found = lookups
+            .find(token_hash(token))
+            .await?
+            .ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?;
+        let cards = self.deal(&found.player.game_id, &found.serials).await?;
+        Ok((found.player, cards, found.daubs))
     }
 
     /// Everything a player's app shows.

@@ -62,7 +62,7 @@ mod store;
 pub use conn::Backend;
 pub use error::{ConflictKind, Result, StoreError};
 pub use model::{
-    chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerRow, PlayerSummary, Stats, StoredEvent,
-    GENESIS_HASH,
+    chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerCards, PlayerRow, PlayerSummary, Stats,
+    StoredEvent, GENESIS_HASH,
 };
 pub use store::{embedded_migrations, Store};

@@ -147,6 +147,16 @@ pub struct PlayerSummary {
     pub cards: u64,
 }
 
+/// A player with the serials of their cards and their marks (what a socket's hello needs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayerCards {
+    pub player: PlayerRow,
+    /// Card serials, ascending.
+    pub serials: Vec<u64>,
+    /// Marks as (serial, number), ascending.
+    pub daubs: Vec<(u64, u8)>,
+}
+
 /// Counts for metrics.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {

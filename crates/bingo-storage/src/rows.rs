@@ -129,6 +129,13 @@ pub(crate) fn to_u64(v: i64, what: &str) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} is negative ({v})")))
 }
 
+/// A stored daub's (serial, number).
+pub(crate) fn to_daub(serial: i64, number: i64) -> Result<(u64, u8), StoreError> {
+    let number =
+        u8::try_from(number).map_err(|_| StoreError::Corrupt(format!("daub number {number} is not a ball")))?;
+    Ok((to_u64(serial, "serial")?, number))
+}
+
 pub(crate) fn to_hash(v: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
     let len = v.len();
     <[u8; 32]>::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} has {len} bytes, not 32")))

@@ -3,11 +3,11 @@
 use crate::conn::{on_conn, read_tx, write_tx, Backend, DbConn, LockGameRow, Manager, SqlitePragmas, Target};
 use crate::error::{ConflictKind, Result, StoreError};
 use crate::model::{
-    chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerRow, PlayerSummary, Stats, StoredEvent,
-    GENESIS_HASH,
+    chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerCards, PlayerRow, PlayerSummary, Stats,
+    StoredEvent, GENESIS_HASH,
 };
 use crate::rows::{
-    parse_state, state_text, to_hash, to_i64, to_u64, EventRow, MetaRow, NewCardRow, NewDaubRow, NewEventRow,
+    parse_state, state_text, to_daub, to_hash, to_i64, to_u64, EventRow, MetaRow, NewCardRow, NewDaubRow, NewEventRow,
     NewGameRow, NewPlayerRow, NewSessionRow, PlayerDbRow,
 };
 use crate::schema::{admin, cards, daubs, events, games, leases, players, sessions};
@@ -600,6 +600,51 @@ impl Store {
         row.map(PlayerDbRow::into_player).transpose()
     }
 
+    /// The players whose token hashes are among `token_hashes`, each with their cards and marks,
+    /// in one read (three queries however many players: many sockets say hello at once). Unknown
+    /// hashes are left out.
+    pub fn players_with_cards(&self, token_hashes: &[[u8; 32]]) -> Result<Vec<PlayerCards>> {
+        if token_hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hashes: Vec<&[u8]> = token_hashes.iter().map(|h| &h[..]).collect();
+        let mut conn = self.conn()?;
+        let (rows, cards, marks): (Vec<PlayerDbRow>, Vec<(Option<String>, i64)>, Vec<(String, i64, i64)>) = read_tx!(&mut *conn, c => {
+            let rows: Vec<PlayerDbRow> = players::table
+                .filter(players::token_hash.eq_any(&hashes))
+                .select(PlayerDbRow::as_select())
+                .load(c)?;
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let cards = cards::table
+                .filter(cards::player_id.eq_any(&ids))
+                .order((cards::player_id.asc(), cards::serial.asc()))
+                .select((cards::player_id, cards::serial))
+                .load(c)?;
+            let marks = daubs::table
+                .filter(daubs::player_id.eq_any(&ids))
+                .order((daubs::player_id.asc(), daubs::serial.asc(), daubs::number.asc()))
+                .select((daubs::player_id, daubs::serial, daubs::number))
+                .load(c)?;
+            Ok((rows, cards, marks))
+        })?;
+        let mut found: std::collections::HashMap<String, PlayerCards> = std::collections::HashMap::new();
+        for row in rows {
+            let player = row.into_player()?;
+            found.insert(player.id.clone(), PlayerCards { player, serials: Vec::new(), daubs: Vec::new() });
+        }
+        for (id, serial) in cards {
+            if let Some(p) = id.and_then(|id| found.get_mut(&id)) {
+                p.serials.push(to_u64(serial, "serial")?);
+            }
+        }
+        for (id, serial, number) in marks {
+            if let Some(p) = found.get_mut(&id) {
+                p.daubs.push(to_daub(serial, number)?);
+            }
+        }
+        Ok(found.into_values().collect())
+    }
+
     /// The player of `game_id` whose recovery code hashes to `recovery_code_hash`.
     pub fn player_by_recovery(&self, game_id: &str, recovery_code_hash: &[u8; 32]) -> Result<Option<PlayerRow>> {
         let mut conn = self.conn()?;
@@ -622,6 +667,16 @@ impl Store {
             return Err(StoreError::not_found("player", player_id));
         }
         Ok(())
+    }
+
+    /// How many players have joined the game.
+    pub fn player_count(&self, game_id: &str) -> Result<u64> {
+        let mut conn = self.conn()?;
+        let n: i64 = on_conn!(&mut *conn, c => players::table
+            .filter(players::game_id.eq(game_id))
+            .select(count_star())
+            .first(c))?;
+        to_u64(n, "player count")
     }
 
     /// The game's players, in order of joining, with how many cards each holds.
@@ -711,12 +766,7 @@ impl Store {
             .order((daubs::serial.asc(), daubs::number.asc()))
             .select((daubs::serial, daubs::number))
             .load(c))?;
-        rows.into_iter()
-            .map(|(s, n)| {
-                let n = u8::try_from(n).map_err(|_| StoreError::Corrupt(format!("daub number {n} is not a ball")))?;
-                Ok((to_u64(s, "serial")?, n))
-            })
-            .collect()
+        rows.into_iter().map(|(serial, number)| to_daub(serial, number)).collect()
     }
 
     // ----- admin and sessions -------------------------------------------------------------------

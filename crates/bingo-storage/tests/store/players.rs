@@ -7,7 +7,8 @@ both_backends!(
     serials_players_and_paper_cards,
     reserved_serials_are_never_given_twice,
     token_and_recovery_lookups,
-    daubs_are_idempotent
+    daubs_are_idempotent,
+    many_players_with_their_cards_in_one_read
 );
 
 fn h(n: u8) -> [u8; 32] {
@@ -163,4 +164,30 @@ fn daubs_are_idempotent(db: &TestDb) {
     assert!(matches!(s.set_daub("bob", 1, 1, true), Err(StoreError::NotFound { .. })), "alice's card");
     assert!(matches!(s.set_daub("nobody", 1, 1, true), Err(StoreError::NotFound { .. })));
     assert_eq!(s.daubs_of_player("bob").expect("daubs"), vec![]);
+}
+
+fn many_players_with_their_cards_in_one_read(db: &TestDb) {
+    create_game(db, "g", "G", 1);
+    create_game(db, "g2", "G2", 2);
+    let (alice, alice_cards) = join(db, "alice", "g", 1, 3);
+    let (bob, bob_cards) = join(db, "bob", "g2", 2, 2);
+    let (carl, _) = join(db, "carl", "g", 3, 1);
+    db.store.set_daub("alice", alice_cards[2], 17, true).expect("daub");
+    db.store.set_daub("alice", alice_cards[0], 4, true).expect("daub");
+    db.store.set_daub("bob", bob_cards[1], 9, true).expect("daub");
+
+    let mut found = db.store.players_with_cards(&[h(2), h(1), h(77), h(1)]).expect("lookup");
+    found.sort_by(|a, b| a.player.id.cmp(&b.player.id));
+    assert_eq!(found.len(), 2, "an unknown hash is left out, a repeated one found once");
+    assert_eq!(found[0].player, alice);
+    assert_eq!(found[0].serials, alice_cards);
+    assert_eq!(found[0].daubs, vec![(alice_cards[0], 4), (alice_cards[2], 17)]);
+    assert_eq!(found[1].player, bob);
+    assert_eq!(found[1].serials, bob_cards);
+    assert_eq!(found[1].daubs, vec![(bob_cards[1], 9)]);
+    assert!(db.store.players_with_cards(&[]).expect("nothing").is_empty());
+    let only_carl = db.store.players_with_cards(&[h(3)]).expect("carl");
+    assert_eq!(only_carl.len(), 1);
+    assert_eq!(only_carl[0].player, carl);
+    assert!(only_carl[0].daubs.is_empty());
 }

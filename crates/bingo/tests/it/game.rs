@@ -160,3 +160,29 @@ fn whole_game_on_the_embedded_default() {
 fn whole_game_on_postgres_and_redis() {
     play_whole_game(Backend::Postgres, true);
 }
+
+/// A crowd joining at once: connected clients are told the player count a few times a second,
+/// not once per join (each count goes to every client), and the last count is exact.
+#[test]
+fn joins_in_a_burst_publish_a_few_exact_player_counts() {
+    let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
+    let console = platform.console();
+    let (_, code) = platform.open_game(&console, ninety_ball());
+    let http = platform.api().http();
+    let mut screen = hello_screen(&platform.api().ws_url(), &code);
+    const CROWD: u64 = 40;
+    for i in 0..CROWD {
+        join(&http, &code, &format!("p{i}"), 1);
+    }
+    let mut counts = Vec::new();
+    screen
+        .recv_until(Duration::from_secs(5), |m| {
+            let count = m["update"]["players"].as_u64().filter(|_| m["type"] == "update");
+            counts.extend(count);
+            count == Some(CROWD)
+        })
+        .unwrap_or_else(|| panic!("the count reached {CROWD}: saw {counts:?}"));
+    assert!(counts.windows(2).all(|w| w[0] < w[1]), "counts only grow: {counts:?}");
+    assert!(counts.len() < CROWD as usize / 2, "joins were counted together: {counts:?}");
+    assert_eq!(screen.recv(Duration::from_millis(600)), None, "nothing after the last count");
+}
