@@ -609,7 +609,10 @@ impl Store {
         }
         let hashes: Vec<&[u8]> = token_hashes.iter().map(|h| &h[..]).collect();
         let mut conn = self.conn()?;
-        let (rows, cards, marks): (Vec<PlayerDbRow>, Vec<(Option<String>, i64)>, Vec<(String, i64, i64)>) = read_tx!(&mut *conn, c => {
+        // (player, serial) and (player, serial, number) rows.
+        type Cards = Vec<(Option<String>, i64)>;
+        type Marks = Vec<(String, i64, i64)>;
+        let (rows, cards, marks): (Vec<PlayerDbRow>, Cards, Marks) = read_tx!(&mut *conn, c => {
             let rows: Vec<PlayerDbRow> = players::table
                 .filter(players::token_hash.eq_any(&hashes))
                 .select(PlayerDbRow::as_select())
