@@ -13,6 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
@@ -48,8 +49,7 @@ pub(crate) fn start(state: Arc<RealtimeState>, socket: Socket) {
         game_id = tracing::field::Empty,
         client = tracing::field::Empty,
     );
-    let (sink, source) = socket.split();
-    actix_rt::spawn(tracing::Instrument::instrument(run(state, sink, source), span));
+    actix_rt::spawn(tracing::Instrument::instrument(run(state, socket), span));
 }
 
 /// Who the client is, once its hello checks out.
@@ -58,11 +58,12 @@ struct Identity {
     client: WsClient,
     player: Option<PlayerRow>,
     /// A player's part of the welcome (its cards and daubs), taken when the welcome is sent.
-    you: Option<serde_json::Value>,
+    /// As JSON.
+    you: Option<String>,
 }
 
 /// Sends a text message; one larger than [`FRAGMENT_BYTES`] goes out in fragments.
-async fn send_text(sink: &mut Sink, text: impl Into<Utf8Bytes>) -> bool {
+async fn send_text<S: futures_util::Sink<Message> + Unpin>(sink: &mut S, text: impl Into<Utf8Bytes>) -> bool {
     let text: Utf8Bytes = text.into();
     if text.len() <= FRAGMENT_BYTES {
         return sink.send(Message::Text(text)).await.is_ok();
@@ -81,7 +82,7 @@ async fn send_text(sink: &mut Sink, text: impl Into<Utf8Bytes>) -> bool {
     sink.flush().await.is_ok()
 }
 
-async fn send_json(sink: &mut Sink, value: &impl serde::Serialize) -> bool {
+async fn send_json<S: futures_util::Sink<Message> + Unpin>(sink: &mut S, value: &impl serde::Serialize) -> bool {
     match serde_json::to_string(value) {
         Ok(text) => send_text(sink, text).await,
         Err(_) => false,
@@ -89,7 +90,7 @@ async fn send_json(sink: &mut Sink, value: &impl serde::Serialize) -> bool {
 }
 
 /// Sends a close frame; the reason is cut to what a close frame can carry.
-async fn close(sink: &mut Sink, code: CloseCode, reason: &str) {
+async fn close<S: futures_util::Sink<Message> + Unpin>(sink: &mut S, code: CloseCode, reason: &str) {
     let mut end = reason.len().min(MAX_CLOSE_REASON);
     while !reason.is_char_boundary(end) {
         end -= 1;
@@ -99,10 +100,26 @@ async fn close(sink: &mut Sink, code: CloseCode, reason: &str) {
 }
 
 /// Tells the client why it is refused and closes; `None` for the caller to return.
-async fn refuse<T>(mut sink: Sink, code: &str, message: &str) -> Option<T> {
-    let _ = send_json(&mut sink, &ErrorMessage::new(code, message, None)).await;
-    close(&mut sink, CloseCode::Policy, message).await;
+async fn refuse<T>(mut socket: Socket, code: &str, message: &str) -> Option<T> {
+    let _ = send_json(&mut socket, &ErrorMessage::new(code, message, None)).await;
+    close(&mut socket, CloseCode::Policy, message).await;
     None
+}
+
+/// Writes one whole text message straight to the socket, in one frame and one write, past
+/// tungstenite's write buffer (which would keep the capacity of its largest frame for as long as
+/// the client is connected). For the welcome: large, once per connection, before anything else.
+async fn send_direct(socket: &mut Socket, text: String) -> bool {
+    // Whatever tungstenite holds (a pong) goes first, so frames never interleave.
+    if socket.flush().await.is_err() {
+        return false;
+    }
+    let frame = Frame::message(Bytes::from(text), OpCode::Data(Data::Text), true);
+    let mut bytes = Vec::with_capacity(frame.len());
+    if frame.format(&mut bytes).is_err() {
+        return false;
+    }
+    socket.get_mut().write_all(&bytes).await.is_ok()
 }
 
 async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identity, ServiceError> {
@@ -111,7 +128,15 @@ async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identi
     };
     if let Some(token) = player_token {
         let (player, cards, daubs) = state.service.player_with_cards(token).await?;
-        let you = json!({"player_id": player.id, "nickname": player.nickname, "cards": cards, "daubs": daubs});
+        #[derive(serde::Serialize)]
+        struct You<'a> {
+            player_id: &'a str,
+            nickname: &'a str,
+            cards: &'a [bingo_core::Card],
+            daubs: &'a [(u64, u8)],
+        }
+        let you = You { player_id: &player.id, nickname: &player.nickname, cards: &cards, daubs: &daubs };
+        let you = serde_json::to_string(&you).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let game_id = player.game_id.clone();
         return Ok(Identity { game_id, client: WsClient::Player, player: Some(player), you: Some(you) });
     }
@@ -127,32 +152,32 @@ async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identi
     Err(ServiceError::Invalid("hello needs a player_token, a join_code, or an admin_token with a game_id".into()))
 }
 
-async fn run(state: Arc<RealtimeState>, sink: Sink, mut source: Source) {
+async fn run(state: Arc<RealtimeState>, socket: Socket) {
     // The handshake's steps run in a boxed future of their own, so that the future held for every
     // connected client is only the stream's.
-    let Some((mut conn, mut outbox)) = Box::pin(open(state, sink, &mut source)).await else { return };
+    let Some((mut conn, mut outbox, mut source)) = Box::pin(open(state, socket)).await else { return };
     conn.serve(&mut outbox, &mut source).await;
     conn.leave(outbox).await;
 }
 
 /// Hello, who the client is, joining the game's stream, and the welcome. `None` when the client
 /// was refused or went away.
-async fn open(state: Arc<RealtimeState>, sink: Sink, source: &mut Source) -> Option<(Conn, Outbox)> {
+async fn open(state: Arc<RealtimeState>, mut socket: Socket) -> Option<(Conn, Outbox, Source)> {
     // 1. hello
-    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(source)).await {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, first_message(&mut socket)).await {
         Ok(First::Text(text)) => match serde_json::from_str::<ClientMessage>(&text) {
             Ok(m @ ClientMessage::Hello { .. }) => m,
-            Ok(_) => return refuse(sink, "hello_first", "the first message must be a hello").await,
-            Err(e) => return refuse(sink, "bad_message", &format!("not a valid message: {e}")).await,
+            Ok(_) => return refuse(socket, "hello_first", "the first message must be a hello").await,
+            Err(e) => return refuse(socket, "bad_message", &format!("not a valid message: {e}")).await,
         },
-        Ok(First::Binary) => return refuse(sink, "text_only", "send JSON text messages").await,
-        Ok(First::Broken(e)) => return refuse(sink, "protocol", &e).await,
+        Ok(First::Binary) => return refuse(socket, "text_only", "send JSON text messages").await,
+        Ok(First::Broken(e)) => return refuse(socket, "protocol", &e).await,
         Ok(First::Gone) => return None,
-        Err(_) => return refuse(sink, "hello_timeout", "no hello within 10 seconds").await,
+        Err(_) => return refuse(socket, "hello_timeout", "no hello within 10 seconds").await,
     };
     let mut identity = match identify(&state, &hello).await {
         Ok(identity) => identity,
-        Err(e) => return refuse(sink, e.code(), &e.to_string()).await,
+        Err(e) => return refuse(socket, e.code(), &e.to_string()).await,
     };
     let connected = state.metrics.ws_connection(identity.client);
     let (last_seq, epoch) = match &hello {
@@ -163,33 +188,63 @@ async fn open(state: Arc<RealtimeState>, sink: Sink, source: &mut Source) -> Opt
     // 2. join the stream first, so nothing committed from now on is missed
     let snapshot = match state.service.shared_snapshot(&identity.game_id).await {
         Ok(s) => s,
-        Err(e) => return refuse(sink, e.code(), &e.to_string()).await,
+        Err(e) => return refuse(socket, e.code(), &e.to_string()).await,
     };
     let Some(outbox) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch).await else {
-        return refuse(sink, "unavailable", "the server is shutting down").await;
+        return refuse(socket, "unavailable", "the server is shutting down").await;
     };
     let you = identity.you.take();
     let epoch_now = snapshot.epoch.clone();
-    let mut conn = Conn { state, sink, identity, epoch: epoch_now, sent_upto: 0, _connected: connected };
 
     // 3. welcome: resume from the client's position, or a snapshot
     let resumable = last_seq > 0
         && epoch.as_deref() == Some(snapshot.epoch.as_str())
         && last_seq <= snapshot.last_seq
         && snapshot.last_seq - last_seq <= MAX_REPLAY;
-    let ok = if resumable {
-        // The events after the client's position follow the welcome, from the log.
-        conn.sent_upto = last_seq;
-        conn.welcome(None, last_seq, you).await && conn.catch_up(snapshot.last_seq).await
-    } else {
-        let upto = snapshot.last_seq;
-        conn.welcome(Some(&snapshot), upto, you).await
-    };
-    if !ok {
+    let (shown, upto) = if resumable { (None, last_seq) } else { (Some(&snapshot), snapshot.last_seq) };
+    let text = welcome_text(&identity, &epoch_now, shown, upto, you.as_deref());
+    let welcomed = send_direct(&mut socket, text).await;
+    let (sink, source) = socket.split();
+    let mut conn = Conn { state, sink, identity, epoch: epoch_now, sent_upto: upto, _connected: connected };
+    // When resuming, the events after the client's position follow the welcome, from the log.
+    if !(welcomed && (!resumable || conn.catch_up(snapshot.last_seq).await)) {
         conn.leave(outbox).await;
         return None;
     }
-    Some((conn, outbox))
+    Some((conn, outbox, source))
+}
+
+/// The welcome: who the client is, where its stream starts, its cards, and the snapshot (whose
+/// shared bytes go in as they are: serialized once for every client).
+fn welcome_text(
+    identity: &Identity,
+    epoch: &str,
+    snapshot: Option<&bingo_service::SharedSnapshot>,
+    upto: u64,
+    you: Option<&str>,
+) -> String {
+    #[derive(serde::Serialize)]
+    struct Head<'a> {
+        r#type: &'static str,
+        mode: &'static str,
+        game_id: &'a str,
+        epoch: &'a str,
+        client: &'static str,
+        last_seq: u64,
+    }
+    let mode = if snapshot.is_some() { "snapshot" } else { "resume" };
+    let head = Head {
+        r#type: "welcome",
+        mode,
+        game_id: &identity.game_id,
+        epoch,
+        client: identity.client.as_str(),
+        last_seq: upto,
+    };
+    let head = serde_json::to_string(&head).unwrap_or_default();
+    let head = head.strip_suffix('}').unwrap_or(&head);
+    let (you, snapshot) = (you.unwrap_or("null"), snapshot.map_or("null", |s| &s.json));
+    format!("{head},\"you\":{you},\"snapshot\":{snapshot}}}")
 }
 
 /// What a client sent first.
@@ -204,7 +259,7 @@ enum First {
 }
 
 /// The client's first message, skipping pings and pongs.
-async fn first_message(source: &mut Source) -> First {
+async fn first_message(source: &mut Socket) -> First {
     while let Some(msg) = source.next().await {
         match msg {
             Ok(Message::Text(text)) => return First::Text(text.to_string()),
@@ -235,25 +290,6 @@ impl Conn {
     async fn leave(self, outbox: Outbox) {
         drop(outbox);
         self.state.hub.leave(&self.identity.game_id).await;
-    }
-
-    async fn welcome(
-        &mut self,
-        snapshot: Option<&bingo_service::SharedSnapshot>,
-        upto: u64,
-        you: Option<serde_json::Value>,
-    ) -> bool {
-        let mode = if snapshot.is_some() { "snapshot" } else { "resume" };
-        self.sent_upto = snapshot.map_or(self.sent_upto, |s| s.last_seq);
-        // The shared snapshot's bytes go in as they are: serialized once for every client.
-        let head = json!({
-            "type": "welcome", "mode": mode, "game_id": self.identity.game_id, "epoch": self.epoch,
-            "client": self.identity.client.as_str(), "last_seq": upto, "you": you,
-        })
-        .to_string();
-        let snapshot = snapshot.map_or("null", |s| &s.json);
-        let text = format!("{},\"snapshot\":{snapshot}}}", head.strip_suffix('}').unwrap_or(&head));
-        send_text(&mut self.sink, text).await
     }
 
     /// Sends the events after `sent_upto` up to `upto` from the log.
