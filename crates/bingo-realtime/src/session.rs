@@ -333,7 +333,9 @@ impl Conn {
         span.record("game_id", self.identity.game_id.as_str());
         span.record("client", self.identity.client.as_str());
         tracing::debug!("client following the game");
-        let mut heartbeat = tokio::time::interval(PING_EVERY);
+        // The first ping after a whole period (an interval's first tick is immediate: a ping
+        // right after the welcome would cost every connecting client a write for nothing).
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
