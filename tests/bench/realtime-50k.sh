@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 50,000 players over three `bingo realtime` nodes fed through Redis by one `bingo api`, all on
-# PostgreSQL, all on this machine. PLAYERS, BALLS, INTERVAL_MS, NODES override the defaults.
+# PostgreSQL, all on this machine. PLAYERS, BALLS, INTERVAL_MS, NODES override the defaults;
+# RT_WORKERS sets the realtime nodes' worker threads (default: one per core), RT_POOL their pools.
 source "$(dirname "$0")/lib.sh"
 PLAYERS=${PLAYERS:-50000}; BALLS=${BALLS:-10}; INTERVAL_MS=${INTERVAL_MS:-1000}; NODES=${NODES:-3}
 machine | tee "$OUT/realtime-50k.machine"
@@ -11,7 +12,8 @@ start api api 8080 "${COMMON[@]}"
 wait_ready 8080
 WS=(); SERVER=()
 for i in $(seq 1 "$NODES"); do
-  start "rt$i" realtime $((8080 + i)) "${COMMON[@]}" BINGO_DB_POOL_SIZE=${RT_POOL:-16}
+  start "rt$i" realtime $((8080 + i)) "${COMMON[@]}" BINGO_DB_POOL_SIZE=${RT_POOL:-16} \
+    ${RT_WORKERS:+BINGO_WORKERS=$RT_WORKERS}
   SERVER+=(--server-pid "$LAST_PID")
   WS+=(--ws-url "ws://127.0.0.1:$((8080 + i))/ws")
 done
