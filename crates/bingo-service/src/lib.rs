@@ -63,8 +63,9 @@ struct Inner {
     /// blocked threads (a burst of thousands of hellos would otherwise start hundreds of threads
     /// that only wait for the pool).
     storage_slots: Arc<tokio::sync::Semaphore>,
-    /// Players looked up by token in batches; started on first use (it needs a runtime).
-    lookups: std::sync::OnceLock<lookups::Lookups>,
+    /// Players looked up by token in batches; started on first use (it needs a runtime), and
+    /// again if the runtime it ran on has stopped.
+    lookups: Mutex<Option<lookups::Lookups>>,
 }
 
 /// The game service; cheap to clone.
@@ -87,7 +88,7 @@ impl Service {
                 live: Mutex::new(HashMap::new()),
                 codes: Mutex::new(HashMap::new()),
                 storage_slots,
-                lookups: std::sync::OnceLock::new(),
+                lookups: Mutex::new(None),
             }),
         }
     }

@@ -19,6 +19,7 @@ type TokenHash = [u8; 32];
 type Reply = oneshot::Sender<Result<Option<PlayerCards>>>;
 
 /// The queue of look-ups; one task per node takes them in batches.
+#[derive(Clone)]
 pub(crate) struct Lookups {
     tx: mpsc::Sender<(TokenHash, Reply)>,
 }
@@ -31,6 +32,11 @@ impl Lookups {
         let (tx, rx) = mpsc::channel(QUEUE);
         tokio::spawn(gather(rx, store, slots, metrics));
         Lookups { tx }
+    }
+
+    /// Whether the task has stopped (its runtime shut down): a new one must be started.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
     }
 
     /// The player whose token hashes to `hash`, with cards and marks; `None` if unknown.

@@ -192,16 +192,31 @@ impl Service {
     /// A player by token with their cards and daubs (a socket's hello). Hellos that arrive
     /// together are looked up together: one storage read for many players.
     pub async fn player_with_cards(&self, token: &str) -> Result<(PlayerRow, Vec<Card>, Vec<(u64, u8)>)> {
-        let inner = &self.inner;
-        let lookups = inner.lookups.get_or_init(|| {
-            super::lookups::Lookups::start(inner.store.clone(), inner.storage_slots.clone(), inner.metrics.clone())
-        });
-        let found = lookups
+        let found = self
+            .lookups()?
             .find(token_hash(token))
             .await?
             .ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?;
         let cards = self.deal(&found.player.game_id, &found.serials).await?;
         Ok((found.player, cards, found.daubs))
+    }
+
+    /// The running look-up task's queue, started here if there is none.
+    fn lookups(&self) -> Result<super::lookups::Lookups> {
+        let inner = &self.inner;
+        let mut slot = inner.lookups.lock().map_err(|_| ServiceError::Internal("look-ups poisoned".into()))?;
+        match &*slot {
+            Some(running) if !running.is_closed() => Ok(running.clone()),
+            _ => {
+                let started = super::lookups::Lookups::start(
+                    inner.store.clone(),
+                    inner.storage_slots.clone(),
+                    inner.metrics.clone(),
+                );
+                *slot = Some(started.clone());
+                Ok(started)
+            }
+        }
     }
 
     /// Everything a player's app shows.
