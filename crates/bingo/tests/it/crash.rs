@@ -4,7 +4,7 @@
 
 use crate::game::{bin, join, ninety_ball};
 use crate::support::{
-    calls, draw, eventually, last_seq, numbers, player_hello, post, screen_hello, snapshot, stored_events,
+    calls, card_number, draw, eventually, last_seq, numbers, player_hello, post, screen_hello, snapshot, stored_events,
     stored_payloads, verify_finished, Client,
 };
 use bingo_testkit::{Backend, Next, Options, Platform};
@@ -168,16 +168,4 @@ fn player_card(platform: &Platform, token: &str, serial: u64) -> Value {
     let (status, me) = platform.api().http().with_token(token).get("/api/v1/me");
     assert_eq!(status, 200, "{me}");
     me["cards"].as_array().expect("cards").iter().find(|c| c["serial"] == serial).expect("the card").clone()
-}
-
-/// Some number on a card (docs/CARDS.md: `numbers` is rows of cells, null for blanks).
-fn card_number(card: &Value) -> u64 {
-    fn first(v: &Value) -> Option<u64> {
-        match v {
-            Value::Number(n) => n.as_u64().filter(|&n| n > 0),
-            Value::Array(a) => a.iter().find_map(first),
-            _ => None,
-        }
-    }
-    first(&card["numbers"]).or_else(|| first(&card["grid"])).unwrap_or_else(|| panic!("no number on {card}"))
 }

@@ -186,3 +186,76 @@ fn joins_in_a_burst_publish_a_few_exact_player_counts() {
     assert!(counts.len() < CROWD as usize / 2, "joins were counted together: {counts:?}");
     assert_eq!(screen.recv(Duration::from_millis(600)), None, "nothing after the last count");
 }
+
+/// Hellos that arrive together are looked up together (one storage read for many players): each
+/// socket still gets its own player, cards and marks, and a forged token among them is refused.
+fn hellos_arriving_together_each_get_their_own_cards(backend: Backend) {
+    let mut options = Options::new(bin(), backend);
+    // One storage connection: hellos queue while a read runs, so reads answer several.
+    options.env.push(("BINGO_DB_POOL_SIZE".into(), "1".into()));
+    let platform = Platform::start(options);
+    let console = platform.console();
+    let (_, code) = platform.open_game(&console, ninety_ball());
+    let http = platform.api().http();
+    let players: Vec<Player> = (0..40).map(|i| join(&http, &code, &format!("p{i}"), 1 + i % 3)).collect();
+    // Some players mark a number before connecting.
+    let mut marked = Vec::new();
+    for p in players.iter().step_by(7) {
+        let (_, me) = http.with_token(&p.token).get("/api/v1/me");
+        let number = crate::support::card_number(&me["cards"][0]);
+        let daub = json!({"serial": p.serials[0], "number": number, "on": true});
+        assert_eq!(http.with_token(&p.token).put("/api/v1/me/daubs", &daub).0, 204);
+        marked.push((p.token.clone(), json!([[p.serials[0], number]])));
+    }
+    let url = platform.api().ws_url();
+    let mut sockets: Vec<Ws> = (0..=players.len()).map(|_| Ws::connect(&url)).collect();
+    // Every hello before any welcome is read, the forged one in the middle.
+    for (i, ws) in sockets.iter_mut().enumerate() {
+        let token = match i.checked_sub(1).and_then(|i| players.get(i)) {
+            Some(p) if i != 20 => p.token.clone(),
+            _ => "forged-token".to_string(),
+        };
+        ws.send(&json!({"type": "hello", "player_token": token}));
+    }
+    let mut answers = sockets.iter_mut().map(|ws| ws.recv(Duration::from_secs(10)).expect("an answer"));
+    let mut players = players.iter();
+    for (i, answer) in (0..).zip(&mut answers) {
+        if i == 0 || i == 20 {
+            assert_eq!(answer["type"], "error", "{answer}");
+            assert_eq!(answer["code"], "unauthorized", "{answer}");
+            if i == 20 {
+                players.next(); // the player whose token was replaced
+            }
+            continue;
+        }
+        let p = players.next().expect("a player");
+        assert_eq!(answer["type"], "welcome", "{answer}");
+        let serials: Vec<u64> = answer["you"]["cards"]
+            .as_array()
+            .expect("cards")
+            .iter()
+            .map(|c| c["serial"].as_u64().expect("s"))
+            .collect();
+        assert_eq!(serials, p.serials, "socket {i} got its own cards");
+        let daubs = marked.iter().find(|(t, _)| *t == p.token).map_or(json!([]), |(_, d)| d.clone());
+        assert_eq!(answer["you"]["daubs"], daubs, "socket {i} got its own marks");
+    }
+    // Fewer reads than hellos: some read answered several.
+    let (_, metrics) = http.get_text("/metrics");
+    let reads: u64 = metrics
+        .lines()
+        .find(|l| l.starts_with("bingo_db_query_duration_seconds_count") && l.contains("\"players_with_cards\""))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no players_with_cards reads in /metrics"));
+    assert!(reads < 41, "41 hellos took {reads} reads");
+}
+
+#[test]
+fn hellos_arriving_together_on_the_embedded_default() {
+    hellos_arriving_together_each_get_their_own_cards(Backend::Sqlite);
+}
+
+#[test]
+fn hellos_arriving_together_on_postgres() {
+    hellos_arriving_together_each_get_their_own_cards(Backend::Postgres);
+}

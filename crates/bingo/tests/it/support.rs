@@ -240,3 +240,15 @@ pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Optio
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Some number on a card (docs/CARDS.md: `numbers` is rows of cells, null for blanks).
+pub fn card_number(card: &Value) -> u64 {
+    fn first(v: &Value) -> Option<u64> {
+        match v {
+            Value::Number(n) => n.as_u64().filter(|&n| n > 0),
+            Value::Array(a) => a.iter().find_map(first),
+            _ => None,
+        }
+    }
+    first(&card["numbers"]).or_else(|| first(&card["grid"])).unwrap_or_else(|| panic!("no number on {card}"))
+}
