@@ -82,6 +82,37 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/me", web::get().to(players::me))
         .route("/api/v1/me/claims", web::post().to(players::claim))
         .route("/api/v1/me/daubs", web::put().to(players::daub));
+    register_wrong_methods(cfg);
+}
+
+/// A known path asked with a method it does not answer gets 405 with the methods it does (in
+/// `Allow`), not 404. Registered after every route, so only what they did not match reaches it.
+fn register_wrong_methods(cfg: &mut web::ServiceConfig) {
+    let mut paths: Vec<&str> = ROUTES.iter().map(|&(_, path)| path).collect();
+    paths.dedup();
+    for path in paths {
+        let allow: Vec<&str> = ROUTES.iter().filter(|&&(_, p)| p == path).map(|&(method, _)| method).collect();
+        let allow = allow.join(", ");
+        cfg.route(
+            path,
+            web::route().to(move || {
+                let allow = allow.clone();
+                async move { method_not_allowed(&allow) }
+            }),
+        );
+    }
+}
+
+fn method_not_allowed(allow: &str) -> actix_web::HttpResponse {
+    use actix_web::ResponseError;
+    let message = format!("this address answers {allow} only");
+    let mut response =
+        crate::ApiError::new(actix_web::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message)
+            .error_response();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+    }
+    response
 }
 
 /// A JSON body whose errors wait for the handler: actix runs a handler's extractors together, so

@@ -633,7 +633,9 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
     // Nothing here.
     cases.push(case("no such path", "GET", "/api/v1/nothing", Value::Null, 404, "not_found"));
     cases.push(case("no such version", "GET", "/api/v2/games", Value::Null, 404, "not_found"));
-    cases.push(case("wrong method", "DELETE", "/api/v1/games", Value::Null, 404, "not_found").token(&admin));
+    cases.push(case("wrong method", "DELETE", "/api/v1/games", Value::Null, 405, "method_not_allowed").token(&admin));
+    cases.push(case("wrong method on a template", "DELETE", &g(""), Value::Null, 405, "method_not_allowed"));
+    cases.push(case("GET where only PUT is", "GET", "/api/v1/me/daubs", Value::Null, 405, "method_not_allowed"));
     cases.push(case("traversal", "GET", "/api/v1/../../etc/passwd", Value::Null, 404, "not_found"));
     // Unknown game ids on every game route: unknown hex, non-hex, too long and very long.
     let long = "f".repeat(4000);
@@ -666,6 +668,9 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
         }
     }
     run_all(&base, &cases);
+    // A wrong method is told which ones the address answers.
+    let (_, body) = console.send("DELETE", "/api/v1/games", b"", "application/json");
+    assert_eq!(body["error"]["message"], "this address answers GET, POST only", "{body}");
 
     // The barrage left the server up, well and unchanged.
     let node = platform.api_mut();
