@@ -188,6 +188,8 @@ test('manual 75-ball game: the keypad by keyboard only, refusals, void last', { 
   };
   await callKey(7);
   await waitConsoleCalls(c, 1);
+  // The call's answer clears the keypad; the ball's event may show the call a moment before it.
+  await c.waitForFunction(() => document.querySelector('#keypad-input').value === '', null, { timeout: 5000 });
   assert.equal(await c.inputValue('#keypad-input'), '', 'the keypad clears after a call');
   await callKey(42);
   await waitConsoleCalls(c, 2);
