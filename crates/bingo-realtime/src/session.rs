@@ -28,8 +28,9 @@ const SILENT_LIMIT: Duration = Duration::from_secs(45);
 /// Missed events replayed from the log at most; beyond this a client gets a fresh snapshot.
 const MAX_REPLAY: u64 = 500;
 /// Messages larger than this are sent in fragments of this size. The socket's write buffer keeps
-/// the capacity of the largest frame it has written, so one large welcome or resync would
-/// otherwise stay allocated for as long as the client is connected.
+/// the capacity of the largest frame it has written, so one large resync or replay would
+/// otherwise stay allocated for as long as the client is connected (the welcome bypasses it:
+/// [`send_direct`]).
 const FRAGMENT_BYTES: usize = 512;
 /// A close frame's reason is at most 123 bytes (RFC 6455 5.5).
 const MAX_CLOSE_REASON: usize = 123;
@@ -57,9 +58,6 @@ struct Identity {
     game_id: String,
     client: WsClient,
     player: Option<PlayerRow>,
-    /// A player's part of the welcome (its cards and daubs), taken when the welcome is sent.
-    /// As JSON.
-    you: Option<String>,
 }
 
 /// Sends a text message; one larger than [`FRAGMENT_BYTES`] goes out in fragments.
@@ -122,7 +120,8 @@ async fn send_direct(socket: &mut Socket, text: String) -> bool {
     socket.get_mut().write_all(&bytes).await.is_ok()
 }
 
-async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identity, ServiceError> {
+/// Who sent `hello`, and for a player its part of the welcome (cards and daubs, as JSON).
+async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<(Identity, Option<String>), ServiceError> {
     let ClientMessage::Hello { player_token, join_code, admin_token, game_id, .. } = hello else {
         return Err(ServiceError::Invalid("the first message must be a hello".into()));
     };
@@ -138,16 +137,16 @@ async fn identify(state: &RealtimeState, hello: &ClientMessage) -> Result<Identi
         let you = You { player_id: &player.id, nickname: &player.nickname, cards: &cards, daubs: &daubs };
         let you = serde_json::to_string(&you).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let game_id = player.game_id.clone();
-        return Ok(Identity { game_id, client: WsClient::Player, player: Some(player), you: Some(you) });
+        return Ok((Identity { game_id, client: WsClient::Player, player: Some(player) }, Some(you)));
     }
     if let Some(code) = join_code {
         let game_id = state.service.game_id_by_join_code(code).await?;
-        return Ok(Identity { game_id, client: WsClient::Screen, player: None, you: None });
+        return Ok((Identity { game_id, client: WsClient::Screen, player: None }, None));
     }
     if let (Some(token), Some(game_id)) = (admin_token, game_id) {
         state.service.admin_session(token).await?;
         state.service.snapshot(game_id).await?;
-        return Ok(Identity { game_id: game_id.clone(), client: WsClient::Console, player: None, you: None });
+        return Ok((Identity { game_id: game_id.clone(), client: WsClient::Console, player: None }, None));
     }
     Err(ServiceError::Invalid("hello needs a player_token, a join_code, or an admin_token with a game_id".into()))
 }
@@ -175,8 +174,8 @@ async fn open(state: Arc<RealtimeState>, mut socket: Socket) -> Option<(Conn, Ou
         Ok(First::Gone) => return None,
         Err(_) => return refuse(socket, "hello_timeout", "no hello within 10 seconds").await,
     };
-    let mut identity = match identify(&state, &hello).await {
-        Ok(identity) => identity,
+    let (identity, you) = match identify(&state, &hello).await {
+        Ok(found) => found,
         Err(e) => return refuse(socket, e.code(), &e.to_string()).await,
     };
     let connected = state.metrics.ws_connection(identity.client);
@@ -193,7 +192,6 @@ async fn open(state: Arc<RealtimeState>, mut socket: Socket) -> Option<(Conn, Ou
     let Some(outbox) = state.hub.join(&identity.game_id, snapshot.last_seq, &snapshot.epoch).await else {
         return refuse(socket, "unavailable", "the server is shutting down").await;
     };
-    let you = identity.you.take();
     let epoch_now = snapshot.epoch.clone();
 
     // 3. welcome: resume from the client's position, or a snapshot

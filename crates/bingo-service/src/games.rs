@@ -63,7 +63,7 @@ impl Service {
             .await??;
         let record = record.ok_or_else(|| ServiceError::NotFound(format!("no game {game_id:?}")))?;
         let game = Game::restore(record.seed, &record.events)?;
-        Ok(Live { meta: record.meta, game, players, serials: 0..0, shared: None, count_due: false })
+        Ok(Live::new(record.meta, game, players))
     }
 
     /// Creates a game with a fresh seed from the operating system's CSPRNG.
@@ -99,8 +99,7 @@ impl Service {
                 .await?;
             match result {
                 Ok(meta) => {
-                    let live =
-                        Live { meta, game: game.clone(), players: 0, serials: 0..0, shared: None, count_due: false };
+                    let live = Live::new(meta, game.clone(), 0);
                     if let Ok(mut map) = self.inner.live.lock() {
                         map.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(live)));
                     }

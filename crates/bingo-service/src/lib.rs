@@ -49,6 +49,12 @@ pub(crate) struct Live {
     pub count_due: bool,
 }
 
+impl Live {
+    fn new(meta: GameMeta, game: Game, players: u64) -> Live {
+        Live { meta, game, players, serials: 0..0, shared: None, count_due: false }
+    }
+}
+
 type LiveGame = Arc<tokio::sync::Mutex<Live>>;
 
 struct Inner {

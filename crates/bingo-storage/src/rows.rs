@@ -2,7 +2,7 @@
 //! public types (u64, [u8; 32], GameState, GameKind): a value that does not convert is `Corrupt`.
 
 use crate::error::StoreError;
-use crate::model::{GameMeta, PlayerRow, StoredEvent};
+use crate::model::{GameMeta, NewPlayer, PlayerRow, StoredEvent};
 use crate::schema::{cards, daubs, events, games, players, sessions};
 use bingo_core::{GameKind, GameState};
 use diesel::prelude::*;
@@ -94,6 +94,31 @@ pub(crate) struct NewPlayerRow<'a> {
     pub token_hash: &'a [u8],
     pub recovery_code_hash: &'a [u8],
     pub created_at_ms: i64,
+}
+
+impl<'a> NewPlayerRow<'a> {
+    pub(crate) fn of(new: &'a NewPlayer<'a>) -> Self {
+        NewPlayerRow {
+            id: new.id,
+            game_id: new.game_id,
+            nickname: new.nickname,
+            token_hash: &new.token_hash,
+            recovery_code_hash: &new.recovery_code_hash,
+            created_at_ms: new.now,
+        }
+    }
+}
+
+/// The player a [`NewPlayer`] becomes once its row is in.
+pub(crate) fn stored_player(new: &NewPlayer<'_>) -> PlayerRow {
+    PlayerRow {
+        id: new.id.to_string(),
+        game_id: new.game_id.to_string(),
+        nickname: new.nickname.to_string(),
+        token_hash: new.token_hash,
+        recovery_code_hash: new.recovery_code_hash,
+        created_at_ms: new.now,
+    }
 }
 
 #[derive(Debug, Insertable)]

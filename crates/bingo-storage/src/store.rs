@@ -7,8 +7,8 @@ use crate::model::{
     StoredEvent, GENESIS_HASH,
 };
 use crate::rows::{
-    parse_state, state_text, to_daub, to_hash, to_i64, to_u64, EventRow, MetaRow, NewCardRow, NewDaubRow, NewEventRow,
-    NewGameRow, NewPlayerRow, NewSessionRow, PlayerDbRow,
+    parse_state, state_text, stored_player, to_daub, to_hash, to_i64, to_u64, EventRow, MetaRow, NewCardRow,
+    NewDaubRow, NewEventRow, NewGameRow, NewPlayerRow, NewSessionRow, PlayerDbRow,
 };
 use crate::schema::{admin, cards, daubs, events, games, leases, players, sessions};
 use bingo_core::{Event, EventKind, GameState, Seed};
@@ -518,14 +518,7 @@ impl Store {
     /// Adds a player holding `serials` (from `reserve_serials`): inserts only, so concurrent joins
     /// commit together. A serial already issued is `Conflict` (`Duplicate`).
     pub fn add_player_with_serials(&self, new: &NewPlayer<'_>, serials: Range<u64>) -> Result<PlayerRow> {
-        let row = NewPlayerRow {
-            id: new.id,
-            game_id: new.game_id,
-            nickname: new.nickname,
-            token_hash: &new.token_hash,
-            recovery_code_hash: &new.recovery_code_hash,
-            created_at_ms: new.now,
-        };
+        let row = NewPlayerRow::of(new);
         let first = i64::try_from(serials.start).map_err(|_| invalid("card serial out of range"))?;
         let count = i64::try_from(serials.end.saturating_sub(serials.start)).map_err(|_| invalid("too many cards"))?;
         let mut conn = self.conn()?;
@@ -534,14 +527,7 @@ impl Store {
             insert_cards!(c, new.game_id, first, count, Some(new.id), new.now);
             Ok(())
         })?;
-        Ok(PlayerRow {
-            id: new.id.to_string(),
-            game_id: new.game_id.to_string(),
-            nickname: new.nickname.to_string(),
-            token_hash: new.token_hash,
-            recovery_code_hash: new.recovery_code_hash,
-            created_at_ms: new.now,
-        })
+        Ok(stored_player(new))
     }
 
     /// Adds a player and gives them `card_count` consecutive serials from the game's
@@ -549,14 +535,7 @@ impl Store {
     /// serial. A taken token or recovery code hash is `Conflict(Duplicate)`.
     pub fn add_player(&self, new: &NewPlayer<'_>) -> Result<(PlayerRow, Vec<u64>)> {
         let count = i64::from(new.card_count);
-        let row = NewPlayerRow {
-            id: new.id,
-            game_id: new.game_id,
-            nickname: new.nickname,
-            token_hash: &new.token_hash,
-            recovery_code_hash: &new.recovery_code_hash,
-            created_at_ms: new.now,
-        };
+        let row = NewPlayerRow::of(new);
         let mut conn = self.conn()?;
         let first = write_tx!(&mut *conn, c => {
             let first = allocate_serials!(c, new.game_id, count);
@@ -565,15 +544,7 @@ impl Store {
             Ok(first)
         })?;
         let first = to_u64(first, "next_serial")?;
-        let player = PlayerRow {
-            id: new.id.to_string(),
-            game_id: new.game_id.to_string(),
-            nickname: new.nickname.to_string(),
-            token_hash: new.token_hash,
-            recovery_code_hash: new.recovery_code_hash,
-            created_at_ms: new.now,
-        };
-        Ok((player, (first..first + u64::from(new.card_count)).collect()))
+        Ok((stored_player(new), (first..first + u64::from(new.card_count)).collect()))
     }
 
     /// Issues `count` paper cards (no player) from the game's `next_serial`; returns their serials.

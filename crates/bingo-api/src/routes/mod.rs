@@ -89,6 +89,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
 /// `Allow`), not 404. Registered after every route, so only what they did not match reaches it.
 fn register_wrong_methods(cfg: &mut web::ServiceConfig) {
     let mut paths: Vec<&str> = ROUTES.iter().map(|&(_, path)| path).collect();
+    paths.sort_unstable();
     paths.dedup();
     for path in paths {
         let allow: Vec<&str> = ROUTES.iter().filter(|&&(_, p)| p == path).map(|&(method, _)| method).collect();

@@ -185,6 +185,18 @@ pub fn sidecar(file: &Path, suffix: &str) -> PathBuf {
 
 /// SHA-256 of a whole file, hex, and its length; `on_bytes` is told the running total.
 pub fn sha256_file(path: &Path, mut on_bytes: impl FnMut(u64)) -> anyhow::Result<(String, u64)> {
+    sha256_reading(path, |_, total| {
+        on_bytes(total);
+        Ok(())
+    })
+}
+
+/// Reads `path` once, in 1 MiB chunks, hashing it; `each` gets every chunk and the running total
+/// (to copy it on, to show progress). Returns the SHA-256, hex, and the length.
+pub fn sha256_reading(
+    path: &Path,
+    mut each: impl FnMut(&[u8], u64) -> anyhow::Result<()>,
+) -> anyhow::Result<(String, u64)> {
     let mut file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -196,7 +208,7 @@ pub fn sha256_file(path: &Path, mut on_bytes: impl FnMut(u64)) -> anyhow::Result
         }
         hasher.update(&buf[..n]);
         total += n as u64;
-        on_bytes(total);
+        each(&buf[..n], total)?;
     }
     Ok((hex::encode(hasher.finalize()), total))
 }

@@ -2,14 +2,13 @@
 //! its integrity check, the exclusive lock that tells a running server, and the swap by rename.
 
 use super::db::{literal, Conn};
-use super::files::{fsync_dir, fsync_file, sidecar};
+use super::files::{fsync_dir, fsync_file, sha256_reading, sidecar};
 use super::progress::Progress;
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
-use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The file of a `sqlite://` URL.
@@ -73,28 +72,19 @@ pub fn lock_exclusive(path: &Path) -> anyhow::Result<SqliteConnection> {
 
 /// Copies the backup `src` to `dest`, hashing what it reads; fails unless the SHA-256 is `sha256`.
 pub fn copy_verified(src: &Path, dest: &Path, sha256: &str, progress: &mut Progress) -> anyhow::Result<()> {
-    let mut from = std::fs::File::open(src).with_context(|| format!("opening {}", src.display()))?;
     let mut to = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(dest)
         .with_context(|| format!("creating {}", dest.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = from.read(&mut buf).with_context(|| format!("reading {}", src.display()))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        to.write_all(&buf[..n]).with_context(|| format!("writing {}", dest.display()))?;
-        total += n as u64;
+    let (read, _) = sha256_reading(src, |chunk, total| {
+        to.write_all(chunk).with_context(|| format!("writing {}", dest.display()))?;
         progress.bytes("copied", total);
-    }
+        Ok(())
+    })?;
     progress.done();
     to.sync_all().with_context(|| format!("flushing {}", dest.display()))?;
-    if hex::encode(hasher.finalize()) != sha256 {
+    if read != sha256 {
         bail!("{} changed while it was copied (its checksum no longer matches)", src.display());
     }
     Ok(())

@@ -470,10 +470,7 @@ struct SnapshotGame {
     last_seq: u64,
 }
 
-async fn open(
-    target: &Target,
-    source: Option<IpAddr>,
-) -> anyhow::Result<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
+async fn open(target: &Target, source: Option<IpAddr>) -> anyhow::Result<Socket> {
     let socket = match target.addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
         SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
@@ -489,6 +486,30 @@ async fn open(
     let url = format!("ws://{}{}", target.host, target.path);
     let (ws, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config)).await.context("handshake")?;
     Ok(ws)
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+/// Waits (60 s at most) for the welcome; its `last_seq`, or why it never came.
+async fn welcome(ws: &mut Socket) -> Result<u64, String> {
+    let wait = async {
+        while let Some(msg) = ws.next().await {
+            let text = match msg {
+                Ok(Message::Text(text)) => text,
+                Ok(Message::Close(_)) => break,
+                Ok(_) => continue,
+                Err(e) => return Err(format!("before the welcome: {e}")),
+            };
+            let Ok(frame) = serde_json::from_str::<Frame>(text.as_str()) else { continue };
+            match frame.kind {
+                "welcome" => return Ok(frame.last_seq.unwrap_or(0)),
+                "error" => return Err(format!("refused: {}", text.as_str().chars().take(120).collect::<String>())),
+                _ => {}
+            }
+        }
+        Err("closed before the welcome".to_string())
+    };
+    tokio::time::timeout(Duration::from_secs(60), wait).await.unwrap_or_else(|_| Err("no welcome within 60 s".into()))
 }
 
 /// One simulated player (or baseline client). `None` if it never got its welcome.
@@ -524,36 +545,10 @@ async fn client(
         fail(&shared, format!("hello: {e}"));
         return None;
     }
-    // The welcome.
-    let welcome = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(msg) = ws.next().await {
-            match msg {
-                Ok(Message::Text(text)) => {
-                    let Ok(frame) = serde_json::from_str::<Frame>(text.as_str()) else { continue };
-                    match frame.kind {
-                        "welcome" => return Ok(frame.last_seq.unwrap_or(0)),
-                        "error" => {
-                            return Err(format!("refused: {}", text.as_str().chars().take(120).collect::<String>()))
-                        }
-                        _ => continue,
-                    }
-                }
-                Ok(Message::Close(_)) => return Err("closed before the welcome".to_string()),
-                Ok(_) => continue,
-                Err(e) => return Err(format!("before the welcome: {e}")),
-            }
-        }
-        Err("closed before the welcome".to_string())
-    })
-    .await;
-    let mut last = match welcome {
-        Ok(Ok(seq)) => seq,
-        Ok(Err(e)) => {
+    let mut last = match welcome(&mut ws).await {
+        Ok(seq) => seq,
+        Err(e) => {
             fail(&shared, e);
-            return None;
-        }
-        Err(_) => {
-            fail(&shared, "no welcome within 60 s".into());
             return None;
         }
     };
