@@ -18,21 +18,51 @@ use bingo_service::Service;
 use bingo_telemetry::Metrics;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How a node finds out that a client has gone (a phone that lost its network says nothing).
+/// Pings cost a frame each way per client and period, so they go only where nothing else proves
+/// the connection: a client that is being sent events is checked by its TCP acknowledgements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Heartbeat {
+    /// A client that was sent nothing for this long gets a ping.
+    pub ping_every: Duration,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat { ping_every: Duration::from_secs(15) }
+    }
+}
+
+impl Heartbeat {
+    /// A ping unanswered for this long closes the connection.
+    pub fn answer_within(&self) -> Duration {
+        self.ping_every * 2
+    }
+
+    /// Data the client's TCP has not acknowledged for this long closes the connection (the
+    /// kernel's TCP_USER_TIMEOUT): how a client that is sent events, and so no pings, is checked.
+    pub fn unacknowledged_limit(&self) -> Duration {
+        self.ping_every * 3
+    }
+}
 
 /// Shared by every session of this node.
 pub struct RealtimeState {
     pub service: Service,
     pub metrics: Metrics,
     pub hub: Hub,
+    pub heartbeat: Heartbeat,
     draining: AtomicBool,
 }
 
 impl RealtimeState {
     /// Starts the hub for this node.
-    pub fn start(service: Service, metrics: Metrics) -> Arc<Self> {
+    pub fn start(service: Service, metrics: Metrics, heartbeat: Heartbeat) -> Arc<Self> {
         let hub = Hub::spawn(service.clone(), metrics.clone());
         service.spawn_follower();
-        Arc::new(RealtimeState { service, metrics, hub, draining: AtomicBool::new(false) })
+        Arc::new(RealtimeState { service, metrics, hub, heartbeat, draining: AtomicBool::new(false) })
     }
 
     /// Graceful shutdown: refuse new sessions, tell connected clients to reconnect.

@@ -23,8 +23,6 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
-const PING_EVERY: Duration = Duration::from_secs(15);
-const SILENT_LIMIT: Duration = Duration::from_secs(45);
 /// Missed events replayed from the log at most; beyond this a client gets a fresh snapshot.
 const MAX_REPLAY: u64 = 500;
 /// Messages larger than this are sent in fragments of this size. The socket's write buffer keeps
@@ -271,6 +269,56 @@ async fn first_message(source: &mut Socket) -> First {
     First::Gone
 }
 
+/// What the heartbeat does at a tick.
+#[derive(Debug, PartialEq, Eq)]
+enum Beat {
+    /// Nothing: the client answered, or it was sent something since the last tick (its TCP
+    /// acknowledges that, or the kernel closes the socket: [`crate::Heartbeat::unacknowledged_limit`]).
+    Quiet,
+    /// Send a ping: nothing went to the client for a whole period.
+    Ping,
+    /// Close: a ping has gone unanswered for too long.
+    Gone,
+}
+
+/// A connection's heartbeat state: pings only for clients that were sent nothing for a period,
+/// so that a hall of phones following a game costs no ping traffic at all.
+struct Liveness {
+    answer_within: Duration,
+    /// Something was sent to the client since the last tick.
+    wrote: bool,
+    /// When the ping still waiting for an answer was sent.
+    ping_sent: Option<Instant>,
+}
+
+impl Liveness {
+    fn new(answer_within: Duration) -> Self {
+        Liveness { answer_within, wrote: false, ping_sent: None }
+    }
+
+    fn wrote(&mut self) {
+        self.wrote = true;
+    }
+
+    /// Anything from the client (a pong, a message) shows it is there.
+    fn heard(&mut self) {
+        self.ping_sent = None;
+    }
+
+    fn tick(&mut self, now: Instant) -> Beat {
+        let wrote = std::mem::take(&mut self.wrote);
+        match self.ping_sent {
+            Some(sent) if now.saturating_duration_since(sent) >= self.answer_within => Beat::Gone,
+            Some(_) => Beat::Quiet,
+            None if wrote => Beat::Quiet,
+            None => {
+                self.ping_sent = Some(now);
+                Beat::Ping
+            }
+        }
+    }
+}
+
 /// A client following its game, after the welcome.
 struct Conn {
     state: Arc<RealtimeState>,
@@ -331,10 +379,12 @@ impl Conn {
         span.record("game_id", self.identity.game_id.as_str());
         span.record("client", self.identity.client.as_str());
         tracing::debug!("client following the game");
-        // The first ping after a whole period (an interval's first tick is immediate: a ping
+        // The first tick after a whole period (an interval's first tick is immediate: a ping
         // right after the welcome would cost every connecting client a write for nothing).
-        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
-        let mut last_heard = Instant::now();
+        let every = self.state.heartbeat.ping_every;
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut liveness = Liveness::new(self.state.heartbeat.answer_within());
         loop {
             tokio::select! {
                 out = outbox.recv() => match out {
@@ -342,13 +392,14 @@ impl Conn {
                         if !self.forward(&out).await {
                             break;
                         }
+                        liveness.wrote();
                     }
                     // A whole ring behind: the next frame shows the gap, which `forward` fills.
                     Err(RecvError::Lagged(_)) => self.state.metrics.ws_slow_client_drop(),
                     Err(RecvError::Closed) => break,
                 },
                 msg = source.next() => {
-                    last_heard = Instant::now();
+                    liveness.heard();
                     match msg {
                         Some(Ok(Message::Text(text))) => {
                             if !Box::pin(self.handle(&text)).await {
@@ -369,14 +420,18 @@ impl Conn {
                         }
                     }
                 }
-                _ = heartbeat.tick() => {
-                    if last_heard.elapsed() > SILENT_LIMIT {
+                now = heartbeat.tick() => match liveness.tick(now.into_std()) {
+                    Beat::Quiet => {}
+                    Beat::Ping => {
+                        if self.sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Beat::Gone => {
+                        tracing::debug!("no answer to a ping: closing");
                         break;
                     }
-                    if self.sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                        break;
-                    }
-                }
+                },
             }
         }
         let _ = self.sink.close().await;
@@ -478,5 +533,57 @@ impl Conn {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Beat, Liveness};
+    use std::time::{Duration, Instant};
+
+    const PERIOD: Duration = Duration::from_secs(15);
+
+    fn ticks(liveness: &mut Liveness, start: Instant, n: u32) -> Vec<Beat> {
+        (1..=n).map(|k| liveness.tick(start + PERIOD * k)).collect()
+    }
+
+    #[test]
+    fn an_idle_client_that_never_answers_is_pinged_once_then_closed() {
+        let start = Instant::now();
+        let mut liveness = Liveness::new(PERIOD * 2);
+        assert_eq!(ticks(&mut liveness, start, 3), [Beat::Ping, Beat::Quiet, Beat::Gone]);
+    }
+
+    #[test]
+    fn an_idle_client_that_answers_is_pinged_every_period() {
+        let start = Instant::now();
+        let mut liveness = Liveness::new(PERIOD * 2);
+        for k in 1..=5 {
+            assert_eq!(liveness.tick(start + PERIOD * k), Beat::Ping, "tick {k}");
+            liveness.heard();
+        }
+    }
+
+    #[test]
+    fn a_client_sent_events_every_period_is_never_pinged() {
+        let start = Instant::now();
+        let mut liveness = Liveness::new(PERIOD * 2);
+        for k in 1..=10 {
+            liveness.wrote();
+            assert_eq!(liveness.tick(start + PERIOD * k), Beat::Quiet, "tick {k}");
+        }
+        // The game pauses: a period with nothing sent brings the pings back.
+        assert_eq!(liveness.tick(start + PERIOD * 11), Beat::Ping);
+    }
+
+    #[test]
+    fn events_sent_do_not_excuse_an_unanswered_ping() {
+        let start = Instant::now();
+        let mut liveness = Liveness::new(PERIOD * 2);
+        assert_eq!(liveness.tick(start + PERIOD), Beat::Ping);
+        liveness.wrote();
+        assert_eq!(liveness.tick(start + PERIOD * 2), Beat::Quiet);
+        liveness.wrote();
+        assert_eq!(liveness.tick(start + PERIOD * 3), Beat::Gone);
     }
 }

@@ -124,6 +124,9 @@ async fn upgrade(
     // Whatever the client sent after its handshake (a hello, often) is already in the read buffer.
     let parts = framed.into_parts();
     let _ = parts.io.set_nodelay(true);
+    // Best effort: without it a vanished client that is being sent events is found by the kernel's
+    // retransmission limit (minutes) instead.
+    let _ = socket2::SockRef::from(&parts.io).set_tcp_user_timeout(Some(state.heartbeat.unacknowledged_limit()));
     let socket =
         WebSocketStream::from_partially_read(parts.io, parts.read_buf.to_vec(), Role::Server, Some(socket_config()))
             .await;

@@ -12,7 +12,7 @@ mod http;
 mod ws;
 
 pub use http::Http;
-pub use ws::{Next, Ws};
+pub use ws::{Next, Watched, Ws};
 
 use serde_json::Value;
 use std::net::TcpListener;

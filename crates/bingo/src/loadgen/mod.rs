@@ -62,7 +62,8 @@ pub struct RunArgs {
     /// Balls to draw.
     #[arg(long, default_value_t = 10)]
     pub balls: u32,
-    /// Time between draws.
+    /// Time between draws, and between the start and the first ball (whose delivery would
+    /// otherwise queue behind the start's, to every client).
     #[arg(long, default_value_t = 1000)]
     pub interval_ms: u64,
     /// File holding the admin passphrase.
@@ -499,7 +500,7 @@ async fn phase(args: &RunArgs, kind: Kind) -> anyhow::Result<Value> {
     let t0 = tokio::time::Instant::now();
     let mut balls_drawn = 0u32;
     for b in 0..args.balls {
-        tokio::time::sleep_until(t0 + Duration::from_millis(args.interval_ms * u64::from(b))).await;
+        tokio::time::sleep_until(t0 + Duration::from_millis(args.interval_ms * u64::from(b + 1))).await;
         let t = now_ms();
         match (&game, &admin, control.as_mut()) {
             (Some((id, _)), Some(token), _) => {

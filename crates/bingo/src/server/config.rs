@@ -68,6 +68,11 @@ pub struct ServerArgs {
     /// Claims per minute from one client address [default: 60].
     #[arg(long, env = "BINGO_CLAIMS_PER_MINUTE")]
     pub claims_per_minute: Option<u32>,
+    /// Seconds a WebSocket client may be sent nothing before it is pinged; it is closed when a ping
+    /// goes unanswered for twice this, or events it was sent stay unacknowledged by its TCP for three
+    /// times this [default: 15]. Keep it under the idle timeout of any proxy in front.
+    #[arg(long, env = "BINGO_WS_PING_SECS")]
+    pub ws_ping_secs: Option<u64>,
 }
 
 /// The resolved settings.
@@ -88,6 +93,7 @@ pub struct Config {
     pub loki_url: Option<url::Url>,
     pub workers: usize,
     pub limits: bingo_api::Limits,
+    pub heartbeat: bingo_realtime::Heartbeat,
 }
 
 fn read_secret(path: &Path, what: &str) -> anyhow::Result<String> {
@@ -155,6 +161,11 @@ impl ServerArgs {
         if db_pool_size == 0 {
             bail!("the database pool needs at least one connection");
         }
+        let heartbeat = match pick!(ws_ping_secs) {
+            None => bingo_realtime::Heartbeat::default(),
+            Some(secs @ 1..=3600) => bingo_realtime::Heartbeat { ping_every: std::time::Duration::from_secs(secs) },
+            Some(secs) => bail!("a WebSocket ping every {secs} s: use 1 to 3600 seconds"),
+        };
         Ok(Config {
             public_url: pick!(public_url).unwrap_or_else(|| format!("http://{listen}")),
             node_id: pick!(node_id).unwrap_or_else(|| format!("{}-{role}", host_name())),
@@ -168,6 +179,7 @@ impl ServerArgs {
                 claims_per_minute: pick!(claims_per_minute).unwrap_or(defaults.claims_per_minute),
                 logins_per_minute: defaults.logins_per_minute,
             },
+            heartbeat,
             listen,
             data_dir,
             database_url,

@@ -115,7 +115,8 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     spawn_stats(service.clone(), metrics.clone());
 
     let api = ApiState::new(service.clone(), metrics.clone(), &config.limits);
-    let realtime = (role != Role::Api).then(|| RealtimeState::start(service.clone(), metrics.clone()));
+    let realtime =
+        (role != Role::Api).then(|| RealtimeState::start(service.clone(), metrics.clone(), config.heartbeat));
     let routes = if role == Role::Realtime { bingo_api::Routes::SystemOnly } else { bingo_api::Routes::All };
     let (api_for_app, realtime_for_app, metrics_for_app) = (api.clone(), realtime.clone(), metrics.clone());
     let web = (role == Role::Serve)

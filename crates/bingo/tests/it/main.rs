@@ -9,6 +9,7 @@ mod cli;
 mod cluster;
 mod crash;
 mod game;
+mod heartbeat;
 mod ledger;
 mod loki;
 mod observability;
