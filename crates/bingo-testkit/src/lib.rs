@@ -158,7 +158,7 @@ impl Node {
     }
 
     pub fn ws_url(&self) -> String {
-        format!("ws://127.0.0.1:{}/ws", self.port)
+        format!("ws{}/ws", self.base.trim_start_matches("http"))
     }
 }
 
@@ -185,11 +185,20 @@ pub struct Options {
     pub realtime_nodes: usize,
     /// Extra environment for every node.
     pub env: Vec<(String, String)>,
+    /// The address the nodes listen on (a loopback address, or one of a test's own network).
+    pub listen_ip: std::net::IpAddr,
 }
 
 impl Options {
     pub fn new(binary: impl AsRef<Path>, backend: Backend) -> Options {
-        Options { binary: binary.as_ref().to_path_buf(), backend, redis: false, realtime_nodes: 0, env: Vec::new() }
+        Options {
+            binary: binary.as_ref().to_path_buf(),
+            backend,
+            redis: false,
+            realtime_nodes: 0,
+            env: Vec::new(),
+            listen_ip: std::net::Ipv4Addr::LOCALHOST.into(),
+        }
     }
 }
 
@@ -225,11 +234,12 @@ impl Platform {
         for (i, role) in roles.iter().enumerate() {
             let port = free_port();
             let mut node_env = env.clone();
-            node_env.push(("BINGO_LISTEN".into(), format!("127.0.0.1:{port}")));
+            let listen = std::net::SocketAddr::new(options.listen_ip, port);
+            node_env.push(("BINGO_LISTEN".into(), listen.to_string()));
             node_env.push(("BINGO_NODE_ID".into(), format!("test-{role}-{i}")));
             let mut node = Node {
                 port,
-                base: format!("http://127.0.0.1:{port}"),
+                base: format!("http://{listen}"),
                 child: None,
                 binary: options.binary.clone(),
                 args: vec![role.to_string()],
