@@ -118,6 +118,12 @@ fn bad_arguments_fail_with_one_line_and_no_panic() {
         &["verify", "--commitment", COMMITMENT, "--seed", SEED, "--kind", "75", "--draws", "1,x"],
         &["verify", "--commitment", COMMITMENT, "--seed", SEED, "--kind", "75", "--draws", "300"],
         &["no-such-command"],
+        // Server settings out of range stop it before it binds anything.
+        &["serve", "--ws-ping-secs", "0"],
+        &["serve", "--ws-ping-secs", "3601"],
+        &["serve", "--ws-ping-secs", "soon"],
+        &["serve", "--db-pool-size", "0"],
+        &["serve", "--log-format", "xml"],
     ];
     for args in cases {
         let out = bingo(args);
