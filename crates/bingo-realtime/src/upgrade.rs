@@ -30,6 +30,12 @@ pub const WS_PATH: &str = "/ws";
 /// Largest message a client may send.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 16 * 1024;
 
+/// The kernel's send buffer for a WebSocket, fixed instead of autotuned (up to 4 MiB): a few
+/// hundred events. A client that stops reading then holds at most this, and its session falls
+/// behind the game's ring, so that the client is caught up from the log, or sent a snapshot, when
+/// it reads again (docs/PROTOCOL.md, "Falling behind and reconnecting").
+const SEND_BUFFER_BYTES: usize = 64 * 1024;
+
 /// What a connection handed over by the dispatcher looks like.
 pub type UpgradeRequest = (Request, Framed<TcpStream, h1::Codec>);
 
@@ -124,9 +130,12 @@ async fn upgrade(
     // Whatever the client sent after its handshake (a hello, often) is already in the read buffer.
     let parts = framed.into_parts();
     let _ = parts.io.set_nodelay(true);
-    // Best effort: without it a vanished client that is being sent events is found by the kernel's
-    // retransmission limit (minutes) instead.
-    let _ = socket2::SockRef::from(&parts.io).set_tcp_user_timeout(Some(state.heartbeat.unacknowledged_limit()));
+    let tcp = socket2::SockRef::from(&parts.io);
+    // Best effort, both: without the first a vanished client that is being sent events is found by
+    // the kernel's retransmission limit (minutes); without the second a client that stopped
+    // reading holds up to 4 MiB of stale frames in kernel memory before its session falls behind.
+    let _ = tcp.set_tcp_user_timeout(Some(state.heartbeat.unacknowledged_limit()));
+    let _ = tcp.set_send_buffer_size(SEND_BUFFER_BYTES);
     let socket =
         WebSocketStream::from_partially_read(parts.io, parts.read_buf.to_vec(), Role::Server, Some(socket_config()))
             .await;

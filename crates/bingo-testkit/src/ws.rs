@@ -41,6 +41,14 @@ impl Ws {
         Ws { socket }
     }
 
+    /// The handshake for `url` over a connection the test made itself (with socket options of its
+    /// own, or from another network namespace).
+    pub fn over(stream: TcpStream, url: &str) -> Ws {
+        stream.set_read_timeout(Some(Duration::from_millis(200))).expect("timeout");
+        let (socket, _) = tungstenite::client(url, MaybeTlsStream::Plain(stream)).expect("WebSocket handshake");
+        Ws { socket }
+    }
+
     pub fn send(&mut self, value: &Value) {
         self.socket.send(Message::text(value.to_string())).expect("send");
     }

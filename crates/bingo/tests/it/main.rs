@@ -15,4 +15,5 @@ mod loki;
 mod observability;
 mod openapi;
 mod resume;
+mod slow_client;
 mod support;

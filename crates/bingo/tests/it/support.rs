@@ -63,7 +63,11 @@ pub fn draw(console: &Http, id: &str) -> u64 {
 
 /// Connects and says hello; returns the socket and the welcome.
 pub fn hello(ws_url: &str, hello: Value) -> (Ws, Value) {
-    let mut ws = Ws::connect(ws_url);
+    hello_on(Ws::connect(ws_url), hello)
+}
+
+/// Says hello on an open socket; returns it and the welcome.
+pub fn hello_on(mut ws: Ws, hello: Value) -> (Ws, Value) {
     ws.send(&hello);
     let welcome = ws.recv(Duration::from_secs(10)).expect("a welcome within 10 s");
     assert_eq!(welcome["type"], "welcome", "{welcome}");
@@ -97,7 +101,12 @@ pub struct Client {
 impl Client {
     /// Connects for the first time (a snapshot welcome).
     pub fn connect(name: &str, ws_url: &str, hello_msg: Value) -> (Client, Value) {
-        let (ws, welcome) = hello(ws_url, hello_msg.clone());
+        Client::connect_on(name, Ws::connect(ws_url), hello_msg)
+    }
+
+    /// The same on a socket the test opened itself.
+    pub fn connect_on(name: &str, ws: Ws, hello_msg: Value) -> (Client, Value) {
+        let (ws, welcome) = hello_on(ws, hello_msg.clone());
         assert_eq!(welcome["mode"], "snapshot", "{name}: {welcome}");
         let client = Client {
             name: name.into(),
@@ -137,7 +146,13 @@ impl Client {
     }
 
     fn take(&mut self, msg: Value) {
-        if msg["type"] == "event" {
+        if msg["type"] == "resync" {
+            // Too far behind to replay: the stream continues after the snapshot's position.
+            let seq = msg["snapshot"]["game"]["last_seq"].as_u64().expect("a resync's last_seq");
+            assert!(seq >= self.seq, "{}: a resync back to {seq} from {}", self.name, self.seq);
+            self.seq = seq;
+            self.other.push(msg);
+        } else if msg["type"] == "event" {
             let seq = msg["seq"].as_u64().expect("seq");
             assert_eq!(seq, self.seq + 1, "{}: event {seq} after {} (gap or repeat): {msg}", self.name, self.seq);
             assert_eq!(msg["epoch"], self.epoch.as_str(), "{}: {msg}", self.name);
