@@ -3,8 +3,8 @@
 //! two periods after its ping; a client that is being sent events gets no pings at all.
 
 use crate::game::{bin, ninety_ball};
-use crate::support::{draw, hello, post, screen_hello};
-use bingo_testkit::{Backend, Options, Platform, Watched};
+use crate::support::{draw, hello, hello_on, post, screen_hello};
+use bingo_testkit::{Backend, Options, Platform, Watched, Ws};
 use std::time::Duration;
 
 fn platform() -> Platform {
@@ -161,11 +161,8 @@ fn a_vanished_client_that_is_sent_balls_is_closed_by_tcp() {
     post(&console, &format!("/api/v1/games/{id}/start"));
 
     let address = std::net::SocketAddr::new(phone.host_ip, platform.api().port);
-    let stream = phone.connect(address);
-    let (mut ws, _) = tungstenite::client(platform.api().ws_url(), stream).expect("handshake from the phone");
-    ws.send(tungstenite::Message::text(screen_hello(&code, 0, None).to_string())).expect("hello");
-    let welcome = ws.read().expect("welcome");
-    assert!(welcome.to_text().is_ok_and(|t| t.contains("\"welcome\"")), "{welcome:?}");
+    let socket = Ws::over(phone.connect(address), &platform.api().ws_url());
+    let (ws, _) = hello_on(socket, screen_hello(&code, 0, None));
     assert_eq!(screens_connected(&console), 1);
 
     // Balls for two seconds: the phone is there (its kernel acknowledges), so it stays.
