@@ -34,6 +34,11 @@ fn is_stale(e: &StoreError) -> bool {
     matches!(e, StoreError::Conflict { kind: ConflictKind::StaleLog { .. } | ConflictKind::Concurrent, .. })
 }
 
+/// Whether these events end the game.
+fn finishes(events: &[Event]) -> bool {
+    events.iter().any(|e| matches!(e.kind, bingo_core::EventKind::GameFinished))
+}
+
 impl Service {
     /// The in-memory game, loaded from the log on first use.
     pub(crate) async fn live(&self, game_id: &str) -> Result<LiveGame> {
@@ -136,6 +141,9 @@ impl Service {
                     live.meta.state = live.game.state();
                     let epoch = live.meta.epoch.clone();
                     drop(live);
+                    if let Some(recent) = self.inner.recent.as_ref().filter(|_| finishes(&events)) {
+                        recent.forget_game(game_id);
+                    }
                     self.count(&events);
                     self.publish(game_id, &epoch, &stored).await;
                     return Ok(events);

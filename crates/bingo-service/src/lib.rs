@@ -11,6 +11,7 @@ mod error;
 mod games;
 mod lookups;
 mod players;
+mod recent;
 pub mod secrets;
 mod snapshot;
 
@@ -72,6 +73,9 @@ struct Inner {
     /// Players looked up by token in batches; started on first use (it needs a runtime), and
     /// again if the runtime it ran on has stopped.
     lookups: Mutex<Option<lookups::Lookups>>,
+    /// Players who joined through this process, for their first hello; only with the
+    /// in-process bus (one node: every change to a player passes through here).
+    recent: Option<recent::RecentPlayers>,
 }
 
 /// The game service; cheap to clone.
@@ -85,6 +89,7 @@ impl Service {
     /// and that wait is the pool-wait metric.
     pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
         let storage_slots = Arc::new(tokio::sync::Semaphore::new(store.pool_size() as usize));
+        let recent = (bus.kind() == "local").then(recent::RecentPlayers::default);
         Service {
             inner: Arc::new(Inner {
                 store,
@@ -95,6 +100,7 @@ impl Service {
                 codes: Mutex::new(HashMap::new()),
                 storage_slots,
                 lookups: Mutex::new(None),
+                recent,
             }),
         }
     }

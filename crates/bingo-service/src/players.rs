@@ -3,7 +3,7 @@
 use super::secrets::{new_token, normalise_code, random_code, token_hash};
 use super::{now_ms, Result, Service, ServiceError, Snapshot};
 use bingo_core::{Card, Event, GameState};
-use bingo_storage::{NewPlayer, PlayerRow};
+use bingo_storage::{NewPlayer, PlayerCards, PlayerRow};
 use serde::Serialize;
 
 pub const NICKNAME_MAX_CHARS: usize = 24;
@@ -79,21 +79,25 @@ impl Service {
         let (token_h, recovery_h) = (token_hash(&token), token_hash(&recovery));
         let serials = self.take_serials(&game_id, &live, cards).await?;
         let issued = serials.clone();
-        self.timed("add_player", move |s| {
-            s.add_player_with_serials(
-                &NewPlayer {
-                    id: &pid,
-                    game_id: &gid,
-                    nickname: &nick,
-                    token_hash: token_h,
-                    recovery_code_hash: recovery_h,
-                    card_count: cards,
-                    now: now_ms(),
-                },
-                issued,
-            )
-        })
-        .await??;
+        let row = self
+            .timed("add_player", move |s| {
+                s.add_player_with_serials(
+                    &NewPlayer {
+                        id: &pid,
+                        game_id: &gid,
+                        nickname: &nick,
+                        token_hash: token_h,
+                        recovery_code_hash: recovery_h,
+                        card_count: cards,
+                        now: now_ms(),
+                    },
+                    issued,
+                )
+            })
+            .await??;
+        if let Some(recent) = &self.inner.recent {
+            recent.remember(PlayerCards { player: row, serials: serials.clone().collect(), daubs: Vec::new() });
+        }
         self.inner.metrics.player_joined();
         let first_since_publish = {
             let mut live = live.lock().await;
@@ -145,6 +149,7 @@ impl Service {
             .ok_or_else(|| ServiceError::Unauthorized("that recovery code is not known for this game".into()))?;
         let token = new_token()?;
         let (pid, new_hash) = (player.id.clone(), token_hash(&token));
+        self.forget_recent(&player);
         self.blocking(move |s| s.rotate_player_token(&pid, &new_hash)).await?;
         let cards = self.cards_of(&player).await?;
         Ok(Joined {
@@ -192,11 +197,15 @@ impl Service {
     /// A player by token with their cards and daubs (a socket's hello). Hellos that arrive
     /// together are looked up together: one storage read for many players.
     pub async fn player_with_cards(&self, token: &str) -> Result<(PlayerRow, Vec<Card>, Vec<(u64, u8)>)> {
-        let found = self
-            .lookups()?
-            .find(token_hash(token))
-            .await?
-            .ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?;
+        let hash = token_hash(token);
+        let found = match self.inner.recent.as_ref().and_then(|r| r.get(&hash)) {
+            Some(found) => found,
+            None => self
+                .lookups()?
+                .find(hash)
+                .await?
+                .ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?,
+        };
         let cards = self.deal(&found.player.game_id, &found.serials).await?;
         Ok((found.player, cards, found.daubs))
     }
@@ -265,6 +274,15 @@ impl Service {
             return Err(ServiceError::Invalid(format!("card {serial} has no {number}")));
         }
         let pid = player.id.clone();
+        self.forget_recent(player);
         self.blocking(move |s| s.set_daub(&pid, serial, number, on)).await
+    }
+
+    /// Before a change to a player that joined through this process: their hellos read storage
+    /// from now on.
+    fn forget_recent(&self, player: &PlayerRow) {
+        if let Some(recent) = &self.inner.recent {
+            recent.forget(&player.token_hash);
+        }
     }
 }

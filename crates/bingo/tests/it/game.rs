@@ -189,8 +189,12 @@ fn joins_in_a_burst_publish_a_few_exact_player_counts() {
 
 /// Hellos that arrive together are looked up together (one storage read for many players): each
 /// socket still gets its own player, cards and marks, and a forged token among them is refused.
-fn hellos_arriving_together_each_get_their_own_cards(backend: Backend) {
+/// On one node with the in-process bus, players who joined there and changed nothing since are
+/// answered from memory (`redis: false`): only the hellos of those who marked a number before
+/// connecting, and the forged ones, read storage, and the marks must show.
+fn hellos_arriving_together_each_get_their_own_cards(backend: Backend, redis: bool) {
     let mut options = Options::new(bin(), backend);
+    options.redis = redis;
     // One storage connection: hellos queue while a read runs, so reads answer several.
     options.env.push(("BINGO_DB_POOL_SIZE".into(), "1".into()));
     let platform = Platform::start(options);
@@ -218,6 +222,7 @@ fn hellos_arriving_together_each_get_their_own_cards(backend: Backend) {
         ws.send(&json!({"type": "hello", "player_token": token}));
     }
     let mut answers = sockets.iter_mut().map(|ws| ws.recv(Duration::from_secs(10)).expect("an answer"));
+    let players_list = &players;
     let mut players = players.iter();
     for (i, answer) in (0..).zip(&mut answers) {
         if i == 0 || i == 20 {
@@ -241,21 +246,40 @@ fn hellos_arriving_together_each_get_their_own_cards(backend: Backend) {
         assert_eq!(answer["you"]["daubs"], daubs, "socket {i} got its own marks");
     }
     // Fewer reads than hellos: some read answered several.
+    let reads = hello_reads(&http);
+    assert!(reads < 41, "41 hellos took {reads} reads");
+
+    // Now one at a time (no batch to share), players who never marked anything: remembered since
+    // their join on one node, so no read; read each with Redis.
+    let unmarked = players_list.iter().filter(|p| !marked.iter().any(|(t, _)| *t == p.token)).take(10);
+    for p in unmarked {
+        let (_, welcome) = crate::support::hello(&url, json!({"type": "hello", "player_token": p.token}));
+        assert_eq!(welcome["you"]["daubs"], json!([]), "{welcome}");
+    }
+    let reads_after = hello_reads(&http);
+    if redis {
+        assert!(reads_after >= reads + 10, "{reads} then {reads_after} reads");
+    } else {
+        assert_eq!(reads_after, reads, "players who joined here and changed nothing are remembered");
+    }
+}
+
+/// Storage reads for hellos so far, from /metrics.
+fn hello_reads(http: &Http) -> u64 {
     let (_, metrics) = http.get_text("/metrics");
-    let reads: u64 = metrics
+    metrics
         .lines()
         .find(|l| l.starts_with("bingo_db_query_duration_seconds_count") && l.contains("\"players_with_cards\""))
         .and_then(|l| l.rsplit(' ').next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no players_with_cards reads in /metrics"));
-    assert!(reads < 41, "41 hellos took {reads} reads");
+        .unwrap_or_else(|| panic!("no players_with_cards reads in /metrics"))
 }
 
 #[test]
 fn hellos_arriving_together_on_the_embedded_default() {
-    hellos_arriving_together_each_get_their_own_cards(Backend::Sqlite);
+    hellos_arriving_together_each_get_their_own_cards(Backend::Sqlite, false);
 }
 
 #[test]
-fn hellos_arriving_together_on_postgres() {
-    hellos_arriving_together_each_get_their_own_cards(Backend::Postgres);
+fn hellos_arriving_together_on_postgres_and_redis() {
+    hellos_arriving_together_each_get_their_own_cards(Backend::Postgres, true);
 }

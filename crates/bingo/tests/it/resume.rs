@@ -101,6 +101,15 @@ fn resume_without_a_gap_on_the_embedded_default() {
     assert_ne!(new_token, ann.token);
     let (status, body) = platform.api().http().with_token(&ann.token).get("/api/v1/me");
     assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")), "{body}");
+    // Nor does it open a socket (this node remembered ann since her join, until the recovery).
+    let mut old_phone = bingo_testkit::Ws::connect(&ws_url);
+    old_phone.send(&player_hello(&ann.token, 0, None));
+    let refused = old_phone.recv(Duration::from_secs(5)).expect("an answer to the old token");
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("error"), Some("unauthorized")),
+        "{refused}"
+    );
     let (mut phone, welcome) = crate::support::hello(&ws_url, player_hello(new_token, player.seq, Some(&player.epoch)));
     assert_eq!(welcome["mode"], "resume", "{welcome}");
     assert_eq!(welcome["you"]["nickname"], "ann", "{welcome}");
