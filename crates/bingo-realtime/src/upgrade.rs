@@ -129,11 +129,12 @@ async fn upgrade(
     framed.send(H1::Item((response, BodySize::None))).await.map_err(std::io::Error::other)?;
     // Whatever the client sent after its handshake (a hello, often) is already in the read buffer.
     let parts = framed.into_parts();
-    let _ = parts.io.set_nodelay(true);
+    // Best effort, all three. Without the user timeout a vanished client that is being sent events
+    // is found by the kernel's retransmission limit (minutes); without the fixed send buffer a
+    // client that stopped reading holds up to 4 MiB of stale frames in kernel memory before its
+    // session falls behind.
     let tcp = socket2::SockRef::from(&parts.io);
-    // Best effort, both: without the first a vanished client that is being sent events is found by
-    // the kernel's retransmission limit (minutes); without the second a client that stopped
-    // reading holds up to 4 MiB of stale frames in kernel memory before its session falls behind.
+    let _ = tcp.set_tcp_nodelay(true);
     let _ = tcp.set_tcp_user_timeout(Some(state.heartbeat.unacknowledged_limit()));
     let _ = tcp.set_send_buffer_size(SEND_BUFFER_BYTES);
     let socket =

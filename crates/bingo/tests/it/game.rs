@@ -222,18 +222,17 @@ fn hellos_arriving_together_each_get_their_own_cards(backend: Backend, redis: bo
         ws.send(&json!({"type": "hello", "player_token": token}));
     }
     let mut answers = sockets.iter_mut().map(|ws| ws.recv(Duration::from_secs(10)).expect("an answer"));
-    let players_list = &players;
-    let mut players = players.iter();
+    let mut expected = players.iter();
     for (i, answer) in (0..).zip(&mut answers) {
         if i == 0 || i == 20 {
             assert_eq!(answer["type"], "error", "{answer}");
             assert_eq!(answer["code"], "unauthorized", "{answer}");
             if i == 20 {
-                players.next(); // the player whose token was replaced
+                expected.next(); // the player whose token was replaced
             }
             continue;
         }
-        let p = players.next().expect("a player");
+        let p = expected.next().expect("a player");
         assert_eq!(answer["type"], "welcome", "{answer}");
         let serials: Vec<u64> = answer["you"]["cards"]
             .as_array()
@@ -251,7 +250,7 @@ fn hellos_arriving_together_each_get_their_own_cards(backend: Backend, redis: bo
 
     // Now one at a time (no batch to share), players who never marked anything: remembered since
     // their join on one node, so no read; read each with Redis.
-    let unmarked = players_list.iter().filter(|p| !marked.iter().any(|(t, _)| *t == p.token)).take(10);
+    let unmarked = players.iter().filter(|p| !marked.iter().any(|(t, _)| *t == p.token)).take(10);
     for p in unmarked {
         let (_, welcome) = crate::support::hello(&url, json!({"type": "hello", "player_token": p.token}));
         assert_eq!(welcome["you"]["daubs"], json!([]), "{welcome}");
@@ -266,12 +265,8 @@ fn hellos_arriving_together_each_get_their_own_cards(backend: Backend, redis: bo
 
 /// Storage reads for hellos so far, from /metrics.
 fn hello_reads(http: &Http) -> u64 {
-    let (_, metrics) = http.get_text("/metrics");
-    metrics
-        .lines()
-        .find(|l| l.starts_with("bingo_db_query_duration_seconds_count") && l.contains("\"players_with_cards\""))
-        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no players_with_cards reads in /metrics"))
+    let reads = crate::support::metric(http, "bingo_db_query_duration_seconds_count", &["\"players_with_cards\""]);
+    reads.unwrap_or_else(|| panic!("no players_with_cards reads in /metrics")) as u64
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! two periods after its ping; a client that is being sent events gets no pings at all.
 
 use crate::game::{bin, ninety_ball};
-use crate::support::{draw, hello, hello_on, post, screen_hello};
+use crate::support::{draw, hello, hello_on, metric, post, screen_hello};
 use bingo_testkit::{Backend, Options, Platform, Watched, Ws};
 use std::time::Duration;
 
@@ -136,12 +136,7 @@ impl Drop for Phone {
 
 /// Open screen sockets, from the node's /metrics.
 fn screens_connected(http: &bingo_testkit::Http) -> u64 {
-    let (_, metrics) = http.get_text("/metrics");
-    metrics
-        .lines()
-        .filter(|l| l.starts_with("bingo_ws_connections{") && l.contains("client=\"screen\""))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
+    metric(http, "bingo_ws_connections", &["client=\"screen\""]).unwrap_or(0.0) as u64
 }
 
 /// A client whose network vanishes while it is being sent balls (so it gets no pings) is closed by

@@ -61,6 +61,19 @@ pub fn draw(console: &Http, id: &str) -> u64 {
     ball.expect("a ball_called event")["number"].as_u64().expect("number")
 }
 
+/// A metric from the node's /metrics: the sum of the samples of `name` whose labels include each
+/// of `labels` (written `key="value"`); `None` if there is no such sample.
+pub fn metric(http: &Http, name: &str, labels: &[&str]) -> Option<f64> {
+    let (status, text) = http.get_text("/metrics");
+    assert_eq!(status, 200, "/metrics: {text}");
+    let values: Vec<f64> = text
+        .lines()
+        .filter(|l| l.split(['{', ' ']).next() == Some(name) && labels.iter().all(|label| l.contains(label)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum())
+}
+
 /// Connects and says hello; returns the socket and the welcome.
 pub fn hello(ws_url: &str, hello: Value) -> (Ws, Value) {
     hello_on(Ws::connect(ws_url), hello)
