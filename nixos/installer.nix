@@ -1,9 +1,41 @@
-# Extra bits of the venue ISO (live system): a persistent data partition and an
-# installer that puts the same venue system on the machine's own disk.
+# Extra bits of the venue ISO (live system): the state kept on the stick's data partition when
+# there is one, the tool that makes that partition, and an installer that puts the same venue
+# system on the machine's own disk.
 # `venueToplevel` (the installed venue system) is passed by venue.nix through _module.args.
 { config, lib, pkgs, venueToplevel, ... }:
+let
+  shellApp = import ./shell-app.nix { inherit pkgs; };
+
+  dataMount = shellApp {
+    name = "bingo-data-mount";
+    file = ./scripts/bingo-data-mount.sh;
+    runtimeInputs = with pkgs; [ coreutils util-linux e2fsprogs systemd ];
+  };
+  makeDataPartition = shellApp {
+    name = "bingo-make-data-partition";
+    file = ./scripts/bingo-make-data-partition.sh;
+    runtimeInputs = with pkgs; [ coreutils util-linux e2fsprogs gnugrep gawk systemd ];
+  };
+
+  # Every unit that keeps state waits for bingo-data (absent units are ignored by systemd).
+  stateUnits = [
+    "postgresql.service"
+    "redis-bingo.service"
+    "bingo-secrets.service"
+    "bingo-migrate.service"
+    "bingo.service"
+    "bingo-api.service"
+    "bingo-backup.service"
+    "bingo-grafana-secrets.service"
+    "grafana.service"
+    "prometheus.service"
+    "loki.service"
+    "caddy.service"
+  ];
+in
 {
-  # The live system boots through the ISO's own loader.
+  # The live system boots through the ISO's own loader
+  # (nixos/modules/installer/cd-dvd/iso-image.nix turns grub off itself).
   boot.loader.systemd-boot.enable = lib.mkForce false;
 
   isoImage = {
@@ -13,34 +45,25 @@
     squashfsCompression = "zstd -Xcompression-level 6";
   };
 
-  # The live ISO forgets everything written; a partition labelled BINGODATA
-  # (created by `bingo-make-data-partition`) keeps games, players and backups.
-  fileSystems."/var/lib" = {
-    device = "/dev/disk/by-label/BINGODATA";
-    fsType = "ext4";
-    options = [ "nofail" "x-systemd.device-timeout=5s" ];
-    neededForBoot = false;
-  };
-
   isoImage.storeContents = [ venueToplevel ];
 
+  systemd.services.bingo-data = {
+    description = "Keep the bingo state on the stick's BINGODATA partition, if there is one";
+    wantedBy = [ "multi-user.target" ] ++ stateUnits;
+    before = stateUnits;
+    after = [ "local-fs.target" ];
+    serviceConfig = {
+      Type = "oneshot";
+      RemainAfterExit = true;
+      ExecStart = lib.getExe dataMount;
+      StandardOutput = "journal+console";
+    };
+  };
+  # The notice on the text consoles: "nothing survives a reboot" until the partition exists.
+  environment.etc."issue.d/bingo-storage.issue".source = "/run/bingo-storage/issue";
+
   environment.systemPackages = [
-    (pkgs.writeShellApplication {
-      name = "bingo-make-data-partition";
-      runtimeInputs = with pkgs; [ parted e2fsprogs util-linux ];
-      text = ''
-        # Usage: bingo-make-data-partition /dev/sdX
-        # Adds an ext4 partition labelled BINGODATA in the free space after the ISO
-        # on the USB stick it booted from. Reboot afterwards.
-        disk="''${1:?usage: bingo-make-data-partition /dev/sdX}"
-        start="$(parted --script --machine "$disk" unit MiB print | tail -n1 | cut -d: -f3)"
-        parted --script --align optimal "$disk" -- mkpart primary ext4 "$start" 100%
-        partprobe "$disk"
-        part="$(lsblk -lnpo NAME "$disk" | tail -n1)"
-        mkfs.ext4 -F -L BINGODATA "$part"
-        echo "created $part (BINGODATA); reboot to use it"
-      '';
-    })
+    makeDataPartition
     (pkgs.writeShellApplication {
       name = "bingo-install";
       runtimeInputs = with pkgs; [ parted dosfstools e2fsprogs util-linux config.system.build.nixos-install ];
@@ -57,9 +80,10 @@
         mkfs.fat -F 32 -n ESP "''${parts[0]}"
         mkfs.ext4 -F -L nixos "''${parts[1]}"
         udevadm settle
-        mount /dev/disk/by-label/nixos /mnt
+        # By device, not by label: another disk of this machine may carry the same labels.
+        mount "''${parts[1]}" /mnt
         mkdir -p /mnt/boot
-        mount -o fmask=0077,dmask=0077 /dev/disk/by-label/ESP /mnt/boot
+        mount -o fmask=0077,dmask=0077 "''${parts[0]}" /mnt/boot
         nixos-install --system ${venueToplevel} --no-root-passwd --no-channel-copy --root /mnt
         umount -R /mnt
         echo "installed; remove the USB stick and reboot"

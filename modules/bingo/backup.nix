@@ -1,4 +1,6 @@
-# backup: a daily systemd timer running `bingo backup --dir DIR --retention-days N`.
+# backup: a daily systemd timer running `bingo backup --dir DIR --retention-days N`, then
+# backup-report.sh (privileged) copies the newest backup to the backup stick when one is
+# configured and writes one status line (statusFile) that says what happened.
 # bingo writes the metrics of a successful backup (last success time, size) to a file in its
 # state directory (BINGO_BACKUP_METRICS_FILE); the unit, sandboxed, cannot write node-exporter's
 # root-owned textfile directory itself, so a privileged ExecStartPost copies the file there.
@@ -10,6 +12,14 @@ let
   textfile = "/var/lib/prometheus-node-exporter-text/bingo_backup.prom";
   metricsFile = "${common.stateDir}/bingo_backup.prom";
   unitEnv = common.environment "bingo-backup.service" // { BINGO_BACKUP_METRICS_FILE = metricsFile; };
+
+  report = pkgs.writeShellApplication {
+    name = "bingo-backup-report";
+    runtimeInputs = with pkgs; [ coreutils findutils util-linux ];
+    text = builtins.readFile ./backup-report.sh;
+  };
+  reportArgs = [ bcfg.statusFile bcfg.dir ]
+    ++ lib.optionals bcfg.stick.enable [ bcfg.stick.label (toString bcfg.retentionDays) ];
 in
 {
   config = lib.mkIf (cfg.enable && bcfg.enable) {
@@ -18,13 +28,11 @@ in
       after = [ "bingo-migrate.service" ] ++ common.dependencies;
       requires = common.dependencies;
       startAt = bcfg.startAt;
-      # pg_dump and pg_restore for the PostgreSQL backend.
-      path = lib.optional common.usePostgres config.services.postgresql.package;
       environment = unitEnv;
       serviceConfig = common.hardening // {
         Type = "oneshot";
         ReadWritePaths = [ "-${bcfg.dir}" ];
-        # "+": runs privileged; creates the target (e.g. a freshly mounted USB stick).
+        # "+": runs privileged; creates the target directory for the dynamic user.
         ExecStartPre = "+${pkgs.writeShellScript "bingo-backup-dir" ''
           ${pkgs.coreutils}/bin/install -d -m 0750 ${lib.escapeShellArg bcfg.dir}
           ${pkgs.coreutils}/bin/chown bingo:bingo ${lib.escapeShellArg bcfg.dir} || true
@@ -34,6 +42,8 @@ in
           ${pkgs.coreutils}/bin/install -m 0644 -T ${metricsFile} ${textfile}.tmp
           ${pkgs.coreutils}/bin/mv ${textfile}.tmp ${textfile}
         ''}";
+        # After success and failure alike (systemd passes SERVICE_RESULT); never fails itself.
+        ExecStopPost = "+${lib.getExe report} ${lib.escapeShellArgs reportArgs}";
       };
     };
     systemd.timers.bingo-backup.timerConfig.Persistent = true;

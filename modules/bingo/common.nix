@@ -11,6 +11,20 @@ rec {
   localPostgres = usePostgres && cfg.database.createLocally;
   localRedis = cfg.redis.createLocally;
 
+  # "host:port" for a client on this machine: a wildcard listen address is reached on loopback,
+  # and an IPv6 address is bracketed (Prometheus targets and Caddy upstreams need both).
+  hostPort = address: port:
+    let
+      host =
+        if address == "0.0.0.0" then "127.0.0.1"
+        else if address == "::" then "::1"
+        else address;
+    in
+    "${if lib.hasInfix ":" host then "[${host}]" else host}:${toString port}";
+
+  # Where `bingo serve` / `bingo api` answer, as seen from this machine.
+  apiAddress = hostPort cfg.listenAddress cfg.port;
+
   # name -> source file; passed with LoadCredential=, never through the store.
   credentials = lib.filterAttrs (_: v: v != null) {
     "admin-passphrase" = cfg.adminPasswordFile;
@@ -29,6 +43,16 @@ rec {
       BINGO_LOG_LEVEL = cfg.logLevel;
       BINGO_BACKUP_DIR = cfg.backup.dir;
       BINGO_BACKUP_RETENTION_DAYS = toString cfg.backup.retentionDays;
+    }
+    // lib.optionalAttrs usePostgres {
+      # pg_dump/pg_restore for `bingo backup` and `bingo restore`, by path rather than PATH
+      # (a unit's or systemd-run's PATH does not have them).
+      BINGO_PG_BIN_DIR = "${config.services.postgresql.package}/bin";
+    }
+    // lib.optionalAttrs (cfg.proxy.enable && cfg.proxy.tls == "off") {
+      # Phones that cannot resolve .local reach the box by IP on Caddy's port 80: /screen lists
+      # those addresses (read from the interfaces, hence AF_NETLINK below).
+      BINGO_LAN_PORT = "80";
     }
     // lib.optionalAttrs (credentials ? "admin-passphrase") {
       BINGO_ADMIN_PASSPHRASE_FILE = "${credDir unit}/admin-passphrase";
@@ -80,7 +104,8 @@ rec {
     ProtectControlGroups = true;
     ProtectProc = "invisible";
     ProcSubset = "pid";
-    RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" ];
+    # AF_NETLINK: getifaddrs, to list the box's addresses for phones (BINGO_LAN_PORT).
+    RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" "AF_NETLINK" ];
     RestrictNamespaces = true;
     RestrictRealtime = true;
     RestrictSUIDSGID = true;

@@ -10,8 +10,10 @@ let
   exporters = config.services.prometheus.exporters;
   loopback = port: "127.0.0.1:${toString port}";
 
+  # The API node where it listens (common.apiAddress: loopback for a wildcard, IPv6 bracketed);
+  # realtime nodes always listen on 127.0.0.1.
   bingoTargets =
-    [ (loopback cfg.port) ]
+    [ common.apiAddress ]
     ++ lib.optionals (cfg.mode == "split")
       (map (n: loopback (cfg.realtime.basePort + n - 1)) (lib.range 1 cfg.realtime.instances));
 
@@ -136,8 +138,9 @@ in
           UMask = "0077";
         };
         script = ''
-          install -d -m 0700 /var/lib/bingo-secrets
           for f in ${lib.escapeShellArgs [ (grafanaSecret "admin-password" ocfg.grafana.adminPasswordFile) (grafanaSecret "secret-key" ocfg.grafana.secretKeyFile) ]}; do
+            # A user-supplied path may live in a directory that does not exist yet.
+            install -d -m 0700 "$(dirname "$f")"
             if [ ! -s "$f" ]; then
               tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 32 > "$f"
             fi

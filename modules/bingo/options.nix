@@ -61,8 +61,9 @@ in
 
     nodeId = mkOption {
       type = types.str;
-      default = config.networking.hostName;
-      defaultText = lib.literalExpression "config.networking.hostName";
+      # Cloud image modules set hostName to "" (the name comes from the provider at boot).
+      default = if config.networking.hostName == "" then "bingo" else config.networking.hostName;
+      defaultText = lib.literalExpression ''if config.networking.hostName == "" then "bingo" else config.networking.hostName'';
       description = "Name of this node (BINGO_NODE_ID); realtime instances append `-rt<n>`.";
     };
 
@@ -83,9 +84,9 @@ in
       default = false;
       description = ''
         If the file named by {option}`services.bingo.adminPasswordFile` does not exist
-        when the service starts, generate a random passphrase into it (mode 0600, root)
-        and print it to the journal and the console once. Used by the offline venue image,
-        which cannot ship a secret.
+        when the service starts, generate a random passphrase into it (mode 0600, root).
+        It is never printed (the journal is shipped to Loki): read the file as root, or use
+        the venue box's operator menu. Used by the offline venue image, which cannot ship a secret.
       '';
     };
 
@@ -179,6 +180,11 @@ in
           `internal`: HTTPS from Caddy's internal CA (tests, closed networks), with HSTS.
         '';
       };
+      hstsIncludeSubdomains = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Add `includeSubDomains` to the HSTS header (tls = acme or internal). Only when every subdomain of {option}`services.bingo.proxy.domain` serves HTTPS.";
+      };
       acmeEmail = mkOption {
         type = types.nullOr types.str;
         default = null;
@@ -257,8 +263,25 @@ in
       dir = mkOption {
         type = absPath;
         default = "/var/backup/bingo";
-        example = "/mnt/usb/bingo-backups";
-        description = "Target directory of the backups (BINGO_BACKUP_DIR); on a venue, a USB stick path.";
+        example = "/srv/bingo-backups";
+        description = "Directory `bingo backup` writes to (BINGO_BACKUP_DIR), on this machine. To keep a copy off the box, see {option}`services.bingo.backup.stick`.";
+      };
+      statusFile = mkOption {
+        type = absPath;
+        default = "/run/bingo-backup/status";
+        description = "One line saying how the last backup run ended (ok, no stick, stick read-only or full, failed), written after every run; the venue's operator menu and `nix run .#backup` show it.";
+      };
+      stick = {
+        enable = mkOption {
+          type = types.bool;
+          default = false;
+          description = "After each backup, copy it to a USB stick labelled {option}`services.bingo.backup.stick.label` if one is plugged in (FAT, exFAT or ext4; mounted only for the copy, readable by root only). No stick, or a read-only or full one, is reported in the status file, not as a failed unit.";
+        };
+        label = mkOption {
+          type = types.str;
+          default = "BINGOBACKUP";
+          description = "Filesystem label of the backup stick (`mkfs.vfat -n BINGOBACKUP /dev/sdX1`, or `fatlabel`).";
+        };
       };
       retentionDays = mkOption {
         type = types.ints.positive;

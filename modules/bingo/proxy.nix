@@ -3,15 +3,16 @@
 let
   cfg = config.services.bingo;
   pcfg = cfg.proxy;
+  common = import ./common.nix { inherit config lib; };
   render = import ../caddy/render.nix;
 
-  apiUpstream = "${if cfg.listenAddress == "0.0.0.0" then "127.0.0.1" else cfg.listenAddress}:${toString cfg.port}";
+  apiUpstream = common.apiAddress;
   realtimeUpstreams =
     if cfg.mode == "single" then [ apiUpstream ]
     else map (n: "127.0.0.1:${toString (cfg.realtime.basePort + n - 1)}") (lib.range 1 cfg.realtime.instances);
 
   caddyfile = render {
-    inherit (pcfg) domain tls acmeEmail;
+    inherit (pcfg) domain tls acmeEmail hstsIncludeSubdomains;
     inherit apiUpstream realtimeUpstreams;
     grafanaUpstream = if pcfg.exposeGrafana && cfg.observability.enable then "127.0.0.1:3000" else null;
   };
@@ -26,6 +27,8 @@ in
         adapter = "caddyfile";
       };
       networking.firewall.allowedTCPPorts = [ 80 ] ++ lib.optional (pcfg.tls != "off") 443;
+      # HTTP/3: Caddy serves QUIC on UDP 443 by default wherever it serves HTTPS.
+      networking.firewall.allowedUDPPorts = lib.optional (pcfg.tls != "off") 443;
     })
   ];
 }

@@ -121,7 +121,8 @@ in
           # 4 groups of 5 characters from an unambiguous alphabet.
           pass="$(tr -dc 'abcdefghjkmnpqrstuvwxyz23456789' < /dev/urandom | head -c 20 | fold -w 5 | paste -sd- -)"
           printf '%s\n' "$pass" > ${lib.escapeShellArg cfg.adminPasswordFile}
-          echo "bingo: the admin passphrase is: $pass (stored in ${cfg.adminPasswordFile})"
+          # Never the passphrase itself: stdout is the journal, which Alloy ships to Loki.
+          echo "bingo: generated the admin passphrase into ${cfg.adminPasswordFile} (root only)"
         '';
       };
     };

@@ -3,6 +3,7 @@
 { domain
 , tls ? "off"
 , acmeEmail ? null
+, hstsIncludeSubdomains ? false
 , apiUpstream
 , realtimeUpstreams
 , grafanaUpstream ? null
@@ -19,11 +20,12 @@ let
     # Plain HTTP answers any host name on port 80 (bingo.local, bingo, the bare IP).
     SITE_ADDRESS = if onTls then domain else ":80";
     TLS_DIRECTIVE = if tls == "internal" then "tls internal" else "";
-    HSTS_HEADER = optionalString onTls ''Strict-Transport-Security "max-age=31536000; includeSubDomains"'';
+    HSTS_HEADER = optionalString onTls ''Strict-Transport-Security "max-age=31536000${optionalString hstsIncludeSubdomains "; includeSubDomains"}"'';
     API_UPSTREAM = apiUpstream;
     REALTIME_UPSTREAMS = builtins.concatStringsSep " " realtimeUpstreams;
     EXTRA_ROUTES = optionalString (grafanaUpstream != null) ''
       handle /grafana* {
+      		header Content-Security-Policy "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
       		reverse_proxy ${grafanaUpstream}
       	}'';
   };

@@ -14,7 +14,7 @@ def expect(cond, msg):
         errors.append(msg)
 
 
-for scenario in ("venue", "split", "cloud", "internal"):
+for scenario in ("venue", "split", "cloud", "internal", "ipv6"):
     expect(d[scenario]["failed"] == [], f"{scenario}: unexpected failed assertions {d[scenario]['failed']}")
     (out / f"module-{scenario}.Caddyfile").write_text(d[scenario]["caddyfile"])
 for scenario in ("venue", "split"):
@@ -52,7 +52,7 @@ for dep in ("postgresql.target", "redis-bingo.service", "bingo-migrate.service")
 expect(v["migrate"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo migrate"), "migrate ExecStart")
 expect(v["migrate"]["serviceConfig"]["Type"] == "oneshot", "migrate is a oneshot")
 expect("bingo-secrets" in v["units"], "no first-boot passphrase generator")
-expect(v["backup"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo backup --dir /mnt/backup/bingo --retention-days 30"), v["backup"]["serviceConfig"]["ExecStart"])
+expect(v["backup"]["serviceConfig"]["ExecStart"].endswith("/bin/bingo backup --dir /var/backup/bingo --retention-days 30"), v["backup"]["serviceConfig"]["ExecStart"])
 expect(v["backup"]["startAt"] == "*-*-* 03:30:00", "backup timer")
 expect(v["backup"]["environment"]["BINGO_BACKUP_METRICS_FILE"] == "/var/lib/bingo/bingo_backup.prom", "backup metrics file")
 expect(any("bingo-backup-metric" in x for x in v["backup"]["serviceConfig"]["ExecStartPost"]), "backup metric copied to the textfile collector")
@@ -74,6 +74,25 @@ expect(any(c.startswith("secret-key:") for c in v["grafanaUnit"]["serviceConfig"
 expect(v["loki"] and v["alloy"], "loki/alloy")
 expect(v["cage"] == {"enable": True, "user": "bingo-kiosk"}, "kiosk")
 expect(":80 {" in v["caddyfile"] and "Strict-Transport-Security" not in v["caddyfile"], "venue caddyfile")
+
+# Findings of the reading against nixpkgs (issue 12), one line each.
+expect("AF_NETLINK" in sc["RestrictAddressFamilies"], "getifaddrs needs AF_NETLINK (the join addresses on /screen)")
+expect(env.get("BINGO_LAN_PORT") == "80", "venue: /screen lists http://<box IP> on Caddy's port")
+expect(env["BINGO_PG_BIN_DIR"].endswith("-postgresql/bin"), "pg_dump/pg_restore by path, not PATH")
+expect(v["backup"]["environment"]["BINGO_PG_BIN_DIR"] == env["BINGO_PG_BIN_DIR"], "backup unit finds the PostgreSQL tools")
+expect("$pass" not in v["secretsScript"].split("> ")[-1] and "passphrase is" not in v["secretsScript"], "the admin passphrase must never be printed (journal -> Loki)")
+stop_post = v["backup"]["serviceConfig"]["ExecStopPost"]
+expect(stop_post.startswith("+") and stop_post.endswith("bingo-backup-report /run/bingo-backup/status /var/backup/bingo BINGOBACKUP 30"), f"backup report: {stop_post}")
+expect('install -d -m 0700 "$(dirname "$f")"' in v["grafanaSecretsScript"], "grafana secrets: parent directory of each file created")
+i6 = d["ipv6"]
+expect(i6["bingo"]["environment"]["BINGO_NODE_ID"] == "bingo", "empty hostName (cloud images) gives node id bingo")
+expect("reverse_proxy [::1]:8080" in i6["caddyfile"], "IPv6 upstream bracketed")
+expect('"[::1]:8080"' in i6["prometheusYml"], "IPv6 scrape target bracketed and where bingo listens")
+expect("/etc/grafana-keys/secret" in i6["grafanaSecretsScript"], "custom grafana secret path")
+expect("includeSubDomains" not in d["cloud"]["caddyfile"], "HSTS includeSubDomains only when asked")
+expect(d["cloud"]["firewallUDP"] == [443], f"HTTP/3: UDP 443 open on TLS hosts ({d['cloud']['firewallUDP']})")
+for name in ("venue", "split", "cloud", "internal", "ipv6"):
+    expect("@csp not path /grafana /grafana/*" in d[name]["caddyfile"], f"{name}: the apps' CSP must not cover /grafana")
 
 s = d["split"]
 for u in ("bingo-api", "bingo-realtime-1", "bingo-realtime-2", "bingo-realtime-3", "bingo-migrate"):

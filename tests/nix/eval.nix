@@ -12,9 +12,11 @@ let
     name = name;
     outPath = "/nix/store/00000000000000000000000000000000-${name}";
   };
-  pkgs = lib.genAttrs [ "coreutils" "util-linux" "curl" "firefox" "postgresql" ] fake // {
+  pkgs = lib.genAttrs [ "coreutils" "findutils" "util-linux" "curl" "firefox" "postgresql" ] fake // {
     writeText = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
     writeShellScript = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
+    # pkgs/build-support/trivial-builders/default.nix: the command is meta.mainProgram.
+    writeShellApplication = { name, ... }: fake name // { meta.mainProgram = name; };
   };
 
   eval = extra: lib.evalModules {
@@ -45,7 +47,19 @@ let
       mdns.enable = true;
       observability.enable = true;
       kiosk.enable = true;
-      backup.dir = "/mnt/backup/bingo";
+      backup.dir = "/var/backup/bingo";
+      backup.stick.enable = true;
+    };
+  }).config;
+
+  # A wildcard IPv6 listen address, on a host whose name comes from the cloud provider.
+  ipv6 = (eval {
+    networking.hostName = lib.mkForce "";
+    services.bingo = {
+      adminPasswordFile = "/run/secrets/admin";
+      listenAddress = "::";
+      observability.enable = true;
+      observability.grafana.secretKeyFile = "/etc/grafana-keys/secret";
     };
   }).config;
 
@@ -112,6 +126,7 @@ in
     migrate = unitFacts venue.systemd.services.bingo-migrate;
     backup = unitFacts venue.systemd.services.bingo-backup // { inherit (venue.systemd.services.bingo-backup) startAt; };
     secretsScript = venue.systemd.services.bingo-secrets.script;
+    grafanaSecretsScript = venue.systemd.services.bingo-grafana-secrets.script;
     postgresql = { inherit (venue.services.postgresql) enable ensureDatabases ensureUsers; };
     redis = venue.services.redis.servers.bingo;
     caddy = { inherit (venue.services.caddy) enable configFile adapter; };
@@ -140,7 +155,15 @@ in
     postgresql = cloud.services.postgresql.enable;
     redisServers = lib.attrNames cloud.services.redis.servers;
     firewallTCP = cloud.networking.firewall.allowedTCPPorts;
+    firewallUDP = cloud.networking.firewall.allowedUDPPorts;
     caddyfile = cloud.services.bingo.proxy.renderedCaddyfile;
+  };
+  ipv6 = {
+    failed = failedAssertions ipv6;
+    bingo = unitFacts ipv6.systemd.services.bingo;
+    caddyfile = ipv6.services.bingo.proxy.renderedCaddyfile;
+    prometheusYml = ipv6.services.bingo.observability.renderedPrometheusConfig;
+    grafanaSecretsScript = ipv6.systemd.services.bingo-grafana-secrets.script;
   };
   internal = {
     failed = failedAssertions internalTls;

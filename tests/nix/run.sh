@@ -8,7 +8,9 @@
 #   6. dashboards are valid JSON with a fixed uid and a datasource variable
 #   7. if NIXPKGS_LIB=/path/to/nixpkgs/lib is set: modules/ evaluate with lib.evalModules
 #      against tests/nix/stubs.nix, assertions on the result, and the exact Caddyfile and
-#      prometheus.yml the module deploys are validated too. Otherwise SKIPPED (loudly).
+#      prometheus.yml the module deploys are validated too; the machines of nixos/ and their
+#      image variants evaluate against tests/nix/machine-stubs.nix (tests/nix/machines.nix).
+#      Otherwise SKIPPED (loudly).
 # Installs nothing. Needs: nix-instantiate, nixpkgs-fmt, deadnix, caddy, promtool, python3.
 # BINGO_NIX_CHECKS_NO_NIX=1 skips the steps that need nix-instantiate (used inside a Nix build).
 set -uo pipefail
@@ -139,6 +141,12 @@ else
       check "docs/NIXOS-OPTIONS.md is up to date (regenerate: see tests/nix/gen-options-doc.py)" diff -u "$repo/docs/NIXOS-OPTIONS.md" "$work/NIXOS-OPTIONS.md"
     else
       bad "option documentation could not be generated"
+    fi
+    if out="$(nix-instantiate --eval --strict --json "$repo/tests/nix/machines.nix" --arg nixlib "$NIXPKGS_LIB" 2>&1 > "$work/machines.json")"; then
+      check "machines and image variants: boot loader, disk layout, host name (tests/nix/machines.nix)" \
+        python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["failures"]; print("\n".join(f)); sys.exit(1 if f else 0)' "$work/machines.json"
+    else
+      bad "evaluation of nixos/ machines"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/       /'
     fi
     for v in venue split cloud internal; do
       check "caddy validate: exact Caddyfile the module deploys ($v)" caddy_ok "$work/module-$v.Caddyfile"
