@@ -36,11 +36,11 @@ if [ -z "$label" ]; then
 fi
 
 # blkid probes the devices itself: no dependence on udev's by-label links.
-if ! device=$(blkid -L "$label" 2>/dev/null) || [ -z "$device" ]; then
+if ! device=$(blkid -c /dev/null -L "$label" 2>/dev/null) || [ -z "$device" ]; then
   say "NO STICK: $name is on the box only ($backup_dir); plug in a USB stick labelled $label (FAT, exFAT or ext4)"
   exit 0
 fi
-fstype=$(blkid -o value -s TYPE "$device" 2>/dev/null || true)
+fstype=$(blkid -c /dev/null -o value -s TYPE "$device" 2>/dev/null || true)
 case "$fstype" in
   # FAT has no owners: root owns every file, and nobody else may read the seeds in a backup.
   vfat | exfat) options=uid=0,gid=0,umask=0077 ;;

@@ -68,7 +68,8 @@ for entry in "${dirs[@]}"; do
   mkdir -p "$live"
   if [ ! -d "$kept" ]; then
     # First boot with the partition: start from what the live system has so far.
-    mkdir -p "$kept" && chmod "$mode" "$kept" && cp -a "$live/." "$kept/"
+    # (cp -a also copies the live directory's mode: set the intended one after it.)
+    mkdir -p "$kept" && cp -a "$live/." "$kept/" && chmod "$mode" "$kept"
   fi
   if ! mount --bind "$kept" "$live"; then
     # All or nothing: half the state on the stick and half in memory would lose data silently.

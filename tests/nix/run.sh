@@ -11,7 +11,9 @@
 #      prometheus.yml the module deploys are validated too; the machines of nixos/ and their
 #      image variants evaluate against tests/nix/machine-stubs.nix (tests/nix/machines.nix).
 #      Otherwise SKIPPED (loudly).
-# Installs nothing. Needs: nix-instantiate, nixpkgs-fmt, deadnix, caddy, promtool, python3.
+#   8. shellcheck of the machines' scripts, and their tests run for real (tests/nix/*.sh)
+# Installs nothing. Needs: nix-instantiate, nixpkgs-fmt, deadnix, caddy, promtool, python3,
+# shellcheck, curl, and for step 8 root with loop devices and network namespaces.
 # BINGO_NIX_CHECKS_NO_NIX=1 skips the steps that need nix-instantiate (used inside a Nix build).
 set -uo pipefail
 
@@ -34,7 +36,7 @@ check() { # check "description" command...
 }
 
 no_nix="${BINGO_NIX_CHECKS_NO_NIX:-0}"
-tools=(nixpkgs-fmt deadnix caddy promtool python3)
+tools=(nixpkgs-fmt deadnix caddy promtool python3 shellcheck)
 [ "$no_nix" = 1 ] || tools+=(nix-instantiate)
 for t in "${tools[@]}"; do
   command -v "$t" >/dev/null || { echo "FAIL - required tool '$t' is not installed"; exit 1; }
@@ -158,6 +160,22 @@ else
     bad "lib.evalModules of modules/"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/       /'
   fi
 fi
+
+# 8. The shell scripts the machines run: shellcheck (as writeShellApplication does at build
+#    time), then each run for real by its test (root: loop devices, mounts, namespaces).
+mapfile -t scripts < <(find nixos/scripts modules -name '*.sh' | sort)
+check "shellcheck ${scripts[*]}" shellcheck "${scripts[@]}"
+for t in backup-stick data-mount data-partition operator-menu caddy-headers; do
+  [ -f "$repo/tests/nix/$t.sh" ] || { bad "tests/nix/$t.sh is missing"; continue; }
+  if [ "$t" = caddy-headers ] && [ "$no_nix" = 1 ]; then
+    skipped=$((skipped + 1)); echo "skip - $t (renders with nix-instantiate)"; continue
+  fi
+  if out="$(timeout 300 bash "$repo/tests/nix/$t.sh" 2>&1)"; then
+    ok "tests/nix/$t.sh: $(printf '%s\n' "$out" | tail -n 1)"
+  else
+    bad "tests/nix/$t.sh"; printf '%s\n' "$out" | grep -v '^ok' | tail -n 40 | sed 's/^/       /'
+  fi
+done
 
 echo "nix checks: $passed passed, $failed failed, $skipped skipped"
 echo "$passed passed, $failed failed"
