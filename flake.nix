@@ -34,11 +34,14 @@
         ];
       };
 
+      # An app is { type = "app"; program = <store path>; } (Nix's flake schema); the script
+      # gets the bingo package on PATH, and pg_dump/pg_restore by BINGO_PG_BIN_DIR.
       mkApp = pkgs: name: description: text: {
         type = "app";
         program = lib.getExe (pkgs.writeShellApplication {
           inherit name text;
-          runtimeInputs = [ self.packages.${pkgs.stdenv.hostPlatform.system}.default pkgs.postgresql ];
+          runtimeInputs = [ self.packages.${pkgs.stdenv.hostPlatform.system}.default pkgs.coreutils pkgs.findutils pkgs.gnused ];
+          runtimeEnv.BINGO_PG_BIN_DIR = "${pkgs.postgresql}/bin";
         });
         meta.description = description;
       };
@@ -78,10 +81,9 @@
 
       apps = forAllSystems (_system: pkgs: {
         default = mkApp pkgs "bingo-serve" "Run the bingo platform in the foreground (embedded SQLite in ./data)" ''exec bingo serve "$@"'';
-        backup = mkApp pkgs "bingo-backup" "Back up the bingo database (bingo backup --dir DIR [--retention-days N])" ''
-          if [ "$#" -eq 0 ]; then set -- --dir "''${BINGO_BACKUP_DIR:-./backups}"; fi
-          exec bingo backup "$@"
-        '';
+        # On a services.bingo host: that host's database, through its backup unit (as root);
+        # elsewhere: ./data's SQLite (or BINGO_DATABASE_URL). It says which, and where to.
+        backup = mkApp pkgs "bingo-backup" "Back up the bingo database of this machine (its services.bingo, else ./data)" (builtins.readFile ./nix/backup-app.sh);
         restore = mkApp pkgs "bingo-restore" "Restore the bingo database from a backup file (bingo restore FILE [--yes])" ''exec bingo restore "$@"'';
       });
 

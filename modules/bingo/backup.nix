@@ -11,7 +11,11 @@ let
   common = import ./common.nix { inherit config lib; };
   textfile = "/var/lib/prometheus-node-exporter-text/bingo_backup.prom";
   metricsFile = "${common.stateDir}/bingo_backup.prom";
-  unitEnv = common.environment "bingo-backup.service" // { BINGO_BACKUP_METRICS_FILE = metricsFile; };
+  unitEnv = common.environment "bingo-backup.service" // {
+    BINGO_BACKUP_METRICS_FILE = metricsFile;
+    # Not read by bingo: tells `nix run .#backup` (nix/backup-app.sh) where the status is.
+    BINGO_BACKUP_STATUS_FILE = bcfg.statusFile;
+  };
 
   report = pkgs.writeShellApplication {
     name = "bingo-backup-report";

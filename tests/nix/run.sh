@@ -163,9 +163,9 @@ fi
 
 # 8. The shell scripts the machines run: shellcheck (as writeShellApplication does at build
 #    time), then each run for real by its test (root: loop devices, mounts, namespaces).
-mapfile -t scripts < <(find nixos/scripts modules -name '*.sh' | sort)
+mapfile -t scripts < <(find nixos/scripts modules nix -name '*.sh' | sort)
 check "shellcheck ${scripts[*]}" shellcheck "${scripts[@]}"
-for t in backup-stick data-mount data-partition operator-menu caddy-headers; do
+for t in backup-stick backup-app data-mount data-partition operator-menu caddy-headers; do
   [ -f "$repo/tests/nix/$t.sh" ] || { bad "tests/nix/$t.sh is missing"; continue; }
   if [ "$t" = caddy-headers ] && [ "$no_nix" = 1 ]; then
     skipped=$((skipped + 1)); echo "skip - $t (renders with nix-instantiate)"; continue

@@ -22,6 +22,9 @@
     import json
     machine.wait_for_unit("bingo.service")
     machine.wait_for_open_port(80)
+    # Caddy's port answers before bingo listens: wait for bingo itself, or the first call is a 502.
+    machine.wait_for_open_port(8080)
+    machine.wait_until_succeeds("curl -fsS http://127.0.0.1:8080/ready")
     passphrase = machine.succeed("cat /var/lib/bingo-secrets/admin-passphrase").strip()
 
     def api(method, path, body=None, token=None):
@@ -54,12 +57,15 @@
             "systemd-run --wait --collect -p DynamicUser=yes -p User=bingo "
             "-p ReadWritePaths=/var/backup/bingo "
             "-E BINGO_DATABASE_URL='postgres:///bingo?host=/run/postgresql' "
+            # systemd-run's PATH has no PostgreSQL tools: bingo takes them from this directory.
+            "-E BINGO_PG_BIN_DIR=${nodes.machine.services.postgresql.package}/bin "
             f"${nodes.machine.services.bingo.package}/bin/bingo restore /var/backup/bingo/{backup} --yes"
         )
         machine.succeed("ls /var/backup/bingo | grep -q -- -before-restore.pgdump")
         machine.succeed("sudo -u postgres psql -Atc \"SELECT datname FROM pg_database\" | grep -q '^bingo_old_'")
         machine.succeed("systemctl start bingo.service")
         machine.wait_for_open_port(8080)
+        machine.wait_until_succeeds("curl -fsS http://127.0.0.1:8080/ready")
         token = api("POST", "/api/v1/admin/login", {"passphrase": passphrase})["token"]
         machine.succeed(f"curl -fsS -H 'Authorization: Bearer {token}' http://127.0.0.1/api/v1/games/{game['id']}")
   '';
