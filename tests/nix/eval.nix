@@ -17,6 +17,8 @@ let
     writeShellScript = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
     # pkgs/build-support/trivial-builders/default.nix: the command is meta.mainProgram.
     writeShellApplication = { name, ... }: fake name // { meta.mainProgram = name; };
+    # The Firefox wrapper is overridable (extraPolicies, extraPrefs).
+    firefox = fake "firefox" // { override = _: fake "firefox-kiosk"; };
   };
 
   eval = extra: lib.evalModules {

@@ -15,6 +15,8 @@ let
     writeText = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
     writeShellScript = name: _text: "/nix/store/00000000000000000000000000000000-${name}";
     writeShellApplication = { name, ... }: fake name // { meta.mainProgram = name; };
+    # The Firefox wrapper is overridable (extraPolicies, extraPrefs).
+    firefox = fake "firefox" // { override = _: fake "firefox-kiosk"; };
   };
 
   root = {
