@@ -6,8 +6,8 @@
 # the box's keyboard (the physical console is the venue's trust boundary: whoever holds it can
 # boot anything from a stick anyway). It shows the join addresses and the admin passphrase,
 # makes the data partition, installs to disk, backs up, sets the operator's password and opens
-# a root shell. Over the network: SSH as `operator` with a key (bingoVenue.operator.*) or the
-# password set in the menu.
+# a root shell. Over the network: SSH as `operator` with a key (bingoVenue.operator.*; SSH
+# takes no passwords, nixos/common.nix); the password set in the menu is for sudo and consoles.
 { config, lib, pkgs, ... }:
 let
   inherit (lib) mkOption types;
@@ -35,7 +35,7 @@ in
         type = types.listOf types.str;
         default = [ ];
         example = [ "ssh-ed25519 AAAA... operator@laptop" ];
-        description = "SSH public keys that may log in as `operator` (who may sudo with the password set in the operator menu).";
+        description = "SSH public keys that may log in as `operator` (SSH takes keys only; `operator` may sudo with the password set in the operator menu or by hashedPasswordFile).";
       };
       hashedPasswordFile = mkOption {
         type = types.nullOr types.str;
