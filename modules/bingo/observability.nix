@@ -191,6 +191,9 @@ in
       };
 
       # Journal -> Loki (Promtail is end of life; Alloy replaces it).
+      # nixos/modules/services/monitoring/alloy.nix runs `alloy run /etc/alloy` (configPath),
+      # reloads on changes of environment.etc."alloy/config.alloy", and puts the DynamicUser in
+      # systemd-journal to read the journal.
       services.alloy.enable = true;
       environment.etc."alloy/config.alloy".source = ../observability/alloy/config.alloy;
     })
