@@ -148,6 +148,8 @@ in
         '';
       };
 
+      # nixos/modules/services/monitoring/loki.nix checks this configuration with
+      # `loki -verify-config` at build time (configuration set, no extraFlags).
       services.loki = {
         enable = true;
         configuration = {
