@@ -19,7 +19,7 @@ let
   menu = shellApp {
     name = "bingo-operator-menu";
     file = ./scripts/bingo-operator-menu.sh;
-    runtimeInputs = with pkgs; [ coreutils gnugrep gawk iproute2 qrencode systemd shadow util-linux ncurses ];
+    runtimeInputs = with pkgs; [ bash coreutils gnugrep gawk iproute2 qrencode systemd shadow util-linux ];
   };
 in
 {
