@@ -28,8 +28,8 @@ export function freePort() {
   });
 }
 
-/** Starts `bingo serve` and waits until it is ready: { base, log(), stop() }. */
-export async function startServer() {
+/** Starts `bingo serve` (with `args` added) and waits until it is ready: { base, log(), stop() }. */
+export async function startServer({ args = [] } = {}) {
   const bin = process.env.BINGO_BIN;
   assert.ok(bin, 'set BINGO_BIN to the bingo binary (e.g. target/debug/bingo)');
   const dir = mkdtempSync(join(tmpdir(), 'bingo-e2e-'));
@@ -39,7 +39,16 @@ export async function startServer() {
   let log = '';
   const server = spawn(
     bin,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--admin-passphrase-file', join(dir, 'passphrase')],
+    [
+      'serve',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--data-dir',
+      join(dir, 'data'),
+      '--admin-passphrase-file',
+      join(dir, 'passphrase'),
+      ...args,
+    ],
     { env: { ...process.env, BINGO_LOG_FORMAT: 'json', BINGO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout.on('data', (d) => (log += d));

@@ -5,7 +5,7 @@
 //! Besides the files it serves `GET /qr.svg?data=...` (a QR code, drawn here, so no app needs a
 //! QR library or the internet) and `GET /api/v1/web/config` (the addresses players are told to
 //! open: the public URL and this machine's plain IP addresses, for phones that cannot resolve
-//! `bingo.local`).
+//! `bingo.local`; see [`lan_urls`]).
 //!
 //! **Invariant:** no game logic here; the apps talk to the API and the WebSocket like any client.
 
@@ -14,6 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One embedded file.
 pub struct Asset {
@@ -46,6 +47,10 @@ pub struct WebConfig {
     /// The address the server listens on: its port (and, when not a wildcard, its IP) make the
     /// plain-IP addresses shown beside the public URL.
     pub listen: SocketAddr,
+    /// The port players reach this machine on through a proxy on this machine (e.g. Caddy on 80
+    /// in front of a server on 127.0.0.1): when set, the plain-IP addresses are every address of
+    /// the machine with this port, whatever the listen address.
+    pub lan_port: Option<u16>,
 }
 
 /// The embedded file at `path` (under `assets/`).
@@ -153,33 +158,48 @@ pub fn qr(data: &str) -> Option<String> {
 
 /// `GET /api/v1/web/config`: where players should go.
 async fn web_config(config: web::Data<WebConfig>) -> HttpResponse {
-    let lan: Vec<String> = lan_urls(config.listen, plain_ips());
+    let lan: Vec<String> = lan_urls(config.listen, config.lan_port, plain_ips);
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(json!({"public_url": config.public_url.trim_end_matches('/'), "lan_urls": lan}))
 }
 
-/// This machine's IPv4 addresses other than loopback (none when they cannot be read).
+/// This machine's IPv4 addresses other than loopback (none when they cannot be read; that is
+/// logged once, not at every request).
 fn plain_ips() -> Vec<IpAddr> {
-    let mut ips: Vec<IpAddr> = if_addrs::get_if_addrs()
-        .map(|all| all.into_iter().map(|i| i.ip()).filter(|ip| ip.is_ipv4() && !ip.is_loopback()).collect())
-        .unwrap_or_default();
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    let all = match if_addrs::get_if_addrs() {
+        Ok(all) => all,
+        Err(e) => {
+            if !WARNED.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    error = %e,
+                    "cannot list this machine's network addresses, so no plain-IP join address is shown \
+                     (getifaddrs needs AF_NETLINK sockets)"
+                );
+            }
+            return Vec::new();
+        }
+    };
+    let mut ips: Vec<IpAddr> = all.into_iter().map(|i| i.ip()).filter(|ip| ip.is_ipv4() && !ip.is_loopback()).collect();
     ips.sort();
     ips.dedup();
     ips
 }
 
-/// The plain-IP addresses of the apps for a server listening on `listen`: every address of the
-/// machine for a wildcard listen, only the listen address for a specific one, none for loopback.
-pub fn lan_urls(listen: SocketAddr, machine: Vec<IpAddr>) -> Vec<String> {
-    let ips = if listen.ip().is_unspecified() {
-        machine
-    } else if listen.ip().is_loopback() {
-        Vec::new()
-    } else {
-        vec![listen.ip()]
+/// The plain-IP addresses of the apps, `http://<ip>[:<port>]` (no port for 80). With `lan_port`
+/// (players come in through a proxy on this machine): every address of the machine with that
+/// port. Otherwise from the listen address: every address of the machine for a wildcard listen,
+/// only the listen address for a specific one, none for loopback. `machine` lists the machine's
+/// non-loopback IPv4 addresses; it is called only when they are needed.
+pub fn lan_urls(listen: SocketAddr, lan_port: Option<u16>, machine: impl FnOnce() -> Vec<IpAddr>) -> Vec<String> {
+    let (ips, port) = match lan_port {
+        Some(port) => (machine(), port),
+        None if listen.ip().is_unspecified() => (machine(), listen.port()),
+        None if listen.ip().is_loopback() => (Vec::new(), listen.port()),
+        None => (vec![listen.ip()], listen.port()),
     };
-    let port = if listen.port() == 80 { String::new() } else { format!(":{}", listen.port()) };
+    let port = if port == 80 { String::new() } else { format!(":{port}") };
     ips.into_iter()
         .map(|ip| match ip {
             IpAddr::V4(v4) => format!("http://{v4}{port}"),
@@ -195,7 +215,7 @@ mod tests {
     use actix_web::{test as atest, App};
 
     fn config() -> WebConfig {
-        WebConfig { public_url: "http://bingo.local/".into(), listen: "0.0.0.0:8080".parse().unwrap() }
+        WebConfig { public_url: "http://bingo.local/".into(), listen: "0.0.0.0:8080".parse().unwrap(), lan_port: None }
     }
 
     #[test]
@@ -208,13 +228,36 @@ mod tests {
         assert!(ASSETS.iter().all(|a| a.etag.len() == 18 && !a.bytes.is_empty()));
     }
 
+    fn machine() -> Vec<IpAddr> {
+        vec!["10.1.2.3".parse().unwrap(), "192.168.1.20".parse().unwrap()]
+    }
+
     #[test]
     fn plain_addresses_follow_the_listen_address() {
-        let machine = vec!["192.168.1.20".parse().unwrap()];
-        assert_eq!(lan_urls("0.0.0.0:8080".parse().unwrap(), machine.clone()), ["http://192.168.1.20:8080"]);
-        assert_eq!(lan_urls("0.0.0.0:80".parse().unwrap(), machine.clone()), ["http://192.168.1.20"]);
-        assert!(lan_urls("127.0.0.1:80".parse().unwrap(), machine.clone()).is_empty());
-        assert_eq!(lan_urls("10.0.0.5:80".parse().unwrap(), machine), ["http://10.0.0.5"]);
+        let url = |listen: &str| lan_urls(listen.parse().unwrap(), None, machine);
+        assert_eq!(url("0.0.0.0:8080"), ["http://10.1.2.3:8080", "http://192.168.1.20:8080"]);
+        assert_eq!(url("0.0.0.0:80"), ["http://10.1.2.3", "http://192.168.1.20"]);
+        assert!(url("127.0.0.1:80").is_empty());
+        assert!(url("127.0.0.1:8080").is_empty());
+        assert_eq!(url("10.0.0.5:80"), ["http://10.0.0.5"]);
+        assert_eq!(url("10.0.0.5:8080"), ["http://10.0.0.5:8080"]);
+    }
+
+    #[test]
+    fn behind_a_proxy_on_this_machine_every_address_gets_the_lan_port() {
+        let url = |listen: &str, port| lan_urls(listen.parse().unwrap(), Some(port), machine);
+        assert_eq!(url("127.0.0.1:8080", 80), ["http://10.1.2.3", "http://192.168.1.20"]);
+        assert_eq!(url("127.0.0.1:8080", 8000), ["http://10.1.2.3:8000", "http://192.168.1.20:8000"]);
+        assert_eq!(url("0.0.0.0:8080", 80), ["http://10.1.2.3", "http://192.168.1.20"]);
+        assert_eq!(url("10.1.2.3:8080", 443), ["http://10.1.2.3:443", "http://192.168.1.20:443"]);
+        assert!(lan_urls("127.0.0.1:8080".parse().unwrap(), Some(80), Vec::new).is_empty());
+    }
+
+    #[test]
+    fn the_machine_addresses_are_read_only_when_needed() {
+        let never = || -> Vec<IpAddr> { panic!("the machine's addresses were read for a loopback listen") };
+        assert!(lan_urls("127.0.0.1:8080".parse().unwrap(), None, never).is_empty());
+        assert_eq!(lan_urls("10.0.0.5:80".parse().unwrap(), None, never), ["http://10.0.0.5"]);
     }
 
     #[actix_web::test]

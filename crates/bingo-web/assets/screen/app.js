@@ -153,7 +153,8 @@ function renderJoin() {
   $('#join-qr').alt = url;
   const ips = webConfig.lan_urls.filter((u) => u !== webConfig.public_url).map((u) => u.replace(/^https?:\/\//, ''));
   $('#join-ip-line').hidden = !ips.length;
-  $('#join-ips').textContent = ips.join('  ·  ');
+  // Each address stays whole on one line; a long list wraps between addresses.
+  fill($('#join-ips'), ips.flatMap((ip, i) => [i ? '  ·  ' : '', h('span', { class: 'join-ip' }, ip)]));
   $('#join-code').textContent = snap.join_code;
   $('#players').textContent = snap.players === 1 ? t('players_one') : t('players', { n: snap.players });
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');

@@ -29,7 +29,7 @@ use anyhow::{bail, Context};
 use bingo_storage::Backend;
 use diesel::sqlite::SqliteConnection;
 use files::{Kind, Manifest, Stamp, BEFORE_RESTORE, FORMAT, FORMAT_VERSION, PREFIX};
-use pg::PgTarget;
+use pg::{PgTarget, PgToolArgs};
 use progress::{human, Progress};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -49,6 +49,8 @@ pub struct BackupArgs {
     /// node-exporter's textfile collector), once it has succeeded.
     #[arg(long, env = "BINGO_BACKUP_METRICS_FILE")]
     pub metrics_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub pg: PgToolArgs,
     /// The server's settings: the database is found as `bingo serve` finds it.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -66,6 +68,8 @@ pub struct RestoreArgs {
     /// Where the safety backup of the live database goes [default: the backup file's directory].
     #[arg(long, env = "BINGO_BACKUP_DIR")]
     pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub pg: PgToolArgs,
     /// The server's settings: the database is found as `bingo serve` finds it.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -139,7 +143,7 @@ fn write_backup(
                 ));
                 pg::dump(target, &partial, progress)?;
                 progress.step("verifying the dump: pg_restore reads it whole");
-                pg::verify_dump(&partial)?;
+                pg::verify_dump(target.tools(), &partial)?;
                 (migrations, None, Some(info.server_version))
             }
             Live::Sqlite(conn) => {
@@ -204,7 +208,7 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let stamp = Stamp::now();
     let written = match kind_of(&config.database_url)? {
         Kind::Postgres => {
-            let target = PgTarget::parse(&config.database_url)?;
+            let target = PgTarget::parse(&config.database_url, args.pg.tools())?;
             write_backup(Live::Pg(&target), &args.dir, stamp, "scheduled", &mut progress)?
         }
         Kind::Sqlite => {
@@ -340,9 +344,8 @@ pub fn run_restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     let manifest = check_file(&args.file, kind, &mut progress)?;
     progress.step(&format!("reading {} whole", args.file.display()));
     match kind {
-        Kind::Postgres => {
-            pg::verify_dump(&args.file).map_err(|e| anyhow::anyhow!("refusing it: {e:#}; nothing was changed"))?
-        }
+        Kind::Postgres => pg::verify_dump(&args.pg.tools(), &args.file)
+            .map_err(|e| anyhow::anyhow!("refusing it: {e:#}; nothing was changed"))?,
         Kind::Sqlite => {
             sqlite::integrity_check(sqlite::open_immutable(&args.file)?, &args.file)
                 .map_err(|e| anyhow::anyhow!("refusing it: {e:#}; nothing was changed"))?;
@@ -365,7 +368,7 @@ pub fn run_restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     );
     match kind {
         Kind::Postgres => {
-            let target = PgTarget::parse(&config.database_url)?;
+            let target = PgTarget::parse(&config.database_url, args.pg.tools())?;
             let live = target.database_in_url().unwrap_or_else(|| "(the role's default database)".into());
             eprintln!(
                 "Restoring replaces the PostgreSQL database {live}: a safety backup of it goes to {} first; the backup is \

@@ -10,14 +10,73 @@ use super::progress::Progress;
 use anyhow::{bail, Context};
 use diesel::pg::PgConnection;
 use diesel::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// A PostgreSQL database to connect to, from a `postgres://` URL.
+/// The setting that says where the PostgreSQL client tools are (`bingo backup` and
+/// `bingo restore` run them).
+#[derive(clap::Args, Debug)]
+pub struct PgToolArgs {
+    /// Directory holding pg_dump and pg_restore, e.g. /usr/lib/postgresql/16/bin (PostgreSQL
+    /// only; they must be at least as new as the server) [default: found on PATH].
+    #[arg(long, env = "BINGO_PG_BIN_DIR", value_name = "DIR")]
+    pub pg_bin_dir: Option<PathBuf>,
+}
+
+impl PgToolArgs {
+    pub fn tools(&self) -> PgTools {
+        PgTools::new(self.pg_bin_dir.clone())
+    }
+}
+
+/// Where the PostgreSQL client tools (pg_dump, pg_restore) are: a directory (`--pg-bin-dir`,
+/// `BINGO_PG_BIN_DIR`), or, without one, looked up on PATH.
+#[derive(Clone, Debug, Default)]
+pub struct PgTools {
+    bin_dir: Option<PathBuf>,
+}
+
+impl PgTools {
+    pub fn new(bin_dir: Option<PathBuf>) -> PgTools {
+        PgTools { bin_dir: bin_dir.filter(|d| !d.as_os_str().is_empty()) }
+    }
+
+    /// `program` from the configured directory, or by bare name (found on PATH).
+    fn command(&self, program: &str) -> Command {
+        match &self.bin_dir {
+            Some(dir) => Command::new(dir.join(program)),
+            None => Command::new(program),
+        }
+    }
+
+    /// The error for a tool that could not be started: which one, where it was looked for, and
+    /// the setting that says where it is.
+    fn spawn_error(&self, program: &str, e: std::io::Error) -> anyhow::Error {
+        match (&self.bin_dir, e.kind()) {
+            (Some(dir), std::io::ErrorKind::NotFound) => anyhow::anyhow!(
+                "{program} was not found in {} (the --pg-bin-dir / BINGO_PG_BIN_DIR setting): point it at the \
+                 directory holding the PostgreSQL client tools pg_dump and pg_restore (a version at least the server's)",
+                dir.display()
+            ),
+            (None, std::io::ErrorKind::NotFound) => anyhow::anyhow!(
+                "{program} was not found on PATH ({}): install the PostgreSQL client tools (a version at least the \
+                 server's, e.g. apt-get install postgresql-client), or set --pg-bin-dir / BINGO_PG_BIN_DIR to the \
+                 directory holding pg_dump and pg_restore",
+                std::env::var("PATH").unwrap_or_default()
+            ),
+            (Some(dir), _) => anyhow::anyhow!("cannot run {}: {e}", dir.join(program).display()),
+            (None, _) => anyhow::anyhow!("cannot run {program}: {e}"),
+        }
+    }
+}
+
+/// A PostgreSQL database to connect to, from a `postgres://` URL, and the tools to dump and
+/// restore it with.
 #[derive(Clone)]
 pub struct PgTarget {
     url: url::Url,
+    tools: PgTools,
 }
 
 impl std::fmt::Debug for PgTarget {
@@ -45,10 +104,14 @@ fn pct_decode(text: &str) -> String {
 }
 
 impl PgTarget {
-    pub fn parse(url: &str) -> anyhow::Result<PgTarget> {
+    pub fn parse(url: &str, tools: PgTools) -> anyhow::Result<PgTarget> {
         // Never echo the URL in an error: it may hold a password.
         let url = url::Url::parse(url).map_err(|e| anyhow::anyhow!("the PostgreSQL URL is not valid ({e})"))?;
-        Ok(PgTarget { url })
+        Ok(PgTarget { url, tools })
+    }
+
+    pub fn tools(&self) -> &PgTools {
+        &self.tools
     }
 
     fn query_pairs_raw(&self) -> Vec<(String, String)> {
@@ -95,7 +158,7 @@ impl PgTarget {
             })
             .collect();
         url.set_path(&format!("/{encoded}"));
-        PgTarget { url }
+        PgTarget { url, tools: self.tools.clone() }
     }
 
     /// The whole URL, for connections made in this process.
@@ -119,7 +182,7 @@ impl PgTarget {
     /// `program` (pg_dump, pg_restore) set up to connect to this database.
     fn command(&self, program: &str) -> Command {
         let (url, password) = self.split_password();
-        let mut cmd = Command::new(program);
+        let mut cmd = self.tools.command(program);
         cmd.arg(format!("--dbname={url}")).arg("--no-password");
         if let Some(p) = password {
             cmd.env("PGPASSWORD", p);
@@ -138,17 +201,6 @@ fn tail(stderr: &[u8]) -> String {
     let text = String::from_utf8_lossy(stderr);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(3)..].join(" / ")
-}
-
-fn spawn_error(program: &str, e: std::io::Error) -> anyhow::Error {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        anyhow::anyhow!(
-            "{program} was not found: install the PostgreSQL client tools (a version at least the server's), \
-             e.g. apt-get install postgresql-client"
-        )
-    } else {
-        anyhow::anyhow!("cannot run {program}: {e}")
-    }
 }
 
 /// Facts about the live database.
@@ -226,7 +278,7 @@ pub fn restore_into(target: &PgTarget, dump: &Path, role: Option<&str>) -> anyho
     if let Some(role) = role {
         cmd.arg(format!("--role={role}"));
     }
-    let out = cmd.arg(dump).stdin(Stdio::null()).output().map_err(|e| spawn_error("pg_restore", e))?;
+    let out = cmd.arg(dump).stdin(Stdio::null()).output().map_err(|e| target.tools.spawn_error("pg_restore", e))?;
     if !out.status.success() {
         bail!("pg_restore into the side database failed: {}", tail(&out.stderr));
     }
@@ -276,7 +328,7 @@ pub fn dump(target: &PgTarget, path: &Path, progress: &mut Progress) -> anyhow::
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| spawn_error("pg_dump", e))?;
+        .map_err(|e| target.tools.spawn_error("pg_dump", e))?;
     let stderr = child.stderr.take();
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
@@ -303,14 +355,15 @@ pub fn dump(target: &PgTarget, path: &Path, progress: &mut Progress) -> anyhow::
 /// Reads a dump whole: `pg_restore --list` (the header and table of contents), then
 /// `pg_restore --file=/dev/null`, which reads and decompresses every data block (a listing alone
 /// misses a truncated file).
-pub fn verify_dump(path: &Path) -> anyhow::Result<()> {
+pub fn verify_dump(tools: &PgTools, path: &Path) -> anyhow::Result<()> {
     for args in [&["--list"][..], &["--file=/dev/null"][..]] {
-        let out = Command::new("pg_restore")
+        let out = tools
+            .command("pg_restore")
             .args(args)
             .arg(path)
             .stdin(Stdio::null())
             .output()
-            .map_err(|e| spawn_error("pg_restore", e))?;
+            .map_err(|e| tools.spawn_error("pg_restore", e))?;
         if !out.status.success() {
             bail!("{} is not a readable PostgreSQL dump: {}", path.display(), tail(&out.stderr));
         }
@@ -324,25 +377,42 @@ mod tests {
 
     #[test]
     fn passwords_stay_out_of_command_lines() {
-        let t = PgTarget::parse("postgres://bingo:s%40cret@db.example:5433/bingo?sslmode=require").unwrap();
+        let t = PgTarget::parse("postgres://bingo:s%40cret@db.example:5433/bingo?sslmode=require", PgTools::default())
+            .unwrap();
         assert_eq!(
             t.split_password(),
             ("postgres://bingo@db.example:5433/bingo?sslmode=require".into(), Some("s@cret".into()))
         );
-        let t = PgTarget::parse("postgresql://u@h/db?password=p%20w&application_name=x").unwrap();
+        let t = PgTarget::parse("postgresql://u@h/db?password=p%20w&application_name=x", PgTools::default()).unwrap();
         assert_eq!(t.split_password(), ("postgresql://u@h/db?application_name=x".into(), Some("p w".into())));
         assert!(!format!("{t:?}").contains("p%20w"));
     }
 
     #[test]
     fn another_database_on_the_same_server() {
-        let t = PgTarget::parse("postgres:///bingo?host=/run/postgresql").unwrap();
+        let t = PgTarget::parse("postgres:///bingo?host=/run/postgresql", PgTools::default()).unwrap();
         assert_eq!(t.database_in_url().as_deref(), Some("bingo"));
         let side = t.with_database("bingo_restore_20250102t033000z");
         assert_eq!(side.url(), "postgres:///bingo_restore_20250102t033000z?host=/run/postgresql");
-        let t = PgTarget::parse("postgres://u:pw@h:5432/x?dbname=bingo&sslmode=disable").unwrap();
+        let t = PgTarget::parse("postgres://u:pw@h:5432/x?dbname=bingo&sslmode=disable", PgTools::default()).unwrap();
         assert_eq!(t.database_in_url().as_deref(), Some("bingo"));
         assert_eq!(t.with_database("postgres").url(), "postgres://u:pw@h:5432/postgres?sslmode=disable");
-        assert_eq!(PgTarget::parse("postgres://h").unwrap().database_in_url(), None);
+        assert_eq!(PgTarget::parse("postgres://h", PgTools::default()).unwrap().database_in_url(), None);
+    }
+
+    #[test]
+    fn a_missing_tool_names_itself_the_place_looked_and_the_setting() {
+        let dir = std::env::temp_dir().join("bingo-no-such-pg-bin-dir");
+        let tools = PgTools::new(Some(dir.clone()));
+        let e = tools.command("pg_dump").output().map_err(|e| tools.spawn_error("pg_dump", e)).unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("pg_dump was not found in "), "{text}");
+        assert!(text.contains(&dir.display().to_string()) && text.contains("BINGO_PG_BIN_DIR"), "{text}");
+
+        let tools = PgTools::new(None);
+        let e = tools.spawn_error("pg_restore", std::io::Error::from(std::io::ErrorKind::NotFound)).to_string();
+        assert!(e.starts_with("pg_restore was not found on PATH ("), "{e}");
+        assert!(e.contains("--pg-bin-dir / BINGO_PG_BIN_DIR"), "{e}");
+        assert_eq!(PgTools::new(Some(PathBuf::new())).bin_dir, None, "an empty setting means PATH");
     }
 }

@@ -41,12 +41,19 @@ pub struct ServerArgs {
     /// Prefix of this platform's Redis channels [default: bingo].
     #[arg(long, env = "BINGO_REDIS_PREFIX")]
     pub redis_prefix: Option<String>,
-    /// File holding the admin passphrase; without it one is generated on first start and printed once.
+    /// File holding the admin passphrase; without it one is generated on first start and printed
+    /// once on a terminal, or else written to <data dir>/admin-passphrase (mode 0600) and only
+    /// that path printed.
     #[arg(long, env = "BINGO_ADMIN_PASSPHRASE_FILE")]
     pub admin_passphrase_file: Option<PathBuf>,
     /// The address players are told to open, e.g. http://bingo.local [default: http://<listen>].
     #[arg(long, env = "BINGO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The port players reach this machine on, through a proxy on this machine (e.g. 80 for Caddy
+    /// in front of a server on 127.0.0.1): the Screen then shows http://<each IP of the machine>
+    /// [default: the listen address's IP and port, and none when it is loopback].
+    #[arg(long, env = "BINGO_LAN_PORT", value_name = "PORT")]
+    pub lan_port: Option<u16>,
     /// This node's name in metrics and logs [default: the host name and role].
     #[arg(long, env = "BINGO_NODE_ID")]
     pub node_id: Option<String>,
@@ -85,8 +92,10 @@ pub struct Config {
     pub db_pool_size: u32,
     pub redis_url: Option<String>,
     pub redis_prefix: String,
-    pub admin_passphrase: Option<String>,
+    pub admin_passphrase: Option<Secret>,
     pub public_url: String,
+    /// See [`ServerArgs::lan_port`].
+    pub lan_port: Option<u16>,
     pub node_id: String,
     pub log_format: bingo_telemetry::LogFormat,
     pub log_level: String,
@@ -94,6 +103,22 @@ pub struct Config {
     pub workers: usize,
     pub limits: bingo_api::Limits,
     pub heartbeat: bingo_realtime::Heartbeat,
+}
+
+/// A secret setting: its `Debug` form never shows it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
 }
 
 fn read_secret(path: &Path, what: &str) -> anyhow::Result<String> {
@@ -146,7 +171,8 @@ impl ServerArgs {
             (None, Some(file)) => Some(read_secret(&file, "Redis URL")?),
             (None, None) => None,
         };
-        let admin_passphrase = pick!(admin_passphrase_file).map(|f| read_secret(&f, "admin passphrase")).transpose()?;
+        let admin_passphrase =
+            pick!(admin_passphrase_file).map(|f| read_secret(&f, "admin passphrase").map(Secret)).transpose()?;
         let log_format = match pick!(log_format).as_deref() {
             Some("json") => bingo_telemetry::LogFormat::Json,
             Some("pretty") => bingo_telemetry::LogFormat::Pretty,
@@ -166,8 +192,13 @@ impl ServerArgs {
             Some(secs @ 1..=3600) => bingo_realtime::Heartbeat { ping_every: std::time::Duration::from_secs(secs) },
             Some(secs) => bail!("a WebSocket ping every {secs} s: use 1 to 3600 seconds"),
         };
+        let lan_port = pick!(lan_port);
+        if lan_port == Some(0) {
+            bail!("the LAN port 0: give the port players reach this machine on (1 to 65535), or leave it unset");
+        }
         Ok(Config {
             public_url: pick!(public_url).unwrap_or_else(|| format!("http://{listen}")),
+            lan_port,
             node_id: pick!(node_id).unwrap_or_else(|| format!("{}-{role}", host_name())),
             redis_prefix: pick!(redis_prefix).unwrap_or_else(|| "bingo".into()),
             log_level: pick!(log_level).unwrap_or_else(|| "info".into()),

@@ -1,5 +1,6 @@
 //! The server roles: `serve` (everything in one process), `api`, `realtime`, and `migrate`.
 
+mod banner;
 pub mod config;
 mod http;
 
@@ -102,8 +103,9 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     .context("starting metrics")?;
     let service = Service::new(store, bus, config.node_id.clone(), metrics.clone());
 
-    let generated =
-        if role == Role::Realtime { None } else { service.ensure_admin(config.admin_passphrase.clone()).await? };
+    let configured = config.admin_passphrase.as_ref().map(|p| p.expose().to_string());
+    let generated = if role == Role::Realtime { None } else { service.ensure_admin(configured).await? };
+    let generated = generated.map(|passphrase| banner::reveal(&config, passphrase));
     if role != Role::Realtime {
         service.spawn_auto_draw();
     }
@@ -119,8 +121,11 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         (role != Role::Api).then(|| RealtimeState::start(service.clone(), metrics.clone(), config.heartbeat));
     let routes = if role == Role::Realtime { bingo_api::Routes::SystemOnly } else { bingo_api::Routes::All };
     let (api_for_app, realtime_for_app, metrics_for_app) = (api.clone(), realtime.clone(), metrics.clone());
-    let web = (role == Role::Serve)
-        .then(|| bingo_web::WebConfig { public_url: config.public_url.clone(), listen: config.listen });
+    let web = (role == Role::Serve).then(|| bingo_web::WebConfig {
+        public_url: config.public_url.clone(),
+        listen: config.listen,
+        lan_port: config.lan_port,
+    });
     let serves_sockets = realtime_for_app.is_some();
     let app = move || {
         let mut app = actix_web::App::new()
@@ -139,7 +144,7 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", config.listen))?;
     let handle = server.handle();
 
-    announce(role, &config, generated.as_deref());
+    banner::announce(role, &config, generated.as_ref());
     tracing::info!(role = role.name(), listen = %config.listen, node = config.node_id, bus = api.service.bus().kind(), "bingo is ready");
 
     let shutdown = async move {
@@ -156,23 +161,6 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     served.context("the HTTP server failed")?;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Prints where the apps are and, on the very first start, the admin passphrase.
-fn announce(role: Role, config: &Config, generated: Option<&str>) {
-    if role == Role::Realtime {
-        return;
-    }
-    let url = config.public_url.trim_end_matches('/');
-    println!("bingo {} ({}) is running on {}", env!("CARGO_PKG_VERSION"), role.name(), config.listen);
-    println!("  Screen:   {url}/screen");
-    println!("  Console:  {url}/console");
-    println!("  Player:   {url}/player");
-    if let Some(passphrase) = generated {
-        println!();
-        println!("  Admin passphrase (shown only this once; write it down): {passphrase}");
-        println!("  Lost it? Start with --admin-passphrase-file FILE to set a new one.");
-    }
 }
 
 async fn wait_for_signal() {

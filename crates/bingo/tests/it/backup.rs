@@ -73,7 +73,7 @@ fn sqlite_fingerprint(path: &Path) -> BTreeMap<String, String> {
 }
 
 /// `bingo ARGS` with only the settings given in `env` (nothing inherited that could point elsewhere).
-fn bingo(env: &[(&str, String)], args: &[&str]) -> Output {
+pub(crate) fn bingo(env: &[(&str, String)], args: &[&str]) -> Output {
     let mut cmd = Command::new(bin());
     for var in [
         "DATABASE_URL",
@@ -84,6 +84,7 @@ fn bingo(env: &[(&str, String)], args: &[&str]) -> Output {
         "BINGO_BACKUP_DIR",
         "BINGO_BACKUP_RETENTION_DAYS",
         "BINGO_BACKUP_METRICS_FILE",
+        "BINGO_PG_BIN_DIR",
     ] {
         cmd.env_remove(var);
     }
@@ -96,13 +97,13 @@ fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-fn ok(out: Output) -> String {
+pub(crate) fn ok(out: Output) -> String {
     assert!(out.status.success(), "bingo failed: {}", text(&out));
     text(&out)
 }
 
 /// Runs the command and expects a refusal: non-zero, one `error:` line with `needle`, no panic.
-fn refused(out: Output, needle: &str) {
+pub(crate) fn refused(out: Output, needle: &str) {
     let all = text(&out);
     assert!(!out.status.success(), "expected a refusal, got success: {all}");
     assert!(!all.contains("panicked"), "{all}");
@@ -125,7 +126,7 @@ fn compact(unix: u64) -> String {
 }
 
 /// The dump files (not sidecars) in `dir`, sorted.
-fn dumps(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn dumps(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("read dir")
         .map(|e| e.expect("entry").path())
@@ -221,13 +222,13 @@ fn psql(url: &str, sql: &str) -> String {
 }
 
 /// Drops the `<name>_old_*` / `<name>_restore_*` databases a restore leaves or a failure might.
-struct DropSideDatabases {
-    admin: String,
-    name: String,
+pub(crate) struct DropSideDatabases {
+    pub(crate) admin: String,
+    pub(crate) name: String,
 }
 
 impl DropSideDatabases {
-    fn list(&self) -> Vec<String> {
+    pub(crate) fn list(&self) -> Vec<String> {
         psql(&self.admin, &format!("SELECT datname FROM pg_database WHERE datname LIKE '{}\\_%' ORDER BY 1", self.name))
             .lines()
             .map(str::to_string)

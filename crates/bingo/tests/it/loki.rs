@@ -102,3 +102,263 @@ fn a_stalled_loki_never_slows_the_service_and_drops_are_counted() {
         .expect("process_resident_memory_bytes");
     assert!(rss < 200.0 * 1024.0 * 1024.0, "resident memory {rss} bytes with Loki stalled");
 }
+
+// ---------------------------------------------------------------- the admin passphrase
+
+/// The fake Loki of bingo-telemetry's tests, which decodes what is pushed.
+#[path = "../../../bingo-telemetry/tests/telemetry/fake_loki.rs"]
+#[allow(dead_code)] // bingo-telemetry's tests use the rest of it
+mod fake_loki;
+
+use bingo_testkit::{free_port, Http};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+/// Where a server's stdout goes.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Stdout {
+    /// A file, as under systemd (the journal) or a redirect: JSON log lines.
+    File,
+    /// A terminal (a pseudo-terminal the test reads): pretty log lines.
+    Terminal,
+}
+
+/// A `bingo serve` pushing its logs to a fake Loki, its stdout and stderr captured.
+struct Server {
+    child: Child,
+    base: String,
+    stdout: Stdout,
+    out_file: PathBuf,
+    err_file: PathBuf,
+    /// What the terminal showed (Stdout::Terminal), and the thread reading it.
+    shown: Arc<Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A pseudo-terminal: its main side, read by the test, and its other side, the server's stdout.
+fn terminal() -> (std::fs::File, std::fs::File) {
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    use std::os::unix::fs::OpenOptionsExt;
+    let main = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+    grantpt(&main).expect("grantpt");
+    unlockpt(&main).expect("unlockpt");
+    let name = ptsname(&main, Vec::new()).expect("ptsname");
+    let side = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+        .open(name.to_str().expect("a pty name"))
+        .expect("the pty's other side");
+    (std::fs::File::from(main), side)
+}
+
+impl Server {
+    /// Starts `bingo serve` with a fresh data directory in `dir` and only the settings given here:
+    /// the passphrase from `--admin-passphrase-file`, or none (so one is generated).
+    fn start(dir: &Path, loki: &url::Url, stdout: Stdout, passphrase_file: Option<&Path>) -> Server {
+        let port = free_port();
+        let (out_file, err_file) = (dir.join("stdout"), dir.join("stderr"));
+        let mut cmd = Command::new(bin());
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .env_clear()
+            .env("BINGO_LOKI_URL", loki.as_str())
+            .env("BINGO_LOG_LEVEL", "debug")
+            .env("BINGO_NODE_ID", "passphrase-test")
+            .stdin(Stdio::null())
+            .stderr(std::fs::File::create(&err_file).expect("stderr file"));
+        if let Some(file) = passphrase_file {
+            cmd.arg("--admin-passphrase-file").arg(file);
+        }
+        let shown = Arc::new(Mutex::new(Vec::new()));
+        let reader = match stdout {
+            Stdout::File => {
+                cmd.stdout(std::fs::File::create(&out_file).expect("stdout file"));
+                None
+            }
+            Stdout::Terminal => {
+                let (mut main, side) = terminal();
+                cmd.stdout(side);
+                let shown = shown.clone();
+                Some(std::thread::spawn(move || {
+                    let mut buf = [0u8; 4096];
+                    // Ends (EIO) once the server has exited and the other side is closed.
+                    while let Ok(n @ 1..) = main.read(&mut buf) {
+                        shown.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }))
+            }
+        };
+        let child = cmd.spawn().expect("start bingo");
+        drop(cmd); // closes this process's copy of the terminal's other side
+        let mut server =
+            Server { child, base: format!("http://127.0.0.1:{port}"), stdout, out_file, err_file, shown, reader };
+        let http = Http::new(&server.base);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http.get("/ready").0 != 200 {
+            let exited = server.child.try_wait().ok().flatten();
+            assert!(exited.is_none() && Instant::now() < deadline, "bingo did not start ({exited:?})");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// The lines printed on stdout so far.
+    fn stdout(&self) -> Vec<String> {
+        let text = if self.stdout == Stdout::Terminal {
+            String::from_utf8_lossy(&self.shown.lock().unwrap()).into_owned()
+        } else {
+            std::fs::read_to_string(&self.out_file).unwrap_or_default()
+        };
+        text.lines().map(|l| l.trim_end_matches('\r').to_string()).collect()
+    }
+
+    /// SIGTERM; once it has exited (its last logs pushed), every line of its stdout and stderr.
+    fn stop(mut self) -> Vec<String> {
+        let pid = rustix::process::Pid::from_child(&self.child);
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait().ok().flatten().is_none() {
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("bingo did not stop within 20 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the terminal reader");
+        }
+        let mut lines = self.stdout();
+        lines.extend(std::fs::read_to_string(&self.err_file).unwrap_or_default().lines().map(str::to_string));
+        lines
+    }
+}
+
+impl Drop for Server {
+    /// A failed test does not leave the server running.
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Logs in with the passphrase, uses the session and logs out; then fails to log in in ways
+/// that carry the passphrase or something close to it.
+fn log_in_and_fail(base: &str, passphrase: &str) {
+    let mut http = Http::new(base);
+    let (status, body) = http.post("/api/v1/admin/login", &json!({"passphrase": passphrase}));
+    assert_eq!(status, 200, "login: {body}");
+    http.token = Some(body["token"].as_str().expect("token").to_string());
+    assert_eq!(http.get("/api/v1/games").0, 200);
+    assert_eq!(http.post("/api/v1/admin/logout", &serde_json::Value::Null).0, 204);
+    let http = Http::new(base);
+    let attempts = [
+        (json!({"passphrase": format!("{passphrase}x")}), 401),
+        (json!({"passphrase": passphrase.to_uppercase()}), 401),
+        (json!({"passphrase": passphrase, "remember": passphrase}), 400),
+        (json!({"password": passphrase}), 400),
+        (json!({ passphrase: passphrase }), 400),
+        (json!({"passphrase": [passphrase]}), 400),
+    ];
+    for (body, expected) in attempts {
+        let (status, answer) = http.post("/api/v1/admin/login", &body);
+        assert_eq!(status, expected, "{body}: {answer}");
+    }
+}
+
+/// Polls `f` every 100 ms for at most 15 s.
+fn within<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Runs one server through the logins; checks the passphrase is in no pushed log line and in no
+/// line it printed except, for a generated one on a terminal, the one banner line.
+fn check(stdout: Stdout, configured: Option<&str>) {
+    let loki = fake_loki::FakeLoki::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = configured.map(|p| {
+        let path = dir.path().join("passphrase-file");
+        std::fs::write(&path, format!("{p}\n")).expect("passphrase file");
+        path
+    });
+    let server = Server::start(dir.path(), &loki.url, stdout, file.as_deref());
+    let generated_file = dir.path().join("data").join("admin-passphrase");
+    const BANNER: &str = "  Admin passphrase (shown only this once; write it down): ";
+    let passphrase = match (configured, stdout) {
+        (Some(p), _) => p.to_string(),
+        (None, Stdout::File) => {
+            use std::os::unix::fs::PermissionsExt;
+            let path = generated_file.display().to_string();
+            within("the banner naming the passphrase file", || {
+                let lines = server.stdout();
+                let shown = lines.iter().find(|l| l.starts_with(BANNER));
+                assert!(shown.is_none(), "the passphrase was printed to stdout, which is not a terminal: {shown:?}");
+                lines.iter().any(|l| l.contains("Admin passphrase") && l.contains(&path)).then_some(())
+            });
+            let mode = std::fs::metadata(&generated_file).expect("the passphrase file").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the passphrase file is for its owner only");
+            std::fs::read_to_string(&generated_file).expect("passphrase").trim().to_string()
+        }
+        (None, Stdout::Terminal) => within("the passphrase on the terminal", || {
+            server.stdout().iter().find_map(|l| l.strip_prefix(BANNER).map(|p| p.trim().to_string()))
+        }),
+    };
+    assert!(passphrase.len() >= 8, "{passphrase:?}");
+    if configured.is_some() || stdout == Stdout::Terminal {
+        assert!(!generated_file.exists(), "a passphrase file was written for {stdout:?}, configured {configured:?}");
+    }
+    log_in_and_fail(&server.base, &passphrase);
+    // The logins reached Loki (so the check below looks at them).
+    within("the logins' log lines in Loki", || {
+        (loki.lines().iter().filter(|(_, l)| l.contains("/api/v1/admin/login")).count() >= 7).then_some(())
+    });
+    let printed = server.stop();
+
+    let pushed = loki.lines();
+    let leaked: Vec<&(String, String)> =
+        pushed.iter().filter(|(labels, line)| labels.contains(&passphrase) || line.contains(&passphrase)).collect();
+    assert!(
+        leaked.is_empty(),
+        "the passphrase was pushed to Loki ({stdout:?}, configured {configured:?}): {leaked:#?}"
+    );
+    assert!(pushed.iter().any(|(_, l)| l.contains("\"stopped\"")), "the last lines were not pushed: {pushed:#?}");
+    let carrying: Vec<&String> = printed.iter().filter(|l| l.contains(&passphrase)).collect();
+    let banner: Vec<&&String> = carrying.iter().filter(|l| l.starts_with(BANNER)).collect();
+    let expected = usize::from(configured.is_none() && stdout == Stdout::Terminal);
+    assert!(
+        carrying.len() == expected && banner.len() == expected,
+        "the passphrase was printed other than in the one banner line on a terminal ({stdout:?}, configured \
+         {configured:?}): {carrying:#?}"
+    );
+    assert!(printed.iter().any(|l| l.contains("request finished")), "no log lines were printed: {printed:#?}");
+}
+
+#[test]
+fn a_generated_passphrase_is_shown_once_on_a_terminal_and_never_logged() {
+    check(Stdout::Terminal, None);
+}
+
+#[test]
+fn a_generated_passphrase_off_a_terminal_goes_to_a_private_file_and_is_never_logged() {
+    check(Stdout::File, None);
+}
+
+#[test]
+fn a_passphrase_from_a_file_is_never_printed_nor_logged() {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let passphrase = format!("from-a-file-{:x}-{nanos:x}", std::process::id());
+    check(Stdout::File, Some(&passphrase));
+    check(Stdout::Terminal, Some(&passphrase));
+}
