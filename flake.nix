@@ -110,7 +110,9 @@
             postgresql
             redis
             caddy
-            prometheus
+            # promtool: pkgs/by-name/pr/prometheus/package.nix moves it to the `cli` output
+            # (postInstall: moveToOutput bin/promtool $cli).
+            prometheus.cli
             nixpkgs-fmt
             deadnix
             statix
