@@ -14,28 +14,30 @@ in
 
   audit = craneLib.cargoAudit { inherit src advisory-db; };
 
+  # The tests the sandbox can run: .config/nextest.toml's nix-sandbox profile leaves out those
+  # needing caddy, prometheus/promtool, nix-instantiate or root (tests/run runs them all).
+  # crane's lib/cargoNextest.nix (at flake.lock's rev 80db5bdc) runs, in the check phase,
+  #   cargo nextest run ${CARGO_PROFILE:+--cargo-profile $CARGO_PROFILE} <cargoExtraArgs>
+  #     <cargoNextestExtraArgs> <cargoNextestPartitionsExtraArgs>
+  # with partitions = 1 (the default), and sets doCheck = true, so nativeCheckInputs are on PATH
+  # and preCheck/postCheck run around that command. `--profile` there is nextest's own option
+  # (cargo's is --cargo-profile). Rehearsed outside Nix by tests/nix/source-build.sh.
   nextest = craneLib.cargoNextest (commonArgs // {
     inherit cargoArtifacts;
-    partitions = 1;
-    partitionType = "count";
-    cargoNextestPartitionsExtraArgs = "--no-tests=pass";
-    nativeCheckInputs = [ pkgs.postgresql pkgs.redis ];
-    # Throw-away servers on unix sockets only (no TCP ports to collide on).
+    # crates/ and the workspace, plus tests/fairness/ (read by crates/bingo/tests/it/cli.rs) and
+    # .config/nextest.toml (nix/source.nix, tests = true).
+    src = build.testSrc;
+    cargoNextestExtraArgs = "--profile nix-sandbox --no-tests=fail";
+    # psql, pg_dump and pg_restore (the testkit and the backup tests) come with postgresql;
+    # python3 runs tests/fairness/reference.py; coreutils (kill, date, sha256sum) is stdenv's.
+    nativeCheckInputs = [ pkgs.postgresql pkgs.redis pkgs.python3 ];
+    # Throw-away PostgreSQL and Redis on unix sockets only (no TCP ports to collide on), as the
+    # sandbox's build user; exports BINGO_TEST_PG, BINGO_TEST_REDIS, BINGO_TEST_PG_BIN_DIR.
     preCheck = ''
-      export PGDATA="$TMPDIR/pg" PGHOST="$TMPDIR" PGPORT=5432
-      initdb --username=postgres --auth=trust --no-locale --encoding=UTF8 "$PGDATA" >/dev/null
-      pg_ctl --wait --log="$TMPDIR/pg.log" \
-        --options="-c listen_addresses=''' -c unix_socket_directories=$TMPDIR -c port=$PGPORT -c fsync=off" start
-      createdb --username=postgres bingo_test
-      export BINGO_TEST_DATABASE_URL="postgres://postgres@localhost/bingo_test?host=$TMPDIR&port=$PGPORT"
-
-      redis-server --port 0 --unixsocket "$TMPDIR/redis.sock" --save "" --daemonize yes \
-        --logfile "$TMPDIR/redis.log"
-      export BINGO_TEST_REDIS_URL="unix://$TMPDIR/redis.sock"
+      source ${./sandbox-services.sh} "$TMPDIR/bingo-services"
     '';
     postCheck = ''
-      pg_ctl --wait stop || true
-      redis-cli -s "$TMPDIR/redis.sock" shutdown nosave || true
+      bingo_sandbox_services_stop
     '';
   });
 
@@ -43,7 +45,12 @@ in
   # itself covers them here): formatting, deadnix, caddy validate, promtool.
   nix-anywhere = pkgs.runCommand "bingo-nix-anywhere-checks"
     {
-      nativeBuildInputs = [ pkgs.bash pkgs.nixpkgs-fmt pkgs.deadnix pkgs.caddy pkgs.prometheus pkgs.python3 pkgs.gnused pkgs.gnugrep pkgs.findutils ];
+      # promtool is in prometheus' `cli` output, not in its default one: nixpkgs
+      # pkgs/by-name/pr/prometheus/package.nix has outputs = [ "out" "doc" "cli" ] and
+      # `moveToOutput bin/promtool $cli`. Read in two stored versions of NixOS/nixpkgs (044b684b,
+      # prometheus built with its npm web UI; e92b6585, prometheus 3.0.0), both possibly older
+      # than nixos-26.05; both split promtool out the same way.
+      nativeBuildInputs = [ pkgs.bash pkgs.nixpkgs-fmt pkgs.deadnix pkgs.caddy pkgs.prometheus.cli pkgs.python3 pkgs.gnused pkgs.gnugrep pkgs.findutils ];
       src = lib.fileset.toSource {
         root = ../.;
         fileset = lib.fileset.unions [

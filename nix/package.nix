@@ -2,13 +2,28 @@
 { lib, craneLib, pkgs }:
 let
   root = ../.;
-  src = lib.fileset.toSource {
-    inherit root;
-    fileset = import ./source.nix {
-      inherit lib root;
-      cargoSources = craneLib.fileset.commonCargoSources;
-    };
+
+  # The files of the repository a build sees: nix/source.nix, a builtins-only predicate, as the
+  # filter of nixpkgs' lib.cleanSourceWith (lib/sources.nix: `{ src, filter ? _: _: true,
+  # name ? null }`, giving `{ _isLibCleanSourceWith = true; origSrc; filter; name; outPath =
+  # builtins.path { path = origSrc; inherit filter name; }; }`; the filter gets every entry's
+  # absolute path string and type, and a rejected directory is not descended into).
+  # crane takes such a source as it takes its own cleanCargoSource (lib/cleanCargoSource.nix is a
+  # lib.cleanSourceWith too): buildDepsOnly (lib/buildDepsOnly.nix) builds against mkDummySrc
+  # (lib/mkDummySrc.nix), which crawls `origSrc` through findCargoFiles (lib/findCargoFiles.nix,
+  # applying `filter`) for the Cargo.toml and .cargo/config.toml files; crateNameFromCargoToml and
+  # vendorCargoDeps read Cargo.toml and Cargo.lock under `origSrc` (lib/crateNameFromCargoToml.nix,
+  # lib/vendorCargoDeps.nix). Read in ipetkov/crane at 80db5bdc (flake.lock's rev) and
+  # nix-community/nixpkgs.lib of June 2026.
+  source = tests: lib.cleanSourceWith {
+    src = root;
+    filter = import ./source.nix { inherit root tests; };
+    name = if tests then "bingo-test-source" else "bingo-source";
   };
+  # What cargo builds: crates/ and the workspace files.
+  src = source false;
+  # The same plus what the nextest check's tests read at run time (nix/checks.nix).
+  testSrc = source true;
 
   commonArgs = {
     inherit src;
@@ -37,5 +52,5 @@ let
   });
 in
 {
-  inherit src commonArgs cargoArtifacts bingo;
+  inherit src testSrc commonArgs cargoArtifacts bingo;
 }

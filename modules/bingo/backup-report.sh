@@ -11,6 +11,18 @@ set +o errexit -o nounset -o pipefail
 
 status_file=$1 backup_dir=$2 label=${3:-} keep=${4:-30}
 
+# The block device whose filesystem is labelled $1. Probes each device itself (blkid -p): no
+# udev links, no blkid cache, and no race with a device attached a moment ago.
+device_labelled() {
+  local dev
+  for dev in /sys/class/block/*; do
+    dev="/dev/${dev##*/}"
+    [ -b "$dev" ] || continue
+    if [ "$(blkid -p -o value -s LABEL "$dev" 2>/dev/null)" = "$1" ]; then echo "$dev"; return 0; fi
+  done
+  return 1
+}
+
 say() {
   mkdir -p "$(dirname "$status_file")"
   printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" > "$status_file.tmp" && mv "$status_file.tmp" "$status_file"
@@ -35,8 +47,7 @@ if [ -z "$label" ]; then
   exit 0
 fi
 
-# blkid probes the devices itself: no dependence on udev's by-label links.
-if ! device=$(blkid -c /dev/null -L "$label" 2>/dev/null) || [ -z "$device" ]; then
+if ! device=$(device_labelled "$label"); then
   say "NO STICK: $name is on the box only ($backup_dir); plug in a USB stick labelled $label (FAT, exFAT or ext4)"
   exit 0
 fi

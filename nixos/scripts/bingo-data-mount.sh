@@ -30,6 +30,18 @@ dirs=(
   "var/lib/caddy 0750"
 )
 
+# The block device whose filesystem is labelled $1. Probes each device itself (blkid -p): no
+# udev links, no blkid cache, and no race with a device attached a moment ago.
+device_labelled() {
+  local dev
+  for dev in /sys/class/block/*; do
+    dev="/dev/${dev##*/}"
+    [ -b "$dev" ] || continue
+    if [ "$(blkid -p -o value -s LABEL "$dev" 2>/dev/null)" = "$1" ]; then echo "$dev"; return 0; fi
+  done
+  return 1
+}
+
 mkdir -p "$storage_dir"
 report() { # report STATE MESSAGE: one status line, and a notice on the text consoles
   printf '%s %s\n' "$1" "$2" > "$storage_dir/status"
@@ -43,7 +55,7 @@ report() { # report STATE MESSAGE: one status line, and a notice on the text con
 
 # udev may still be naming the stick's partitions this early.
 command -v udevadm >/dev/null && udevadm settle --timeout=10 2>/dev/null
-device="$(blkid -c /dev/null -L "$label" 2>/dev/null || true)"
+device="$(device_labelled "$label" || true)"
 if [ -z "$device" ]; then
   report MEMORY "no partition labelled $label: games, players and backups are kept in memory only"
   exit 0

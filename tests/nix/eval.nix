@@ -91,6 +91,24 @@ let
     };
   }).config;
 
+  # Alerts routed to a webhook and e-mail (modules/bingo/alerting.nix).
+  alertingArgs = {
+    webhookUrl = "http://192.0.2.10:9099/alerts";
+    email = { to = "ops@example.org"; from = "bingo@example.org"; smarthost = "smtp.example.org:587"; username = "bingo"; passwordFile = "/run/credentials/alertmanager.service/smtp-password"; requireTls = true; };
+  };
+  alerting = (eval {
+    services.bingo = {
+      adminPasswordFile = "/run/secrets/admin";
+      observability.enable = true;
+      observability.alerting = {
+        enable = true;
+        webhook.url = alertingArgs.webhookUrl;
+        email = { inherit (alertingArgs.email) to from smarthost username; passwordFile = "/run/secrets/smtp-password"; };
+      };
+    };
+  }).config;
+  alertingFailed = a: failedAssertions (eval { services.bingo = { adminPasswordFile = "/run/s"; observability.enable = true; observability.alerting = { enable = true; } // a; }; }).config;
+
   noPassword = (eval { }).config;
   storeSecret = (eval { services.bingo.adminPasswordFile = "/nix/store/00000000000000000000000000000000-pw"; }).config;
   splitWithoutRedis = (eval {
@@ -104,22 +122,8 @@ let
     inherit (u) after requires wantedBy environment;
     serviceConfig = u.serviceConfig;
   };
-  # nix/source.nix with a stand-in for craneLib.fileset.commonCargoSources, on a
-  # fixture tree shaped like the workspace (migrations and web assets included).
-  sourceFiles = root: map toString (lib.fileset.toList (import (repo + "/nix/source.nix") {
-    inherit lib root;
-    cargoSources = r: lib.fileset.fileFilter (f: f.hasExt "rs" || f.name == "Cargo.toml" || f.name == "Cargo.lock") r;
-  }));
 in
 {
-  # lib.fileset needs builtins.readFileType (Nix >= 2.14); Debian's Nix 2.8 lacks it.
-  source =
-    if builtins ? readFileType then {
-      fixture = map (lib.removePrefix (toString ./fixture-workspace + "/")) (sourceFiles ./fixture-workspace);
-      repo = map (lib.removePrefix (toString repo + "/")) (sourceFiles repo);
-    } else {
-      skipped = "lib.fileset needs Nix >= 2.14 (builtins.readFileType); this Nix is ${builtins.nixVersion}";
-    };
   venue = {
     failed = failedAssertions venue;
     inherit (venue) warnings;
@@ -142,6 +146,21 @@ in
     cage = { inherit (venue.services.cage) enable user; };
     caddyfile = venue.services.bingo.proxy.renderedCaddyfile;
     prometheusYml = venue.services.bingo.observability.renderedPrometheusConfig;
+    alertmanager = venue.services.prometheus.alertmanager.enable;
+  };
+  alerting = {
+    failed = failedAssertions alerting;
+    alertmanager = { inherit (alerting.services.prometheus.alertmanager) enable listenAddress port configText extraFlags; };
+    alertmanagerUnit = alerting.systemd.services.alertmanager.serviceConfig;
+    prometheusYml = alerting.services.bingo.observability.renderedPrometheusConfig;
+    # With the default timings, what the module deploys is what the renderer gives with none:
+    # tests/rehearsal/alerts.sh renders it that way and runs a real Alertmanager on it.
+    sameAsRenderer = alerting.services.bingo.observability.alerting.renderedConfig == import (repo + "/modules/alertmanager/render.nix") alertingArgs;
+    noReceiver = alertingFailed { };
+    noObservability = failedAssertions (eval { services.bingo = { adminPasswordFile = "/run/s"; observability.alerting = { enable = true; webhook.url = "http://192.0.2.10/"; }; }; }).config;
+    emailWithoutSmarthost = alertingFailed { email.to = "ops@example.org"; };
+    dollar = alertingFailed { webhook.url = "http://192.0.2.10/$TOKEN"; };
+    storePassword = alertingFailed { email = { to = "a@b"; from = "c@d"; smarthost = "e:25"; username = "u"; passwordFile = "/nix/store/00000000000000000000000000000000-pw"; }; };
   };
   split = {
     failed = failedAssertions split;

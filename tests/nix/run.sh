@@ -135,9 +135,6 @@ else
   if out="$(nix-instantiate --eval --strict --json "$repo/tests/nix/eval.nix" --arg nixlib "$NIXPKGS_LIB" 2>&1 > "$work/eval.json")"; then
     ok "lib.evalModules of modules/ against stubs ($NIXPKGS_LIB)"
     check "module assertions and unit contents" python3 "$repo/tests/nix/assert_eval.py" "$work/eval.json" "$work"
-    if skip="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"].get("skipped",""))' "$work/eval.json")" && [ -n "$skip" ]; then
-      skipped=$((skipped + 1)); echo "SKIPPED: crane source fileset check ($skip); it runs with Nix >= 2.14"
-    fi
     if nix-instantiate --eval --strict --json "$repo/tests/nix/options-doc.nix" --arg nixlib "$NIXPKGS_LIB" 2>/dev/null |
       python3 "$repo/tests/nix/gen-options-doc.py" > "$work/NIXOS-OPTIONS.md"; then
       check "docs/NIXOS-OPTIONS.md is up to date (regenerate: see tests/nix/gen-options-doc.py)" diff -u "$repo/docs/NIXOS-OPTIONS.md" "$work/NIXOS-OPTIONS.md"

@@ -138,6 +138,14 @@ in
             postgres = exporter 9187 { runAsLocalSuperUser = bool; };
             redis = exporter 9121 { };
           };
+        # nixos/modules/services/monitoring/prometheus/alertmanager.nix
+        alertmanager = {
+          enable = bool;
+          listenAddress = opt types.str "";
+          port = opt types.port 9093;
+          configText = opt (types.nullOr types.lines) null;
+          extraFlags = strs;
+        };
       };
 
       # nixos/modules/services/monitoring/grafana.nix
@@ -168,5 +176,65 @@ in
         program = opt types.path "/nix/store/00000000000000000000000000000000-xterm/bin/xterm";
       };
     };
+
+    # modules/bingo/hotspot.nix. nixos/modules/services/networking/hostapd.nix (radios, networks):
+    services.hostapd = {
+      enable = bool;
+      radios = opt
+        (types.attrsOf (types.submodule {
+          options = {
+            band = opt (types.enum [ "2g" "5g" "6g" "60g" ]) "2g";
+            channel = opt types.int 0;
+            countryCode = opt (types.nullOr types.str) null;
+            wifi4.capabilities = opt (types.listOf types.str) [ "HT40" "HT40-" "SHORT-GI-20" "SHORT-GI-40" ];
+            wifi5.enable = opt types.bool true;
+            networks = opt
+              (types.attrsOf (types.submodule {
+                options = {
+                  ssid = mkOption { type = types.str; };
+                  apIsolate = bool;
+                  authentication = {
+                    mode = opt (types.enum [ "none" "wpa2-sha1" "wpa2-sha256" "wpa3-sae-transition" "wpa3-sae" ]) "wpa3-sae";
+                    wpaPasswordFile = opt (types.nullOr types.path) null;
+                  };
+                };
+              }))
+              { };
+          };
+        }))
+        { };
+    };
+    # nixos/modules/services/networking/dnsmasq.nix (settings: a keyValue freeform type)
+    services.dnsmasq = {
+      enable = bool;
+      resolveLocalQueries = opt types.bool true;
+      settings = opt (types.attrsOf (types.oneOf [ types.bool types.int types.str (types.listOf types.str) ])) { };
+    };
+    # nixos/modules/tasks/network-interfaces.nix
+    networking.interfaces = opt
+      (types.attrsOf (types.submodule {
+        options.useDHCP = opt (types.nullOr types.bool) null;
+        options.ipv4.addresses = opt
+          (types.listOf (types.submodule {
+            options.address = mkOption { type = types.str; };
+            options.prefixLength = mkOption { type = types.addCheck types.int (n: n >= 0 && n <= 32); };
+          })) [ ];
+      }))
+      { };
+    # nixos/modules/services/networking/firewall.nix (interfaces.<name>: the commonOptions)
+    networking.firewall.interfaces = opt
+      (types.attrsOf (types.submodule {
+        options.allowedTCPPorts = opt (types.listOf types.port) [ ];
+        options.allowedUDPPorts = opt (types.listOf types.port) [ ];
+      }))
+      { };
+    # (networking.wireless.iwd.enable: machine-stubs.nix, and tests/nix/eval.nix without it.)
+    # nixos/modules/system/boot/networkd.nix (links: [Match] and [Link] of a .link file)
+    systemd.network.links = opt
+      (types.attrsOf (types.submodule {
+        options.matchConfig = anyAttrs;
+        options.linkConfig = anyAttrs;
+      }))
+      { };
   };
 }

@@ -1,1 +1,0 @@
-CREATE TABLE games (id TEXT PRIMARY KEY);
