@@ -530,6 +530,7 @@ fn restore_sqlite(
         let conn = sqlite::integrity_check(sqlite::open(&side)?, &side)?;
         let url = format!("sqlite://{}", side.display());
         let check = db::check_restored(conn, &url, Backend::Sqlite, progress)?;
+        sqlite::settle(&side)?;
         if let Some(expected) = &manifest.rows {
             for (table, n) in expected {
                 let found = check.rows.get(table).copied().unwrap_or(0);

@@ -228,8 +228,21 @@ pub fn live_info(conn: &mut Conn) -> anyhow::Result<LiveInfo> {
     })
 }
 
-/// Other sessions connected to database `name` (a running server holds some).
+/// Other sessions connected to database `name` (a running server holds some). A client that
+/// has just disconnected (the backup's pg_dump, a server stopped a moment ago) stays listed until
+/// its backend process has exited: they are given up to two seconds to go.
 pub fn other_sessions(conn: &mut Conn, name: &str) -> anyhow::Result<Vec<String>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let sessions = sessions_now(conn, name)?;
+        if sessions.is_empty() || std::time::Instant::now() >= deadline {
+            return Ok(sessions);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn sessions_now(conn: &mut Conn, name: &str) -> anyhow::Result<Vec<String>> {
     Ok(conn.texts(&format!(
         "SELECT coalesce(nullif(application_name, ''), 'pid ' || pid) || ' (' || coalesce(usename::text, '?') || ')' AS v \
          FROM pg_catalog.pg_stat_activity WHERE datname = {} AND pid <> pg_backend_pid() ORDER BY 1",

@@ -97,6 +97,24 @@ pub fn remove_with_sidecars(path: &Path) {
     }
 }
 
+/// Leaves the database at `path` as one self-contained file: everything in its WAL checkpointed
+/// into it and the WAL mode left, so that no `-wal`/`-shm` can outlive a rename of the file. The
+/// checks of a restored copy write to it through a connection pool whose connections may close a
+/// moment after the pool is dropped; switching the journal mode waits for them (busy timeout).
+pub fn settle(path: &Path) -> anyhow::Result<()> {
+    let mut conn = open(path)?;
+    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+        .with_context(|| format!("writing {} as one file", path.display()))?;
+    drop(conn);
+    for suffix in ["-wal", "-shm"] {
+        let left = sidecar(path, suffix);
+        if left.exists() {
+            bail!("{} is still there: another connection holds {}", left.display(), path.display());
+        }
+    }
+    Ok(())
+}
+
 /// Puts `side` in place of `live`. `lock` is the live database's exclusive connection: the WAL
 /// is checkpointed into the file and emptied first, so no committed transaction is lost with
 /// it, then the lock is released, the old `-wal`/`-shm` removed (a stale WAL must never meet
