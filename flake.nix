@@ -35,13 +35,16 @@
       };
 
       # An app is { type = "app"; program = <store path>; } (Nix's flake schema); the script
-      # gets the bingo package on PATH, and pg_dump/pg_restore by BINGO_PG_BIN_DIR.
+      # gets the bingo package on PATH, and pg_dump/pg_restore by BINGO_PG_BIN_DIR unless the
+      # caller names newer ones (pg_dump refuses a server of a newer major version).
       mkApp = pkgs: name: description: text: {
         type = "app";
         program = lib.getExe (pkgs.writeShellApplication {
-          inherit name text;
+          inherit name;
           runtimeInputs = [ self.packages.${pkgs.stdenv.hostPlatform.system}.default pkgs.coreutils pkgs.findutils pkgs.gnused ];
-          runtimeEnv.BINGO_PG_BIN_DIR = "${pkgs.postgresql}/bin";
+          text = ''
+            export BINGO_PG_BIN_DIR="''${BINGO_PG_BIN_DIR:-${pkgs.postgresql}/bin}"
+          '' + text;
         });
         meta.description = description;
       };

@@ -50,7 +50,9 @@ in
       # `moveToOutput bin/promtool $cli`. Read in two stored versions of NixOS/nixpkgs (044b684b,
       # prometheus built with its npm web UI; e92b6585, prometheus 3.0.0), both possibly older
       # than nixos-26.05; both split promtool out the same way.
-      nativeBuildInputs = [ pkgs.bash pkgs.nixpkgs-fmt pkgs.deadnix pkgs.caddy pkgs.prometheus.cli pkgs.python3 pkgs.gnused pkgs.gnugrep pkgs.findutils ];
+      # shellcheck: tests/nix/run.sh checks the machines' scripts (their own tests skip here:
+      # they need root, loop devices, tmux or nix-instantiate).
+      nativeBuildInputs = [ pkgs.bash pkgs.nixpkgs-fmt pkgs.deadnix pkgs.caddy pkgs.prometheus.cli pkgs.python3 pkgs.gnused pkgs.gnugrep pkgs.findutils pkgs.shellcheck ];
       src = lib.fileset.toSource {
         root = ../.;
         fileset = lib.fileset.unions [

@@ -7,8 +7,9 @@
 # versions may predate nixos-26.05):
 # - nixos/modules/image/images.nix: the variants; each extends this configuration.
 # - nixos/modules/virtualisation/disk-image.nix (qemu-efi, raw-efi): systemd-boot for EFI and
-#   `fileSystems = mkImageMediaOverride { "/"; "/boot" }`, which replaces every other
-#   fileSystems definition of lower priority.
+#   its own "/" and "/boot" (with mkImageMediaOverride on the whole set in one copy read, at
+#   normal priority in others: either way they win over the mkDefault ones below, so /boot
+#   there has no fmask/dmask and bootctl warns that its random seed is world-readable).
 # - nixos/modules/virtualisation/amazon-image.nix: grub (device /dev/xvda on x86_64, "nodev"
 #   with EFI on aarch64), /boot only with EFI, hostName mkDefault "".
 # - nixos/modules/virtualisation/google-compute-config.nix: grub on /dev/sda, legacy MBR.

@@ -31,6 +31,7 @@ let
     "prometheus.service"
     "loki.service"
     "caddy.service"
+    "alloy.service"
   ];
 in
 {

@@ -47,7 +47,7 @@ rec {
     // lib.optionalAttrs usePostgres {
       # pg_dump/pg_restore for `bingo backup` and `bingo restore`, by path rather than PATH
       # (a unit's or systemd-run's PATH does not have them).
-      BINGO_PG_BIN_DIR = "${config.services.postgresql.package}/bin";
+      BINGO_PG_BIN_DIR = "${cfg.database.toolsPackage}/bin";
     }
     // lib.optionalAttrs (cfg.proxy.enable && cfg.proxy.tls == "off") {
       # Phones that cannot resolve .local reach the box by IP on Caddy's port 80: /screen lists
@@ -88,7 +88,6 @@ rec {
     SupplementaryGroups = lib.optional localRedis "redis-bingo";
     StateDirectory = "bingo";
     StateDirectoryMode = "0750";
-    RuntimeDirectory = "bingo";
     LoadCredential = loadCredential;
     UMask = "0077";
     NoNewPrivileges = true;
@@ -103,7 +102,9 @@ rec {
     ProtectKernelLogs = true;
     ProtectControlGroups = true;
     ProtectProc = "invisible";
-    ProcSubset = "pid";
+    # "all", not "pid": the process collector reads the boot time from /proc/stat for
+    # process_start_time_seconds (procfs' boot_time_secs), which "pid" hides.
+    ProcSubset = "all";
     # AF_NETLINK: getifaddrs, to list the box's addresses for phones (BINGO_LAN_PORT).
     RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" "AF_NETLINK" ];
     RestrictNamespaces = true;

@@ -1,6 +1,6 @@
 # All options of the bingo module (services.bingo.*). Every option carries a
 # description; docs/NIXOS-OPTIONS.md is the rendered reference.
-{ config, lib, ... }:
+{ config, lib, pkgs, ... }:
 let
   inherit (lib) mkOption mkEnableOption types;
   cfg = config.services.bingo;
@@ -137,6 +137,14 @@ in
         type = types.str;
         default = "bingo";
         description = "Name of the local PostgreSQL database. The role is always `bingo`, the service user.";
+      };
+      toolsPackage = mkOption {
+        type = types.package;
+        # nixos/modules/services/databases/postgresql.nix: services.postgresql.package has no
+        # default; the module sets one only when PostgreSQL is enabled.
+        default = if cfg.database.createLocally && cfg.database.backend == "postgresql" then config.services.postgresql.package else pkgs.postgresql;
+        defaultText = lib.literalExpression ''if database.createLocally then config.services.postgresql.package else pkgs.postgresql'';
+        description = "PostgreSQL package whose pg_dump and pg_restore `bingo backup` and `bingo restore` run (BINGO_PG_BIN_DIR); its major version must be at least the server's.";
       };
       urlFile = mkOption {
         type = types.nullOr absPath;

@@ -11,8 +11,9 @@ app="$repo/nix/backup-app.sh"
 bin="$work/bin"
 mkdir -p "$bin" "$work/backups"
 # A host with the module: `systemctl cat` finds the unit; `start --wait` writes a backup set.
+# (#! by absolute path: the Nix build sandbox, which runs this too, has no /usr/bin/env.)
 cat > "$bin/systemctl" <<STUB
-#!/usr/bin/env bash
+#!$(command -v bash)
 case "\$1" in
   cat) [ -e "$work/has-unit" ] ;;
   show) echo "BINGO_DATA_DIR=/var/lib/bingo BINGO_BACKUP_DIR=$work/backups BINGO_BACKUP_STATUS_FILE=$work/status BINGO_DATABASE_URL=postgres:///bingo?host=/run/postgresql" ;;

@@ -27,7 +27,7 @@ let
   # What each nixpkgs image module sets that the machines interact with.
   imageStubs = {
     # nixos/modules/virtualisation/amazon-image.nix (x86_64: ec2.efi false)
-    amazon = { fileSystems."/" = root; boot.growPartition = true; boot.loader.grub.device = "/dev/xvda"; networking.hostName = lib.mkDefault ""; };
+    amazon = { fileSystems."/" = lib.mkDefault root; boot.growPartition = true; boot.loader.grub.device = "/dev/xvda"; networking.hostName = lib.mkDefault ""; };
     # nixos/modules/virtualisation/google-compute-config.nix
     google-compute = { fileSystems."/" = root; boot.growPartition = true; boot.loader.grub.device = "/dev/sda"; networking.hostName = lib.mkDefault ""; networking.firewall.enable = lib.mkDefault false; };
     # nixos/modules/virtualisation/openstack-config.nix (openstack.efi false)

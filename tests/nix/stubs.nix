@@ -3,7 +3,7 @@
 # module evaluable with nixpkgs' lib alone (no nixpkgs checkout, no store).
 # A misspelt or removed option name in modules/ fails here with
 # "The option `...' does not exist". Sources: see docs/NIXOS-OPTIONS.md.
-{ lib, ... }:
+{ config, lib, ... }:
 let
   inherit (lib) mkOption types;
   opt = type: default: mkOption { inherit type default; };
@@ -75,7 +75,8 @@ in
       # nixos/modules/services/databases/postgresql.nix
       postgresql = {
         enable = bool;
-        package = opt types.package { type = "derivation"; outPath = "/nix/store/00000000000000000000000000000000-postgresql"; name = "postgresql"; };
+        # No default: the module sets one (mkDefault, by stateVersion) only when enabled.
+        package = mkOption { type = types.package; };
         ensureDatabases = strs;
         ensureUsers = opt
           (types.listOf (types.submodule {
@@ -92,7 +93,7 @@ in
             enable = bool;
             port = opt types.port 0;
             unixSocketPerm = opt types.int 660;
-            save = opt (types.listOf (types.listOf types.int)) [ ];
+            save = opt (types.listOf (types.listOf types.int)) [ [ 900 1 ] [ 300 10 ] [ 60 10000 ] ];
             settings = opt (types.attrsOf (types.oneOf [ types.bool types.int types.str (types.listOf types.str) ])) { };
           };
         }))
@@ -237,4 +238,11 @@ in
       }))
       { };
   };
+
+  # postgresql.nix: `services.postgresql.package = mkDefault (...)` inside `mkIf cfg.enable`.
+  config.services.postgresql.package = lib.mkIf config.services.postgresql.enable (lib.mkDefault {
+    type = "derivation";
+    outPath = "/nix/store/00000000000000000000000000000000-postgresql";
+    name = "postgresql";
+  });
 }
