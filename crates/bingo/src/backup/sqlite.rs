@@ -100,19 +100,25 @@ pub fn remove_with_sidecars(path: &Path) {
 /// Leaves the database at `path` as one self-contained file: everything in its WAL checkpointed
 /// into it and the WAL mode left, so that no `-wal`/`-shm` can outlive a rename of the file. The
 /// checks of a restored copy write to it through a connection pool whose connections may close a
-/// moment after the pool is dropped; switching the journal mode waits for them (busy timeout).
+/// moment after the pool is dropped (SQLite answers "database is locked" at once while one is
+/// open, busy timeout or not): the switch is tried again for up to ten seconds.
 pub fn settle(path: &Path) -> anyhow::Result<()> {
-    let mut conn = open(path)?;
-    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
-        .with_context(|| format!("writing {} as one file", path.display()))?;
-    drop(conn);
-    for suffix in ["-wal", "-shm"] {
-        let left = sidecar(path, suffix);
-        if left.exists() {
-            bail!("{} is still there: another connection holds {}", left.display(), path.display());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut conn = open(path)?;
+        let switched = conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;");
+        drop(conn);
+        // While another connection is open the mode stays WAL (an error, or quietly): its files say.
+        let left: Vec<PathBuf> = ["-wal", "-shm"].iter().map(|s| sidecar(path, s)).filter(|f| f.exists()).collect();
+        match (switched, left.is_empty()) {
+            (Ok(()), true) => return Ok(()),
+            _ if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(100)),
+            (Err(e), _) => return Err(e).with_context(|| format!("writing {} as one file", path.display())),
+            (Ok(()), false) => {
+                bail!("{} is still there: another connection holds {}", left[0].display(), path.display())
+            }
         }
     }
-    Ok(())
 }
 
 /// Puts `side` in place of `live`. `lock` is the live database's exclusive connection: the WAL
