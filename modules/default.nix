@@ -9,7 +9,9 @@
     ./bingo/proxy.nix
     ./bingo/mdns.nix
     ./bingo/observability.nix
+    ./bingo/alerting.nix
     ./bingo/backup.nix
     ./bingo/kiosk.nix
+    ./bingo/hotspot.nix
   ];
 }

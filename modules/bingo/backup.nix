@@ -11,8 +11,15 @@ let
   common = import ./common.nix { inherit config lib; };
   textfile = "/var/lib/prometheus-node-exporter-text/bingo_backup.prom";
   metricsFile = "${common.stateDir}/bingo_backup.prom";
-  unitEnv = common.environment "bingo-backup.service" // {
-    BINGO_BACKUP_METRICS_FILE = metricsFile;
+  # The command line, its environment and the report's arguments, also rendered by
+  # tests/rehearsal/backup.sh (builtins only).
+  backupCommand = import ./backup-command.nix {
+    bingo = "${cfg.package}/bin/bingo";
+    inherit (bcfg) dir retentionDays statusFile;
+    inherit metricsFile;
+    stickLabel = if bcfg.stick.enable then bcfg.stick.label else null;
+  };
+  unitEnv = common.environment "bingo-backup.service" // backupCommand.environment // {
     # Not read by bingo: tells `nix run .#backup` (nix/backup-app.sh) where the status is.
     BINGO_BACKUP_STATUS_FILE = bcfg.statusFile;
   };
@@ -22,8 +29,6 @@ let
     runtimeInputs = with pkgs; [ coreutils findutils util-linux ];
     text = builtins.readFile ./backup-report.sh;
   };
-  reportArgs = [ bcfg.statusFile bcfg.dir ]
-    ++ lib.optionals bcfg.stick.enable [ bcfg.stick.label (toString bcfg.retentionDays) ];
 in
 {
   config = lib.mkIf (cfg.enable && bcfg.enable) {
@@ -41,13 +46,13 @@ in
           ${pkgs.coreutils}/bin/install -d -m 0750 ${lib.escapeShellArg bcfg.dir}
           ${pkgs.coreutils}/bin/chown bingo:bingo ${lib.escapeShellArg bcfg.dir} || true
         ''}";
-        ExecStart = "${cfg.package}/bin/bingo backup --dir ${lib.escapeShellArg bcfg.dir} --retention-days ${toString bcfg.retentionDays}";
+        ExecStart = backupCommand.command;
         ExecStartPost = lib.optional cfg.observability.enable "+${pkgs.writeShellScript "bingo-backup-metric" ''
           ${pkgs.coreutils}/bin/install -m 0644 -T ${metricsFile} ${textfile}.tmp
           ${pkgs.coreutils}/bin/mv ${textfile}.tmp ${textfile}
         ''}";
         # After success and failure alike (systemd passes SERVICE_RESULT); never fails itself.
-        ExecStopPost = "+${lib.getExe report} ${lib.escapeShellArgs reportArgs}";
+        ExecStopPost = "+${lib.getExe report} ${lib.escapeShellArgs backupCommand.reportArgs}";
       };
     };
     systemd.timers.bingo-backup.timerConfig.Persistent = true;

@@ -1,4 +1,5 @@
-# observability: Prometheus (+ node, PostgreSQL and Redis exporters, alert rules),
+# observability: Prometheus (+ node, PostgreSQL and Redis exporters, alert rules; alerting.nix
+# routes the alerts to the operators),
 # Grafana (datasources and dashboards provisioned from the repository), Loki
 # (the services push their logs to it) and Grafana Alloy shipping the journal.
 { config, lib, pkgs, ... }:
@@ -26,6 +27,8 @@ let
     redisTargets = lib.optional common.localRedis (loopback exporters.redis.port);
     caddyTargets = lib.optional cfg.proxy.enable "127.0.0.1:2019";
     lokiTargets = [ "127.0.0.1:3100" ];
+    # alerting.nix runs the Alertmanager there.
+    alertmanagerTargets = lib.optional ocfg.alerting.enable (loopback config.services.prometheus.alertmanager.port);
   };
 
   textfileDir = "/var/lib/prometheus-node-exporter-text";

@@ -198,6 +198,27 @@ in
         default = null;
         description = "Contact address for the ACME account (tls = acme).";
       };
+      acmeCA = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "https://acme-staging-v02.api.letsencrypt.org/directory";
+        description = ''
+          ACME directory URL Caddy gets the certificate from (tls = acme; Caddy's global option `acme_ca`).
+          `null`: Caddy's default public CAs (Let's Encrypt, falling back to ZeroSSL).
+          A URL: only that CA, e.g. Let's Encrypt's staging directory while testing, or a private ACME CA.
+          (`services.caddy.acmeCA` has no effect here: this module supplies Caddy's whole configuration file.)
+        '';
+      };
+      acmeCARoot = mkOption {
+        type = types.nullOr types.path;
+        default = null;
+        example = "/etc/ssl/private-acme-root.pem";
+        description = ''
+          PEM file with the root certificate that the ACME server's own HTTPS certificate chains to, when that is not
+          in the system trust store (a private ACME CA; tls = acme; Caddy's global option `acme_ca_root`).
+          Caddy's user must be able to read it; a Nix path is copied to the store (a CA certificate is public).
+        '';
+      };
       exposeGrafana = mkOption {
         type = types.bool;
         default = false;

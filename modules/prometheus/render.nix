@@ -8,6 +8,8 @@
 , redisTargets ? [ ]
 , caddyTargets ? [ ]
 , lokiTargets ? [ ]
+  # Where Prometheus sends its alerts (services.bingo.observability.alerting): none by default.
+, alertmanagerTargets ? [ ]
 }:
 let
   template = builtins.readFile ./prometheus.yml.template;
@@ -22,6 +24,7 @@ let
     REDIS_TARGETS = list redisTargets;
     CADDY_TARGETS = list caddyTargets;
     LOKI_TARGETS = list lokiTargets;
+    ALERTMANAGER_TARGETS = list alertmanagerTargets;
   };
   names = builtins.attrNames subst;
 in

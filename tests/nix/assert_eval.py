@@ -114,6 +114,14 @@ expect("BINGO_DATABASE_URL" not in c["bingo"]["environment"], "remote db url mus
 expect(not c["postgresql"] and c["redisServers"] == [], "cloud with remote DB must not create local ones")
 expect(sorted(c["firewallTCP"]) == [80, 443], f"cloud firewall {c['firewallTCP']}")
 expect("bingo.example.org {" in c["caddyfile"] and "Strict-Transport-Security" in c["caddyfile"] and "email ops@example.org" in c["caddyfile"], "cloud caddyfile")
+# proxy.acmeCA / acmeCARoot: Caddy's global acme_ca / acme_ca_root (tests/rehearsal/cloud.sh uses them with pebble).
+expect("\tacme_ca https://acme-staging-v02.api.letsencrypt.org/directory\n" in c["caddyfile"] and "acme_ca_root" not in c["caddyfile"], "cloud: acme_ca from proxy.acmeCA")
+pa = d["privateAcme"]
+expect(pa["failed"] == [], f"privateAcme: unexpected failed assertions {pa['failed']}")
+expect("\tacme_ca https://ca.example.org/acme/directory\n\tacme_ca_root /etc/ssl/acme-root.pem\n" in pa["caddyfile"], "private ACME CA: acme_ca and acme_ca_root")
+for name in ("venue", "split", "internal", "ipv6"):
+    expect("acme_ca" not in d[name]["caddyfile"], f"{name}: acme_ca without proxy.acmeCA")
+expect(any("only apply with services.bingo.proxy.tls" in m for m in d["acmeCAWithoutAcme"]["failed"]), f"no assertion for acmeCA without tls = acme ({d['acmeCAWithoutAcme']['failed']})")
 expect("tls internal" in d["internal"]["caddyfile"] and "handle /grafana*" in d["internal"]["caddyfile"], "internal caddyfile")
 
 # Alerting (modules/bingo/alerting.nix): a loopback Alertmanager without a gossip cluster, the
@@ -132,6 +140,40 @@ expect("- targets: []" in v["prometheusYml"] and not v["alertmanager"], "venue w
 for case, needle in (("noReceiver", "set webhook.url or email.to"), ("noObservability", "needs services.bingo.observability.enable"),
                      ("emailWithoutSmarthost", "from and smarthost must be set"), ("dollar", "no `$`"), ("storePassword", "must not be in the Nix store")):
     expect(any(needle in m for m in al[case]), f"alerting: no assertion for {case} ({al[case]})")
+
+# The hotspot (modules/bingo/hotspot.nix): one radio, DHCP and catch-all DNS on its interface only,
+# its static address, DHCP/DNS open there, iwd off, and the probes redirected only with it on.
+h, oh = d["hotspot"], d["openHotspot"]
+(out / "module-hotspot.Caddyfile").write_text(h["caddyfile"])
+for name, x in (("hotspot", h), ("openHotspot", oh)):
+    expect(x["failed"] == [], f"{name}: unexpected failed assertions {x['failed']}")
+radio = h["hostapd"]["radios"].get("wlan0", {})
+net = radio.get("networks", {}).get("wlan0", {})
+expect(h["hostapd"]["enable"] and radio.get("band") == "2g" and radio.get("countryCode") == "GB" and radio.get("channel") == 6, f"hostapd radio {radio}")
+expect(radio.get("wifi4", {}).get("capabilities") == [], "hostapd: no HT40 the card may lack")
+expect(net.get("ssid") == "Bingo" and net.get("apIsolate") is True, f"hostapd network {net}")
+expect(net.get("authentication") == {"mode": "wpa2-sha1", "wpaPasswordFile": "/var/lib/bingo-secrets/wifi-passphrase"}, f"WPA2 from the file: {net.get('authentication')}")
+expect(oh["hostapd"]["radios"]["wlan0"]["networks"]["wlan0"]["authentication"]["mode"] == "none", "no passphraseFile: an open network")
+dm = h["dnsmasq"]
+expect(dm["enable"] and dm["resolveLocalQueries"] is False, f"dnsmasq {dm}")
+expect(dm["settings"].get("address") == "/#/10.42.0.1" and dm["settings"].get("local") == "/#/", "dnsmasq must answer every name with the box (AAAA: empty)")
+expect(dm["settings"].get("interface") == "wlan0" and dm["settings"].get("except-interface") == "lo", "dnsmasq: the hotspot interface only")
+expect(dm["settings"].get("no-resolv") is True and "server" not in dm["settings"], "dnsmasq: no upstream server")
+expect(dm["settings"].get("dhcp-range") == "10.42.0.10,10.42.0.250,12h", f"dhcp-range {dm['settings'].get('dhcp-range')}")
+expect(oh["dnsmasq"]["settings"]["dhcp-range"].startswith("192.168.77.10,") and oh["dnsmasq"]["settings"]["address"] == "/#/192.168.77.1", "range and answers follow hotspot.address")
+for name, x in (("hotspot", h), ("openHotspot", oh)):
+    expect(x["dnsmasqConf"] == x["dnsmasqConfRehearsal"], f"{name}: modules/hotspot/dnsmasq-conf.nix differs from nixpkgs' formatter:\n{x['dnsmasqConf']}---\n{x['dnsmasqConfRehearsal']}")
+expect("address=/#/10.42.0.1\n" in h["dnsmasqConf"] and "\nno-resolv\n" in h["dnsmasqConf"] and "server=" not in h["dnsmasqConf"], h["dnsmasqConf"])
+expect(h["interfaces"]["wlan0"] == {"useDHCP": False, "ipv4": {"addresses": [{"address": "10.42.0.1", "prefixLength": 24}]}}, f"interface {h['interfaces']}")
+expect(h["firewallInterfaces"]["wlan0"] == {"allowedTCPPorts": [53], "allowedUDPPorts": [53, 67]}, f"firewall {h['firewallInterfaces']}")
+expect(h["iwd"] is False and h["links"]["80-bingo-hotspot-wlan"]["linkConfig"]["NamePolicy"] == "keep kernel", "iwd off, wlan0 keeps its name")
+for probe in ("@captive_path path /generate_204 /gen_204 /hotspot-detect.html", "@captive_host host captive.apple.com",
+              "redir @captive_path http://bingo.local/player/ 302", "redir @captive_host http://bingo.local/player/ 302"):
+    expect(probe in h["caddyfile"], f"hotspot Caddyfile lacks {probe!r}")
+for name in ("venue", "split", "cloud", "internal", "ipv6"):
+    expect("@captive_" not in d[name]["caddyfile"], f"{name}: captive-portal routes without the hotspot")
+expect(any("tls = \"off\"" in m for m in h["tlsFailed"]), f"no assertion for a hotspot with TLS ({h['tlsFailed']})")
+expect(any("must not be in the Nix store" in m for m in h["storeSecretFailed"]), "no assertion for a Wi-Fi passphrase in the store")
 
 if errors:
     print("\n".join(errors))

@@ -24,6 +24,9 @@ let
   eval = extra: lib.evalModules {
     modules = [
       ./stubs.nix
+      # nixos/modules/services/networking/iwd.nix (set by hotspot.nix; not in stubs.nix because
+      # machine-stubs.nix declares it for tests/nix/machines.nix).
+      { options.networking.wireless.iwd.enable = lib.mkOption { type = lib.types.bool; default = false; }; }
       (repo + "/modules")
       {
         _module.args.pkgs = pkgs;
@@ -77,7 +80,12 @@ let
   cloud = (eval {
     services.bingo = {
       adminPasswordFile = "/run/secrets/admin";
-      proxy = { domain = "bingo.example.org"; tls = "acme"; acmeEmail = "ops@example.org"; };
+      proxy = {
+        domain = "bingo.example.org";
+        tls = "acme";
+        acmeEmail = "ops@example.org";
+        acmeCA = "https://acme-staging-v02.api.letsencrypt.org/directory";
+      };
       database = { createLocally = false; urlFile = "/run/secrets/db-url"; };
       redis = { createLocally = false; urlFile = "/run/secrets/redis-url"; };
     };
@@ -108,6 +116,46 @@ let
     };
   }).config;
   alertingFailed = a: failedAssertions (eval { services.bingo = { adminPasswordFile = "/run/s"; observability.enable = true; observability.alerting = { enable = true; } // a; }; }).config;
+
+  # The box as the venue's Wi-Fi (modules/bingo/hotspot.nix): WPA2 from a file, and an open one.
+  hotspot = (eval {
+    services.bingo = {
+      adminPasswordFile = "/run/secrets/admin";
+      mdns.enable = true;
+      hotspot = { enable = true; passphraseFile = "/var/lib/bingo-secrets/wifi-passphrase"; countryCode = "GB"; };
+    };
+  }).config;
+  openHotspot = (eval {
+    services.bingo = { adminPasswordFile = "/run/s"; hotspot = { enable = true; address = "192.168.77.1/24"; }; };
+  }).config;
+  # dnsmasq.conf as nixos/modules/services/networking/dnsmasq.nix writes it: its formatKeyValue
+  # through lib.generators.toKeyValue (pkgs.formats.keyValue), over its mkDefault settings.
+  nixpkgsDnsmasqConf = d:
+    let
+      formatKeyValue = name: value:
+        if value == true then name
+        else if value == false then "# setting `${name}` explicitly set to false"
+        else lib.generators.mkKeyValueDefault { } "=" name value;
+    in
+    lib.generators.toKeyValue { listsAsDuplicateKeys = true; mkKeyValue = formatKeyValue; } ({
+      dhcp-leasefile = "/var/lib/dnsmasq/dnsmasq.leases";
+      conf-file = lib.optional d.resolveLocalQueries "/etc/dnsmasq-conf.conf";
+      resolv-file = lib.optional d.resolveLocalQueries "/etc/dnsmasq-resolv.conf";
+      server = [ ];
+    } // d.settings);
+  hotspotFacts = c: {
+    failed = failedAssertions c;
+    inherit (c.services) hostapd;
+    dnsmasq = { inherit (c.services.dnsmasq) enable resolveLocalQueries settings; };
+    dnsmasqConf = nixpkgsDnsmasqConf c.services.dnsmasq;
+    # What tests/rehearsal/hotspot.sh runs dnsmasq with.
+    dnsmasqConfRehearsal = import (repo + "/modules/hotspot/dnsmasq-conf.nix") { inherit (c.services.dnsmasq) settings resolveLocalQueries; };
+    inherit (c.networking) interfaces;
+    firewallInterfaces = c.networking.firewall.interfaces;
+    iwd = c.networking.wireless.iwd.enable;
+    links = c.systemd.network.links;
+    caddyfile = c.services.bingo.proxy.renderedCaddyfile;
+  };
 
   noPassword = (eval { }).config;
   storeSecret = (eval { services.bingo.adminPasswordFile = "/nix/store/00000000000000000000000000000000-pw"; }).config;
@@ -190,8 +238,19 @@ in
     failed = failedAssertions internalTls;
     caddyfile = internalTls.services.bingo.proxy.renderedCaddyfile;
   };
+  hotspot = hotspotFacts hotspot // {
+    tlsFailed = failedAssertions (eval { services.bingo = { adminPasswordFile = "/run/s"; hotspot.enable = true; proxy.tls = "internal"; }; }).config;
+    storeSecretFailed = failedAssertions (eval { services.bingo = { adminPasswordFile = "/run/s"; hotspot = { enable = true; passphraseFile = "/nix/store/00000000000000000000000000000000-wifi"; }; }; }).config;
+  };
+  openHotspot = hotspotFacts openHotspot;
   noPassword.failed = failedAssertions noPassword;
   storeSecret.failed = failedAssertions storeSecret;
   splitWithoutRedis.failed = failedAssertions splitWithoutRedis;
   remoteDbWithoutUrl.failed = failedAssertions remoteDbWithoutUrl;
+  # A private ACME CA (acmeCARoot: a file on the host, so not in the validated cloud Caddyfile).
+  privateAcme = let c = (eval { services.bingo = { adminPasswordFile = "/run/s"; proxy = { domain = "bingo.example.org"; tls = "acme"; acmeCA = "https://ca.example.org/acme/directory"; acmeCARoot = "/etc/ssl/acme-root.pem"; }; }; }).config; in {
+    failed = failedAssertions c;
+    caddyfile = c.services.bingo.proxy.renderedCaddyfile;
+  };
+  acmeCAWithoutAcme.failed = failedAssertions (eval { services.bingo = { adminPasswordFile = "/run/s"; proxy.acmeCA = "https://ca.example.org/acme/directory"; }; }).config;
 }

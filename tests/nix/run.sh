@@ -4,7 +4,8 @@
 #   2. every .nix file is formatted (nixpkgs-fmt --check)
 #   3. no dead code (deadnix --fail)
 #   4. the Caddyfile template, rendered for every proxy mode, passes `caddy validate`
-#   5. the prometheus.yml template passes `promtool check config`, the rules `promtool check rules`
+#   5. the prometheus.yml template passes `promtool check config`, the rules `promtool check rules`,
+#      and alertmanager.yml `amtool check-config` (when amtool is installed)
 #   6. dashboards are valid JSON with a fixed uid and a datasource variable
 #   7. if NIXPKGS_LIB=/path/to/nixpkgs/lib is set: modules/ evaluate with lib.evalModules
 #      against tests/nix/stubs.nix, assertions on the result, and the exact Caddyfile and
@@ -13,12 +14,13 @@
 #      Otherwise SKIPPED (loudly).
 #   8. shellcheck of the machines' scripts, and their tests run for real (tests/nix/*.sh)
 # Installs nothing. Needs: nix-instantiate, nixpkgs-fmt, deadnix, caddy, promtool, python3,
-# shellcheck, curl, and for step 8 root with loop devices and network namespaces.
+# curl, the shellcheck tool, optionally amtool, and for step 8 root with loop devices and
+# network namespaces.
 # BINGO_NIX_CHECKS_NO_NIX=1 skips the steps that need nix-instantiate (used inside a Nix build).
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$repo"
+cd "$repo" || exit 1
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
@@ -84,6 +86,14 @@ if [ "$no_nix" != 1 ]; then
   check "caddy validate: cloud (ACME)" caddy_ok "$work/cloud.Caddyfile"
   render caddy '{ domain = "bingo.test"; tls = "internal"; apiUpstream = "127.0.0.1:8080"; realtimeUpstreams = [ "127.0.0.1:8080" ]; }' "$work/internal.Caddyfile"
   check "caddy validate: internal CA" caddy_ok "$work/internal.Caddyfile"
+  render caddy '{ domain = "bingo.local"; apiUpstream = "127.0.0.1:8080"; realtimeUpstreams = [ "127.0.0.1:8080" ]; captivePortal = "http://bingo.local/player/"; }' "$work/hotspot.Caddyfile"
+  check "caddy validate: venue hotspot (captive-portal probes redirected)" caddy_ok "$work/hotspot.Caddyfile"
+  check "Caddyfile: probe redirects with the hotspot only" python3 - "$work" <<'PY'
+import sys, pathlib
+w = pathlib.Path(sys.argv[1])
+assert "redir @captive_path http://bingo.local/player/ 302" in (w / "hotspot.Caddyfile").read_text()
+assert all("@captive_" not in (w / f"{n}.Caddyfile").read_text() for n in ["venue", "split", "cloud", "internal"])
+PY
   check "Caddyfile: security headers, HSTS only on TLS" python3 - "$work" <<'PY'
 import sys, pathlib
 w = pathlib.Path(sys.argv[1])
@@ -102,6 +112,17 @@ PY
   check "promtool check config (all exporters)" prom_ok "$work/prometheus.yml"
   render prometheus "{ node = \"bingo\"; rulesDir = \"$rules\"; bingoTargets = [ \"127.0.0.1:8080\" \"127.0.0.1:8100\" ]; }" "$work/prometheus-min.yml"
   check "promtool check config (no exporters)" prom_ok "$work/prometheus-min.yml"
+
+  # 5b. Alertmanager (modules/alertmanager/render.nix), when amtool is installed (Debian:
+  #     prometheus-alertmanager): a webhook only, and e-mail with a password file.
+  if command -v amtool >/dev/null; then
+    render alertmanager '{ webhookUrl = "http://192.0.2.10:9099/alerts"; }' "$work/alertmanager-webhook.yml"
+    check "amtool check-config (webhook)" amtool check-config "$work/alertmanager-webhook.yml"
+    render alertmanager '{ email = { to = "ops@example.org"; from = "bingo@example.org"; smarthost = "smtp.example.org:587"; username = "bingo"; passwordFile = "/run/credentials/alertmanager.service/smtp-password"; }; groupWait = "10s"; }' "$work/alertmanager-email.yml"
+    check "amtool check-config (e-mail, password file)" amtool check-config "$work/alertmanager-email.yml"
+  else
+    skipped=$((skipped + 1)); echo "SKIPPED: amtool check-config (install prometheus-alertmanager)"
+  fi
 fi
 check "promtool check rules" promtool check rules "$rules"/*.yml
 
@@ -147,12 +168,17 @@ else
     else
       bad "evaluation of nixos/ machines"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/       /'
     fi
-    for v in venue split cloud internal; do
+    for v in venue split cloud internal hotspot; do
       check "caddy validate: exact Caddyfile the module deploys ($v)" caddy_ok "$work/module-$v.Caddyfile"
     done
     for v in venue split; do
       check "promtool check config: exact prometheus.yml the module deploys ($v)" prom_ok "$work/module-$v.prometheus.yml"
     done
+    if command -v amtool >/dev/null; then
+      check "amtool check-config: exact alertmanager.yml the module deploys (alerting)" amtool check-config "$work/module-alerting.alertmanager.yml"
+    else
+      skipped=$((skipped + 1)); echo "SKIPPED: amtool check-config of the module's alertmanager.yml (install prometheus-alertmanager)"
+    fi
   else
     bad "lib.evalModules of modules/"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/       /'
   fi

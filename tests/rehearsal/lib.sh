@@ -11,8 +11,18 @@
 #   render_caddyfile ARGS OUT      the module's own renderer (modules/caddy/render.nix)
 # plus tests/nix/lib.sh: ok, bad, assert, skip, finish, $work, $repo.
 # shellcheck shell=bash
+
+# Every rehearsal is bounded: the script runs itself again once, under timeout(1), with
+# REHEARSAL_LIMIT seconds (set before sourcing this file; default 300). On the deadline its TERM
+# trap counts a failure and the EXIT trap still removes every namespace.
+if [ -z "${REHEARSAL_TIMEOUT:-}" ]; then
+  export REHEARSAL_TIMEOUT="${REHEARSAL_LIMIT:-300}"
+  exec timeout -k 30 "$REHEARSAL_TIMEOUT" bash "$0"
+fi
+
 # shellcheck source=tests/nix/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../nix/lib.sh" "$1"
+trap 'bad "the rehearsal took longer than $REHEARSAL_TIMEOUT s"; finish; exit 1' TERM
 
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null || skip "needs ip (iproute2)"
