@@ -126,6 +126,22 @@ PY
 fi
 check "promtool check rules" promtool check rules "$rules"/*.yml
 
+# promtool is in nixpkgs' prometheus.cli output, not in prometheus (pkgs/by-name/pr/prometheus/
+# package.nix: moveToOutput bin/promtool $cli): wherever the flake puts Prometheus' tools on a
+# PATH (the checks, the dev shell), it must name prometheus.cli.
+check "flake: promtool from prometheus.cli" python3 - "$repo" <<'PY'
+import pathlib, re, sys
+repo = pathlib.Path(sys.argv[1])
+bad = []
+for f in [repo / "flake.nix", *sorted((repo / "nix").glob("*.nix"))]:
+    for n, line in enumerate(f.read_text().splitlines(), 1):
+        code = line.split("#", 1)[0]
+        for m in re.finditer(r"(?<![\w.-])(pkgs\.)?prometheus(?![\w-])(\.\w+)?", code):
+            if m.group(2) != ".cli":
+                bad.append(f"{f.relative_to(repo)}:{n}: {line.strip()}")
+assert not bad, "Prometheus' package without promtool:\n" + "\n".join(bad)
+PY
+
 # 6. dashboards
 check "dashboards: JSON, uid, datasource variable" python3 - "$repo/modules/observability/dashboards" <<'PY'
 import json, sys, pathlib
