@@ -131,7 +131,7 @@ impl FromStr for GameKind {
     type Err = UnknownKind;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        GameKind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| UnknownKind(s.to_string()))
+        GameKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownKind(s.to_string()))
     }
 }
 
@@ -162,5 +162,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<GameKind>(), Ok(kind));
         }
         assert!("76".parse::<GameKind>().is_err());
+        assert!(" 75".parse::<GameKind>().is_err(), "exactly the name, no whitespace");
     }
 }

@@ -8,15 +8,20 @@ use std::str::FromStr;
 
 /// A hex string that is not 32 bytes of hex.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} must be 64 hexadecimal digits (32 bytes), got {got:?}")]
+#[error("{what} must be exactly 64 hexadecimal digits (32 bytes, no spaces or 0x), got {got:?}")]
 pub struct BadHex {
     pub what: &'static str,
     pub got: String,
 }
 
+/// Exactly 64 hex digits, in either case; nothing else, not even surrounding whitespace: a
+/// commitment copied with something extra is refused rather than guessed at.
 fn parse_32(what: &'static str, s: &str) -> Result<[u8; 32], BadHex> {
     let bad = || BadHex { what, got: s.chars().take(80).collect() };
-    let bytes = hex::decode(s.trim()).map_err(|_| bad())?;
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let bytes = hex::decode(s).map_err(|_| bad())?;
     bytes.try_into().map_err(|_| bad())
 }
 
@@ -161,6 +166,14 @@ mod tests {
         assert_eq!(seed.to_hex().parse::<Seed>(), Ok(seed.clone()));
         assert!("abc".parse::<Seed>().is_err());
         assert!("zz".repeat(32).parse::<Seed>().is_err());
+        let hex = seed.to_hex();
+        assert_eq!(hex.to_uppercase().parse::<Seed>(), Ok(seed.clone()), "either case");
+        for near in
+            [format!(" {hex}"), format!("{hex}\n"), format!("0x{hex}"), format!("{}+{}", &hex[..31], &hex[32..])]
+        {
+            assert!(near.parse::<Seed>().is_err(), "{near:?}");
+            assert!(near.parse::<Commitment>().is_err(), "{near:?}");
+        }
         assert!(!format!("{seed:?}").contains(&seed.to_hex()));
     }
 }

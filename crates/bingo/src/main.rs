@@ -2,6 +2,8 @@
 
 mod backup;
 mod loadgen;
+mod out;
+mod private;
 mod server;
 mod tools;
 
@@ -46,7 +48,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match cli.command {
         Command::Serve(args) => serve(server::Role::Serve, args),
         Command::Api(args) => serve(server::Role::Api, args),
@@ -62,11 +67,27 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if out::is_closed(&e) => ExitCode::from(out::CLOSED_STATUS),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            out::errln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints clap's verdict on the arguments. A bad value of a known option is malformed input and
+/// gets one line (clap's text before its hints, joined); help, version and usage errors are
+/// printed as clap writes them.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if !matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    let text = e.render().to_string();
+    let head = text.split("\n\n").next().unwrap_or_default();
+    out::errln!("{}", head.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "));
+    ExitCode::from(2)
 }
 
 fn serve(role: server::Role, args: server::config::ServerArgs) -> anyhow::Result<ExitCode> {

@@ -10,6 +10,7 @@
 //! The dump is written as `<name>.partial` and renamed last, so a file with the final name always
 //! has its manifest and checksum beside it.
 
+use super::progress::Progress;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -228,11 +229,24 @@ pub fn fsync_dir(dir: &Path) -> anyhow::Result<()> {
     File::open(dir).and_then(|f| f.sync_all()).with_context(|| format!("flushing the directory {}", dir.display()))
 }
 
+/// Who may read a file that [`write_atomic`] writes.
+#[derive(Clone, Copy)]
+pub enum Access {
+    /// Its owner alone (0600): the backups' manifests and checksums.
+    Owner,
+    /// Whoever the umask lets: the metrics file, which node-exporter reads as another user.
+    Umask,
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> anyhow::Result<()> {
     let tmp = sidecar(path, ".tmp");
     let result = (|| {
-        let mut f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let created = match access {
+            Access::Owner => crate::private::create_file(&tmp),
+            Access::Umask => File::create(&tmp),
+        };
+        let mut f = created.with_context(|| format!("creating {}", tmp.display()))?;
         f.write_all(bytes).and_then(|()| f.sync_all()).with_context(|| format!("writing {}", tmp.display()))?;
         std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
         fsync_dir(path.parent().unwrap_or(Path::new(".")))
@@ -241,6 +255,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Creates a directory for backups (or for the database they restore), its owner's only; an
+/// existing one that other users can enter keeps its mode, with a warning.
+pub fn create_dir(dir: &Path, progress: &mut Progress) -> anyhow::Result<()> {
+    let loose = crate::private::create_dir(dir).with_context(|| format!("creating the directory {}", dir.display()))?;
+    if let Some(why) = loose {
+        progress.step(&format!("warning: {why}"));
+    }
+    Ok(())
 }
 
 /// The `sha256sum` line for a file name.
@@ -280,7 +304,7 @@ pub fn write_metrics(path: &Path, stamp: Stamp, size: u64, duration_secs: f64) -
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    write_atomic(path, text.as_bytes()).context("writing the metrics file")
+    write_atomic(path, text.as_bytes(), Access::Umask).context("writing the metrics file")
 }
 
 #[cfg(test)]

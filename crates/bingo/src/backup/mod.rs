@@ -24,14 +24,15 @@ mod progress;
 mod retention;
 mod sqlite;
 
+use crate::out::{errln, outln};
 use crate::server::config::ServerArgs;
 use anyhow::{bail, Context};
 use bingo_storage::Backend;
 use diesel::sqlite::SqliteConnection;
-use files::{Kind, Manifest, Stamp, BEFORE_RESTORE, FORMAT, FORMAT_VERSION, PREFIX};
+use files::{Access, Kind, Manifest, Stamp, BEFORE_RESTORE, FORMAT, FORMAT_VERSION, PREFIX};
 use pg::{PgTarget, PgToolArgs};
 use progress::{human, Progress};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -130,6 +131,8 @@ fn write_backup(
     let partial = files::sidecar(&path, ".partial");
     let _ = std::fs::remove_file(&partial);
     let result = (|| -> anyhow::Result<Written> {
+        // Made here, the owner's only: pg_dump and VACUUM INTO write into it, keeping its mode.
+        crate::private::create_new(&partial).with_context(|| format!("creating {}", partial.display()))?;
         let (migrations, rows, server_version) = match live {
             Live::Pg(target) => {
                 let mut conn = db::Conn::Pg(target.connect()?);
@@ -180,11 +183,11 @@ fn write_backup(
         };
         let manifest_path = files::sidecar(&path, ".manifest.json");
         let manifest_text = serde_json::to_string_pretty(&manifest).context("encoding the manifest")? + "\n";
-        files::write_atomic(&manifest_path, manifest_text.as_bytes())?;
+        files::write_atomic(&manifest_path, manifest_text.as_bytes(), Access::Owner)?;
         let manifest_name = format!("{name}.manifest.json");
         let sums = files::checksum_line(&sha256, &name)
             + &files::checksum_line(&files::sha256_bytes(manifest_text.as_bytes()), &manifest_name);
-        files::write_atomic(&files::sidecar(&path, ".sha256"), sums.as_bytes())?;
+        files::write_atomic(&files::sidecar(&path, ".sha256"), sums.as_bytes(), Access::Owner)?;
         std::fs::rename(&partial, &path)
             .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
         files::fsync_dir(dir)?;
@@ -203,8 +206,7 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let config = args.server.resolve("backup")?;
     let started = Instant::now();
     let mut progress = Progress::new();
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("creating the backup directory {}", args.dir.display()))?;
+    files::create_dir(&args.dir, &mut progress)?;
     let stamp = Stamp::now();
     let written = match kind_of(&config.database_url)? {
         Kind::Postgres => {
@@ -219,20 +221,20 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     progress.step(&format!("retention: deleting this tool's backups older than {} days", args.retention_days));
     let pruned = retention::prune(&args.dir, args.retention_days, Stamp::now())?;
     for path in &pruned.deleted {
-        eprintln!("         deleted {}", path.display());
+        errln!("         deleted {}", path.display());
     }
     if let Some(metrics) = &args.metrics_file {
         files::write_metrics(metrics, stamp, written.manifest.size_bytes, started.elapsed().as_secs_f64())?;
     }
     progress.done();
-    println!(
+    outln!(
         "backup written: {} ({}, sha256 {}); {} backups kept, {} old files deleted",
         written.path.display(),
         human(written.manifest.size_bytes),
         written.manifest.sha256,
         pruned.kept,
         pruned.deleted.len()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -326,8 +328,7 @@ fn confirm(yes: bool) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
         bail!("not restoring without confirmation: stdin is not a terminal, pass --yes; nothing was changed");
     }
-    eprint!("Type yes to restore: ");
-    let _ = std::io::stderr().flush();
+    crate::out::err(format_args!("Type yes to restore: "));
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context("reading the answer")?;
     if answer.trim() != "yes" {
@@ -358,7 +359,7 @@ pub fn run_restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     let stamp = Stamp::now();
     let suffix = stamp.compact().to_lowercase();
     progress.done();
-    eprintln!(
+    errln!(
         "\nThe backup {} ({}, made {} by bingo {}, {}) checks out.",
         args.file.display(),
         manifest.backend.describe(),
@@ -370,7 +371,7 @@ pub fn run_restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
         Kind::Postgres => {
             let target = PgTarget::parse(&config.database_url, args.pg.tools())?;
             let live = target.database_in_url().unwrap_or_else(|| "(the role's default database)".into());
-            eprintln!(
+            errln!(
                 "Restoring replaces the PostgreSQL database {live}: a safety backup of it goes to {} first; the backup is \
                  restored into {live}_restore_{suffix} and checked; then {live} is renamed to {live}_old_{suffix} (kept \
                  until you drop it) and the restored database takes its name. The bingo server must be stopped.\n",
@@ -381,7 +382,7 @@ pub fn run_restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
         }
         Kind::Sqlite => {
             let live = sqlite_path(&config.database_url)?;
-            eprintln!(
+            errln!(
                 "Restoring replaces the SQLite database {}: a safety backup of it goes to {} first; the backup is copied \
                  beside it, checked, and renamed over it. The bingo server must be stopped.\n",
                 live.display(),
@@ -396,7 +397,7 @@ pub fn run_restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
 
 fn safety_backup(live: Live<'_>, dir: &Path, stamp: Stamp, progress: &mut Progress) -> anyhow::Result<PathBuf> {
     progress.step(&format!("safety backup of the live database into {}", dir.display()));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    files::create_dir(dir, progress)?;
     let written = write_backup(live, dir, stamp, "before-restore", progress)
         .map_err(|e| anyhow::anyhow!("the safety backup failed, so nothing was changed: {e:#}"))?;
     Ok(written.path)
@@ -488,12 +489,12 @@ fn restore_pg(
         return Err(e);
     }
     progress.done();
-    println!("restored {} into the PostgreSQL database {name}: {}", file.display(), report(&checked));
+    outln!("restored {} into the PostgreSQL database {name}: {}", file.display(), report(&checked))?;
     if live_exists {
-        println!("the previous database is kept as {old}; drop it once satisfied: DROP DATABASE \"{old}\";");
+        outln!("the previous database is kept as {old}; drop it once satisfied: DROP DATABASE \"{old}\";")?;
     }
     if let Some(path) = safety {
-        println!("safety backup of the previous data: {}", path.display());
+        outln!("safety backup of the previous data: {}", path.display())?;
     }
     Ok(())
 }
@@ -515,7 +516,7 @@ fn restore_sqlite(
     } else {
         progress.step(&format!("there is no database at {}: no safety backup needed", live.display()));
         if let Some(dir) = live.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            files::create_dir(dir, progress)?;
         }
         None
     };
@@ -555,9 +556,9 @@ fn restore_sqlite(
         return Err(e);
     }
     progress.done();
-    println!("restored {} into {}: {}", file.display(), live.display(), report(&checked));
+    outln!("restored {} into {}: {}", file.display(), live.display(), report(&checked))?;
     if let Some(path) = safety {
-        println!("safety backup of the previous data: {}", path.display());
+        outln!("safety backup of the previous data: {}", path.display())?;
     }
     Ok(())
 }

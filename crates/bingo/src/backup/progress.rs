@@ -1,7 +1,7 @@
 //! Progress on stderr: a line per step, and for long copies a byte count (updated in place on a
 //! terminal, a line every 10 seconds otherwise, e.g. in the journal).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 pub struct Progress {
@@ -19,7 +19,7 @@ impl Progress {
 
     fn end_line(&mut self) {
         if self.open_line {
-            eprintln!();
+            crate::out::errln!();
             self.open_line = false;
         }
     }
@@ -28,7 +28,7 @@ impl Progress {
     pub fn step(&mut self, what: &str) {
         self.end_line();
         self.last = None;
-        eprintln!("[{:>6.1}s] {what}", self.started.elapsed().as_secs_f64());
+        crate::out::errln!("[{:>6.1}s] {what}", self.started.elapsed().as_secs_f64());
     }
 
     /// `bytes` so far in the current step (rate-limited).
@@ -45,11 +45,10 @@ impl Progress {
         }
         self.last = Some(now);
         if self.tty {
-            eprint!("\r         {what}: {}   ", human(bytes));
-            let _ = std::io::stderr().flush();
+            crate::out::err(format_args!("\r         {what}: {}   ", human(bytes)));
             self.open_line = true;
         } else {
-            eprintln!("[{:>6.1}s]   {what}: {}", self.started.elapsed().as_secs_f64(), human(bytes));
+            crate::out::errln!("[{:>6.1}s]   {what}: {}", self.started.elapsed().as_secs_f64(), human(bytes));
         }
     }
 

@@ -9,6 +9,7 @@ use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// The file of a `sqlite://` URL.
@@ -72,10 +73,13 @@ pub fn lock_exclusive(path: &Path) -> anyhow::Result<SqliteConnection> {
 
 /// Copies the backup `src` to `dest`, hashing what it reads; fails unless the SHA-256 is `sha256`.
 pub fn copy_verified(src: &Path, dest: &Path, sha256: &str, progress: &mut Progress) -> anyhow::Result<()> {
+    // The copy becomes the live database: the owner's only, as the server makes it.
     let mut to = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
+        .mode(crate::private::FILE_MODE)
         .open(dest)
+        .and_then(|f| crate::private::restrict(&f).map(|()| f))
         .with_context(|| format!("creating {}", dest.display()))?;
     let (read, _) = sha256_reading(src, |chunk, total| {
         to.write_all(chunk).with_context(|| format!("writing {}", dest.display()))?;

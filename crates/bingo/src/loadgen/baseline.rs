@@ -49,7 +49,7 @@ async fn serve(listen: SocketAddr) -> anyhow::Result<()> {
     let listener = socket.listen(4096)?;
     let (tx, _) = broadcast::channel::<Message>(1024);
     let seq = Arc::new(AtomicU64::new(0));
-    eprintln!("baseline server listening on {listen}");
+    crate::out::errln!("baseline server listening on {listen}");
     let accept = async {
         loop {
             match listener.accept().await {

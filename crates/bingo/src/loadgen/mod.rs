@@ -124,7 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn coordinate(args: RunArgs) -> anyhow::Result<ExitCode> {
     let (soft, hard) = raise_nofile();
-    eprintln!("open files: {soft} (hard limit {hard})");
+    crate::out::errln!("open files: {soft} (hard limit {hard})");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let report = runtime.block_on(async {
         let mut report = json!({
@@ -142,11 +142,11 @@ fn coordinate(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         anyhow::Ok(report)
     })?;
-    println!("{}", human(&report));
+    crate::out::outln!("{}", human(&report))?;
     if let Some(path) = &args.report {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
-        println!("report written to {}", path.display());
+        crate::out::outln!("report written to {}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -242,7 +242,7 @@ impl Workers {
                                 break;
                             }
                         }
-                        Err(_) => eprintln!("worker {w}: {line}"),
+                        Err(_) => crate::out::errln!("worker {w}: {line}"),
                     }
                 }
             });
@@ -318,7 +318,7 @@ impl Workers {
         }
         self.draw_progress(true);
         if self.tty {
-            eprintln!();
+            crate::out::errln!();
         }
         Ok(got.into_iter().flatten().collect())
     }

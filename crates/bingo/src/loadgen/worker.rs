@@ -144,9 +144,11 @@ enum Phase {
     Stop,
 }
 
+/// A report to the coordinator. If it is gone, so is the report: the coordinator's end closes
+/// our stdin too, which stops the worker.
 fn emit(report: &Report) {
     if let Ok(line) = serde_json::to_string(report) {
-        println!("{line}");
+        let _ = crate::out::outln!("{line}");
     }
 }
 

@@ -46,45 +46,57 @@ pub fn reveal(config: &Config, passphrase: String) -> Reveal {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        if let Some(why) = crate::private::create_dir(dir)? {
+            tracing::warn!("{why}");
+        }
     }
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
         _ => {}
     }
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(crate::private::FILE_MODE).open(path)?;
+    crate::private::restrict(&file)?;
     file.write_all(format!("{text}\n").as_bytes())?;
     file.sync_all()
 }
 
-/// Prints where the apps are and, on the very first start, the admin passphrase or its file.
+/// Prints where the apps are and, on the very first start, the admin passphrase or its file. A
+/// closed stdout loses the banner, not the server.
 pub fn announce(role: Role, config: &Config, generated: Option<&Reveal>) {
     if role == Role::Realtime {
         return;
     }
-    let url = config.public_url.trim_end_matches('/');
-    println!("bingo {} ({}) is running on {}", env!("CARGO_PKG_VERSION"), role.name(), config.listen);
-    println!("  Screen:   {url}/screen");
-    println!("  Console:  {url}/console");
-    println!("  Player:   {url}/player");
-    let Some(reveal) = generated else { return };
-    println!();
-    match reveal {
-        Reveal::Terminal(passphrase) => {
-            println!("  Admin passphrase (shown only this once; write it down): {passphrase}");
-        }
-        Reveal::File(path) => {
-            println!(
-                "  Admin passphrase: generated and written to {} (readable by this user only; it is not \
-                 printed where logs are kept). Read it, then delete the file.",
-                path.display()
-            );
-        }
-        Reveal::Failed(path, error) => {
-            println!("  An admin passphrase was generated but could not be written to {} ({error}).", path.display());
-        }
+    if let Err(e) = crate::out::outln!("{}", text(role, config, generated)) {
+        tracing::warn!(error = %format!("{e:#}"), "the start banner could not be printed");
     }
-    println!("  Lost it? Start with --admin-passphrase-file FILE to set a new one.");
+}
+
+fn text(role: Role, config: &Config, generated: Option<&Reveal>) -> String {
+    let url = config.public_url.trim_end_matches('/');
+    let mut lines = vec![
+        format!("bingo {} ({}) is running on {}", env!("CARGO_PKG_VERSION"), role.name(), config.listen),
+        format!("  Screen:   {url}/screen"),
+        format!("  Console:  {url}/console"),
+        format!("  Player:   {url}/player"),
+    ];
+    let Some(reveal) = generated else { return lines.join("\n") };
+    lines.push(String::new());
+    lines.push(match reveal {
+        Reveal::Terminal(passphrase) => {
+            format!("  Admin passphrase (shown only this once; write it down): {passphrase}")
+        }
+        Reveal::File(path) => format!(
+            "  Admin passphrase: generated and written to {} (readable by this user only; it is not \
+             printed where logs are kept). Read it, then delete the file.",
+            path.display()
+        ),
+        Reveal::Failed(path, error) => {
+            format!("  An admin passphrase was generated but could not be written to {} ({error}).", path.display())
+        }
+    });
+    lines.push("  Lost it? Start with --admin-passphrase-file FILE to set a new one.".into());
+    lines.join("\n")
 }
 
 #[cfg(test)]

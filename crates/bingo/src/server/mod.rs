@@ -40,24 +40,42 @@ const COMMIT: &str = match option_env!("BINGO_COMMIT") {
     None => "unknown",
 };
 
-/// Opens the database, creating the data directory for the embedded default.
-fn open_store(config: &Config) -> anyhow::Result<Store> {
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
+/// Opens the database. For the embedded one, the data directory is created (0700) and the
+/// database file too (0600, before SQLite would create it with the umask's mode; its -wal and
+/// -shm files take the database file's mode); a file left open to others by an older bingo is
+/// tightened. `warn` is told what cannot be put right.
+fn open_store(config: &Config, warn: impl Fn(&str)) -> anyhow::Result<Store> {
+    let file = config.database_url.strip_prefix("sqlite://").map(std::path::PathBuf::from);
+    if let Some(file) = &file {
+        let loose = crate::private::create_dir(&config.data_dir)
             .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+        if let Some(why) = loose {
+            warn(&why);
+        }
+        if file.parent().is_some_and(|dir| dir.as_os_str().is_empty() || dir.is_dir()) {
+            crate::private::create_new(file).with_context(|| format!("creating {}", file.display()))?;
+        }
     }
-    Store::open(&config.database_url, config.db_pool_size).context("opening the database")
+    let store = Store::open(&config.database_url, config.db_pool_size).context("opening the database")?;
+    for path in file.iter().flat_map(|f| ["", "-wal", "-shm"].map(|s| crate::backup::files::sidecar(f, s))) {
+        match crate::private::tighten(&path) {
+            Ok(false) => {}
+            Ok(true) => warn(&format!("{} was open to other users; it is now its owner's only", path.display())),
+            Err(e) => warn(&format!("{} is open to other users and cannot be made private: {e}", path.display())),
+        }
+    }
+    Ok(store)
 }
 
 /// `bingo migrate`: apply the embedded migrations and exit.
 pub fn migrate(config: Config) -> anyhow::Result<()> {
-    let store = open_store(&config)?;
+    let store = open_store(&config, |why| crate::out::errln!("warning: {why}"))?;
     let applied = store.migrate().context("applying migrations")?;
     if applied.is_empty() {
-        println!("the database is up to date");
+        crate::out::outln!("the database is up to date")?;
     }
     for name in applied {
-        println!("applied {name}");
+        crate::out::outln!("applied {name}")?;
     }
     Ok(())
 }
@@ -80,7 +98,7 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     })
     .context("starting logging")?;
 
-    let store = open_store(&config)?;
+    let store = open_store(&config, |why| tracing::warn!("{why}"))?;
     if role != Role::Realtime {
         let store = store.clone();
         let applied = tokio::task::spawn_blocking(move || store.migrate()).await?.context("applying migrations")?;

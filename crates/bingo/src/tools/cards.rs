@@ -1,9 +1,9 @@
 //! `bingo cards`: print cards of a game by serial.
 
-use super::{write_out, Format};
+use super::{decimal, Format};
+use crate::out::Buffered;
 use anyhow::{bail, Context};
 use bingo_core::{Card, Deck, GameKind, Seed};
-use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -15,10 +15,10 @@ pub struct Args {
     #[arg(long)]
     seed: Seed,
     /// First serial to print (serials start at 1; a 90-ball serial names a ticket).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = decimal)]
     from: u64,
     /// How many cards to print.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = decimal)]
     count: u64,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -31,30 +31,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let last = args.from.checked_add(args.count - 1).filter(|&l| args.from >= 1 && l <= deck.capacity());
     let Some(last) = last else {
+        // In u128: the range asked for may end past u64::MAX.
         bail!(
             "serials {} to {} are not all cards of a {}-ball game: serials run from 1 to {}",
             args.from,
-            args.from.saturating_add(args.count - 1),
+            u128::from(args.from) + u128::from(args.count) - 1,
             args.kind,
             deck.capacity()
         );
     };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = Buffered::new();
     for serial in args.from..=last {
         let card = deck.card(serial)?;
-        let text = match args.format {
-            Format::Json => serde_json::to_string(&card).context("encoding a card")? + "\n",
-            Format::Text => render(&card),
-        };
-        if !write_out(&mut out, &text)? {
-            return Ok(ExitCode::SUCCESS);
+        match args.format {
+            Format::Json => out.write(&(serde_json::to_string(&card).context("encoding a card")? + "\n"))?,
+            Format::Text => out.write(&render(&card))?,
         }
     }
-    match out.flush() {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    out.finish()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A card as a small text grid with a heading.

@@ -1,6 +1,7 @@
 //! `bingo draws`: the whole draw order a seed gives.
 
-use super::{write_out, Format};
+use super::Format;
+use crate::out::outln;
 use bingo_core::draw::draw_order;
 use bingo_core::{Commitment, GameKind, Seed};
 use std::process::ExitCode;
@@ -30,13 +31,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         Format::Json => {
             let doc = DrawsJson { kind: args.kind, commitment: args.seed.commitment(), draws: &order };
-            serde_json::to_string(&doc)? + "\n"
+            serde_json::to_string(&doc)?
         }
-        Format::Text => {
-            let list: Vec<String> = order.iter().map(u8::to_string).collect();
-            format!("{}\n", list.join(","))
-        }
+        Format::Text => order.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    outln!("{text}")?;
     Ok(ExitCode::SUCCESS)
 }

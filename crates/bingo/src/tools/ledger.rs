@@ -1,6 +1,7 @@
 //! `bingo ledger export` and `bingo verify --ledger`: a game's whole event log in a file, with
 //! its hash chain, that a treasurer or licence holder can check end to end afterwards.
 
+use crate::out::outln;
 use anyhow::{bail, Context};
 use bingo_core::{Event, EventKind, Game, GameState};
 use bingo_storage::{chain_hash, Store, StoredEvent, GENESIS_HASH};
@@ -78,8 +79,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         events: stored.iter().map(to_ledger).collect(),
     };
     let text = serde_json::to_string_pretty(&ledger)?;
-    std::fs::write(&args.out, text + "\n").with_context(|| format!("writing {}", args.out.display()))?;
-    println!("wrote {} events of game {} to {}", ledger.events.len(), args.game, args.out.display());
+    // The owner's only, as the database it comes from: a finished game's log holds its seed.
+    crate::private::create_file(&args.out)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, (text + "\n").as_bytes()))
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    outln!("wrote {} events of game {} to {}", ledger.events.len(), args.game, args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -134,37 +138,37 @@ pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let events = match check_chain(&ledger) {
         Ok(events) => events,
         Err(why) => {
-            println!("NOT VALID: {why}.");
+            outln!("NOT VALID: {why}.")?;
             return Ok(ExitCode::FAILURE);
         }
     };
     match events.first().map(|e| &e.kind) {
         Some(EventKind::GameCreated { commitment, .. }) if commitment.to_string() == ledger.commitment => {}
         _ => {
-            println!("NOT VALID: the log does not start with the game's creation and its commitment.");
+            outln!("NOT VALID: the log does not start with the game's creation and its commitment.")?;
             return Ok(ExitCode::FAILURE);
         }
     }
     let game = match Game::verify_log(&events) {
         Ok(game) => game,
         Err(bingo_core::GameError::BadLog { seq: 0, .. }) => {
-            println!(
+            outln!(
                 "INCOMPLETE: the hash chain of all {} events is intact, but the game has not ended, so its seed is not revealed and the draw cannot be checked yet.",
                 events.len()
-            );
+            )?;
             return Ok(ExitCode::FAILURE);
         }
         Err(e) => {
-            println!("NOT FAIR: {e}.");
+            outln!("NOT FAIR: {e}.")?;
             return Ok(ExitCode::FAILURE);
         }
     };
     if game.state() != GameState::Finished {
-        println!("INCOMPLETE: the game has not finished.");
+        outln!("INCOMPLETE: the game has not finished.")?;
         return Ok(ExitCode::FAILURE);
     }
     let config = game.config();
-    println!(
+    outln!(
         "FAIR: {}-ball game {} ({} events): the hash chain is intact, the revealed seed matches the commitment {}, all {} balls are the seed's draw order{}, and every claim was decided by the rules.",
         config.kind,
         ledger.game_id,
@@ -172,11 +176,11 @@ pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
         ledger.commitment,
         game.calls().count(),
         if config.draw_mode == bingo_core::DrawMode::Manual { " (manual game: balls checked for range and repeats)" } else { "" },
-    );
+    )?;
     for result in game.results() {
         let name = game.patterns().get(result.stage).map_or("stage", |p| p.name.as_str());
         let winners: Vec<String> = result.winners.iter().map(|w| format!("card {} ({})", w.serial, w.amount)).collect();
-        println!("  stage {} {name}: {}", result.stage + 1, winners.join(", "));
+        outln!("  stage {} {name}: {}", result.stage + 1, winners.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)
 }

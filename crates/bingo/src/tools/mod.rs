@@ -5,8 +5,6 @@ pub mod draws;
 pub mod ledger;
 pub mod verify;
 
-use std::io::{self, Write};
-
 /// Output format of the tools.
 #[derive(Clone, Copy, Debug, Default, clap::ValueEnum)]
 pub enum Format {
@@ -17,11 +15,14 @@ pub enum Format {
     Json,
 }
 
-/// Writes output, treating a closed pipe (`bingo cards ... | head`) as a normal end.
-pub fn write_out(out: &mut impl Write, text: &str) -> io::Result<bool> {
-    match out.write_all(text.as_bytes()) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
-        Err(e) => Err(e),
+/// A count or serial: decimal digits only, without a sign or leading zeros (docs/FAIRNESS.md,
+/// section 2), so that "+5" and "05" are refused as the ball lists' items are.
+pub fn decimal(text: &str) -> Result<u64, String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("decimal digits only (no sign, spaces or other characters)".into());
     }
+    if text.len() > 1 && text.starts_with('0') {
+        return Err("no leading zeros".into());
+    }
+    text.parse().map_err(|_| format!("at most {}", u64::MAX))
 }

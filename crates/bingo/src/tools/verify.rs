@@ -1,7 +1,9 @@
 //! `bingo verify`: was a finished game fair? Checks the revealed seed against the commitment
-//! published before the first ball, and the called balls against the seed's draw order.
+//! published before the first ball, and the called balls against the seed's draw order. The
+//! input rules, the output and the exit statuses are specified in docs/FAIRNESS.md, section 2.
 
-use anyhow::{bail, Context};
+use crate::out::outln;
+use anyhow::{anyhow, bail};
 use bingo_core::draw::{check_draws, DrawCheck};
 use bingo_core::{Commitment, GameKind, Seed};
 use std::process::ExitCode;
@@ -17,21 +19,50 @@ pub struct Args {
     /// The seed revealed when the game ended, 64 hex digits.
     #[arg(long, required_unless_present = "ledger")]
     seed: Option<Seed>,
-    /// Kind of game (needed with --draws): 75, 90, 80 or 30.
+    /// Kind of game (with --draws): 75, 90, 80 or 30.
     #[arg(long)]
     kind: Option<GameKind>,
-    /// The balls called, in order, separated by commas: 12,5,71
+    /// The balls called, in order, separated by commas (no spaces): 12,5,71
     #[arg(long)]
     draws: Option<String>,
 }
 
-fn parse_draws(list: &str) -> anyhow::Result<Vec<u8>> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .enumerate()
-        .map(|(i, s)| s.parse::<u8>().with_context(|| format!("--draws: item {} ({s:?}) is not a ball number", i + 1)))
-        .collect()
+/// One item of --draws: a ball of the kind, written plainly (no sign, no leading zero).
+fn ball(item: &str, kind: GameKind) -> Result<u8, String> {
+    if item.is_empty() {
+        return Err("is empty (two commas together, or a comma at the start or end)".into());
+    }
+    if !item.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a ball number: decimal digits only, no signs or spaces".into());
+    }
+    if item.len() > 1 && item.starts_with('0') {
+        return Err("has a leading zero".into());
+    }
+    let balls = kind.balls();
+    // More than three digits is out of range whatever they are (and would not fit a u8).
+    item.parse::<u8>()
+        .ok()
+        .filter(|n| (1..=balls).contains(n))
+        .ok_or_else(|| format!("is not a ball of a {kind}-ball game (1 to {balls})"))
+}
+
+/// The balls called, in order: each item a ball of `kind`, none twice (a list no game could
+/// have called is malformed input, not an unfair game).
+fn parse_draws(list: &str, kind: GameKind) -> anyhow::Result<Vec<u8>> {
+    if list.is_empty() {
+        bail!("--draws is empty: list the balls called, in order (20,42,71); to check the commitment alone, leave out --kind and --draws");
+    }
+    let mut called = Vec::new();
+    let mut item_of = [0usize; 256];
+    for (i, item) in list.split(',').enumerate() {
+        let ball = ball(item, kind).map_err(|why| anyhow!("--draws: item {} ({item:?}) {why}", i + 1))?;
+        match item_of[usize::from(ball)] {
+            0 => item_of[usize::from(ball)] = i + 1,
+            first => bail!("--draws: ball {ball} is listed twice (items {first} and {}); a ball is called once", i + 1),
+        }
+        called.push(ball);
+    }
+    Ok(called)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -41,37 +72,78 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (Some(commitment), Some(seed)) = (args.commitment, args.seed) else {
         bail!("give --commitment and --seed, or --ledger");
     };
-    if !commitment.is_opened_by(&seed) {
-        println!(
-            "NOT FAIR: the seed does not match the commitment (its SHA-256 is {}, the commitment was {})",
-            seed.commitment(),
-            commitment
-        );
+    let draws = match (args.kind, args.draws.as_deref()) {
+        (Some(kind), Some(list)) => Some((kind, parse_draws(list, kind)?)),
+        (None, None) => None,
+        (None, Some(_)) => bail!("--draws needs --kind (75, 90, 80 or 30) to know which draw order to compare with"),
+        (Some(_), None) => {
+            bail!("--kind needs --draws, the balls called; to check the commitment alone, leave out both")
+        }
+    };
+
+    // Every check gets its line, then the verdict: a failed commitment does not hide the draws.
+    let mut problems = Vec::new();
+    if commitment.is_opened_by(&seed) {
+        outln!("commitment: ok (SHA-256 of the seed is the commitment)")?;
+    } else {
+        outln!("commitment: MISMATCH (SHA-256 of the seed is {}, the commitment is {commitment})", seed.commitment())?;
+        problems.push("the seed does not match the commitment".to_string());
+    }
+    let whose = if problems.is_empty() { "the committed seed" } else { "the seed" };
+    match &draws {
+        None => outln!("draws: not checked (give --kind and --draws to check the balls called)")?,
+        Some((kind, called)) => match check_draws(*kind, &seed, called) {
+            DrawCheck::Matches => {
+                outln!("draws: ok ({} balls, the start of the seed's {kind}-ball draw order)", called.len())?;
+            }
+            DrawCheck::Differs { call, called, expected } => {
+                outln!("draws: MISMATCH (call {call} was {called}, the seed gives {expected})")?;
+                problems.push(format!("call {call} was {called}, but {whose} gives {expected}"));
+            }
+            // Unreachable after parse_draws (distinct balls in range), kept for a complete answer.
+            DrawCheck::TooMany { listed, balls } => {
+                outln!("draws: MISMATCH ({listed} balls listed, a {kind}-ball game has {balls})")?;
+                problems.push(format!("{listed} balls were listed, but a {kind}-ball game has only {balls}"));
+            }
+        },
+    }
+
+    if !problems.is_empty() {
+        outln!("NOT FAIR: {}.", problems.join("; "))?;
         return Ok(ExitCode::FAILURE);
     }
-    let Some(draws) = args.draws else {
-        println!("FAIR: the seed matches the commitment published before the first ball.");
-        return Ok(ExitCode::SUCCESS);
-    };
-    let Some(kind) = args.kind else {
-        bail!("--draws needs --kind (75, 90, 80 or 30) to know which draw order to compare with");
-    };
-    let called = parse_draws(&draws)?;
-    match check_draws(kind, &seed, &called) {
-        DrawCheck::Matches => {
-            println!(
-                "FAIR: the seed matches the commitment, and all {} balls called are the seed's draw order.",
-                called.len()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        DrawCheck::Differs { call, called, expected } => {
-            println!("NOT FAIR: call {call} was {called}, but the committed seed gives {expected}.");
-            Ok(ExitCode::FAILURE)
-        }
-        DrawCheck::TooMany { listed, balls } => {
-            println!("NOT FAIR: {listed} balls were listed, but a {kind}-ball game has only {balls}.");
-            Ok(ExitCode::FAILURE)
-        }
+    match &draws {
+        Some((_, called)) => outln!(
+            "FAIR: the seed matches the commitment, and all {} balls called are the seed's draw order.",
+            called.len()
+        )?,
+        None => outln!("FAIR: the seed matches the commitment published before the first ball (balls not checked).")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ball_lists_are_plain_distinct_balls_of_the_kind() {
+        assert_eq!(parse_draws("20,42,71", GameKind::Ball75).unwrap(), [20, 42, 71]);
+        assert_eq!(parse_draws("90,1", GameKind::Ball90).unwrap(), [90, 1]);
+        let refused = |list: &str, kind| parse_draws(list, kind).unwrap_err().to_string();
+        assert!(refused("", GameKind::Ball75).contains("--draws is empty"));
+        assert!(refused("20,,42", GameKind::Ball75).contains("item 2 (\"\") is empty"));
+        assert!(refused("20,42,", GameKind::Ball75).contains("item 3 (\"\") is empty"));
+        assert!(refused(",20", GameKind::Ball75).contains("item 1 (\"\") is empty"));
+        assert!(refused("+20", GameKind::Ball75).contains("not a ball number"));
+        assert!(refused("20, 42", GameKind::Ball75).contains("item 2 (\" 42\") is not a ball number"));
+        assert!(refused("-1", GameKind::Ball75).contains("not a ball number"));
+        assert!(refused("020", GameKind::Ball75).contains("leading zero"));
+        assert!(refused("0", GameKind::Ball75).contains("(1 to 75)"));
+        assert!(refused("76", GameKind::Ball75).contains("not a ball of a 75-ball game (1 to 75)"));
+        assert!(refused("31", GameKind::Ball30).contains("(1 to 30)"));
+        assert!(refused("256", GameKind::Ball90).contains("(1 to 90)"));
+        assert!(refused("99999999999999999999999", GameKind::Ball90).contains("(1 to 90)"));
+        assert!(refused("5,20,5", GameKind::Ball75).contains("ball 5 is listed twice (items 1 and 3)"));
     }
 }

@@ -253,7 +253,7 @@ pub fn verify_finished(bin: &str, game: &Value, kind: &str) {
         .expect("run bingo verify");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "verify: {stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.starts_with("FAIR"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("FAIR")), "{stdout}");
     assert!(stdout.contains(&format!("all {} balls", calls.len())), "{stdout}");
 }
 
@@ -279,4 +279,14 @@ pub fn card_number(card: &Value) -> u64 {
         }
     }
     first(&card["numbers"]).or_else(|| first(&card["grid"])).unwrap_or_else(|| panic!("no number on {card}"))
+}
+
+/// A process a test started, killed when the test ends, whether it passed or failed.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
