@@ -49,6 +49,11 @@ rec {
       # (a unit's or systemd-run's PATH does not have them).
       BINGO_PG_BIN_DIR = "${cfg.database.toolsPackage}/bin";
     }
+    // lib.optionalAttrs cfg.proxy.enable {
+      # Caddy on this machine: its X-Forwarded-For names each player's address, so rate limits
+      # count players, not the proxy (a hall behind Caddy or behind one public address).
+      BINGO_TRUSTED_PROXIES = "127.0.0.1,::1";
+    }
     // lib.optionalAttrs (cfg.proxy.enable && cfg.proxy.tls == "off") {
       # Phones that cannot resolve .local reach the box by IP on Caddy's port 80: /screen lists
       # those addresses (read from the interfaces, hence AF_NETLINK below).

@@ -79,6 +79,7 @@ expect(":80 {" in v["caddyfile"] and "Strict-Transport-Security" not in v["caddy
 # Findings of the reading against nixpkgs (issue 12), one line each.
 expect("AF_NETLINK" in sc["RestrictAddressFamilies"], "getifaddrs needs AF_NETLINK (the join addresses on /screen)")
 expect(env.get("BINGO_LAN_PORT") == "80", "venue: /screen lists http://<box IP> on Caddy's port")
+expect(env.get("BINGO_TRUSTED_PROXIES") == "127.0.0.1,::1", "rate limits count players behind the local Caddy")
 expect(env["BINGO_PG_BIN_DIR"].endswith("-postgresql/bin"), "pg_dump/pg_restore by path, not PATH")
 expect(v["backup"]["environment"]["BINGO_PG_BIN_DIR"] == env["BINGO_PG_BIN_DIR"], "backup unit finds the PostgreSQL tools")
 expect("$pass" not in v["secretsScript"].split("> ")[-1] and "passphrase is" not in v["secretsScript"], "the admin passphrase must never be printed (journal -> Loki)")

@@ -13,6 +13,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds for a `Retry-After` header (429s).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -28,7 +30,7 @@ struct Inner<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after: None }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -39,12 +41,16 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
     }
 
-    pub fn rate_limited() -> Self {
-        ApiError::new(
+    /// 429, saying when to try again.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let secs = crate::rate::retry_after_secs(wait);
+        let mut error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
-            "too many requests from this device; wait a moment",
-        )
+            format!("too many requests; try again in {secs} s"),
+        );
+        error.retry_after = Some(secs);
+        error
     }
 }
 
@@ -63,7 +69,11 @@ impl ResponseError for ApiError {
         if self.status.is_server_error() {
             tracing::error!(code = self.code, message = %self.message, "request failed");
         }
-        HttpResponse::build(self.status).json(Body { error: Inner { code: self.code, message: &self.message } })
+        let mut response = HttpResponse::build(self.status);
+        if let Some(secs) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, secs));
+        }
+        response.json(Body { error: Inner { code: self.code, message: &self.message } })
     }
 }
 
@@ -92,7 +102,7 @@ impl From<ServiceError> for ApiError {
         } else {
             e.to_string()
         };
-        ApiError { status, code, message }
+        ApiError { status, code, message, retry_after: None }
     }
 }
 

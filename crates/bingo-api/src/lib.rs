@@ -7,36 +7,52 @@
 //! **Invariant:** no game rule is decided here: the engine (through the service) decides.
 
 mod auth;
+pub mod client;
 pub mod error;
 pub mod rate;
 mod routes;
 
+pub use client::TrustedProxies;
 pub use error::{ApiError, ApiResult};
 pub use routes::ROUTES;
 
 use actix_web::web;
 use bingo_service::Service;
 use bingo_telemetry::Metrics;
-use rate::RateLimiter;
+use rate::{FailureLimit, RateLimiter};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// Largest JSON body the API reads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Limits on what one client (IP address) may do.
+/// Limits on what one client address or player may do.
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Joins and recoveries per minute per client.
+    /// Joins and recoveries per minute per client address; the burst is 20 seconds' worth, so a
+    /// hall behind one address (a proxy, a Wi-Fi's NAT) gets in at once.
     pub joins_per_minute: u32,
-    /// Claims per minute per client.
+    /// Claims per minute per player (by token, not address); the burst is 10 seconds' worth.
     pub claims_per_minute: u32,
-    /// Admin logins per minute per client.
+    /// Failed admin logins per minute per client address (the burst is half of it).
     pub logins_per_minute: u32,
+    /// Failed admin logins per minute from all addresses together.
+    pub global_logins_per_minute: u32,
+    /// Peers whose X-Forwarded-For / Forwarded headers name the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { joins_per_minute: 30, claims_per_minute: 60, logins_per_minute: 10 }
+        // 3000 a minute with a 1000 burst: 1,000 players from one address join at once, and
+        // one abuser still makes at most 50 players a second.
+        Limits {
+            joins_per_minute: 3000,
+            claims_per_minute: 60,
+            logins_per_minute: 10,
+            global_logins_per_minute: 60,
+            trusted_proxies: TrustedProxies::default(),
+        }
     }
 }
 
@@ -44,20 +60,28 @@ impl Default for Limits {
 pub struct ApiState {
     pub service: Service,
     pub metrics: Metrics,
-    pub joins: RateLimiter,
-    pub claims: RateLimiter,
-    pub logins: RateLimiter,
+    pub joins: RateLimiter<IpAddr>,
+    /// Keyed by player id.
+    pub claims: RateLimiter<String>,
+    pub login_failures: FailureLimit,
+    /// Logins over the failure limit are still checked (the right passphrase always gets in),
+    /// but one at a time, so guessing past the limit costs at most one core.
+    pub login_queue: tokio::sync::Semaphore,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl ApiState {
     pub fn new(service: Service, metrics: Metrics, limits: &Limits) -> Arc<Self> {
-        let limiter = |per_minute: u32| RateLimiter::new(per_minute, (per_minute / 6).max(3));
+        let joins = limits.joins_per_minute;
+        let claims = limits.claims_per_minute;
         Arc::new(ApiState {
             service,
             metrics,
-            joins: limiter(limits.joins_per_minute),
-            claims: limiter(limits.claims_per_minute),
-            logins: limiter(limits.logins_per_minute),
+            joins: RateLimiter::new(joins, (joins / 3).max(3)),
+            claims: RateLimiter::new(claims, (claims / 6).max(3)),
+            login_failures: FailureLimit::new(limits.logins_per_minute, limits.global_logins_per_minute),
+            login_queue: tokio::sync::Semaphore::new(1),
+            trusted_proxies: limits.trusted_proxies.clone(),
         })
     }
 }

@@ -3,8 +3,10 @@
 use super::client_ip;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::{web, HttpRequest, HttpResponse};
+use bingo_service::ServiceError;
 use serde::Deserialize;
 use serde_json::json;
+use std::time::Instant;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13,13 +15,28 @@ pub struct Login {
 }
 
 pub async fn login(req: HttpRequest, state: web::Data<ApiState>, body: web::Json<Login>) -> ApiResult<HttpResponse> {
-    if !state.logins.allow(client_ip(&req)) {
-        return Err(ApiError::rate_limited());
-    }
     if body.passphrase.len() > 1024 {
         return Err(ApiError::bad_request("the passphrase is too long"));
     }
-    let token = state.service.login(&body.passphrase).await?;
+    let ip = client_ip(&req, &state);
+    // Only failures count, so whoever shares the admin's address cannot lock the admin out.
+    let token = match state.login_failures.reserve(ip, Instant::now()) {
+        Ok(()) => {
+            let token = state.service.login(&body.passphrase).await?;
+            state.login_failures.refund(ip);
+            token
+        }
+        Err(wait) => {
+            // Over the limit the right passphrase still gets in; wrong ones wait their turn and
+            // get 429 (one check at a time: guessing here costs us one core at most).
+            let _turn = state.login_queue.acquire().await;
+            match state.service.login(&body.passphrase).await {
+                Ok(token) => token,
+                Err(ServiceError::Unauthorized(_)) => return Err(ApiError::rate_limited(wait)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
     Ok(HttpResponse::Ok().json(json!({"token": token, "expires_in_s": bingo_service::SESSION_MS / 1000})))
 }
 

@@ -129,8 +129,7 @@ pub(crate) fn body<T>(body: Body<T>) -> crate::ApiResult<T> {
     })
 }
 
-/// The client's IP address, for rate limits (the proxy's when behind one; Caddy passes
-/// X-Forwarded-For, which actix reads only from trusted setups, so use the peer here).
-pub(crate) fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
-    req.peer_addr().map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip())
+/// The client's IP address, for rate limits: the TCP peer's, or what a trusted proxy forwarded.
+pub(crate) fn client_ip(req: &actix_web::HttpRequest, state: &crate::ApiState) -> std::net::IpAddr {
+    state.trusted_proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers())
 }

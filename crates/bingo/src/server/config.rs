@@ -69,12 +69,18 @@ pub struct ServerArgs {
     /// HTTP worker threads [default: one per CPU].
     #[arg(long, env = "BINGO_WORKERS")]
     pub workers: Option<usize>,
-    /// Joins and recoveries per minute from one client address [default: 30].
+    /// Joins and recoveries per minute from one client address, with a burst of 20 seconds'
+    /// worth: a whole hall behind one address joins at once [default: 3000, burst 1000].
     #[arg(long, env = "BINGO_JOINS_PER_MINUTE")]
     pub joins_per_minute: Option<u32>,
-    /// Claims per minute from one client address [default: 60].
+    /// Claims per minute from one player (by token), with a burst of 10 seconds' worth [default: 60].
     #[arg(long, env = "BINGO_CLAIMS_PER_MINUTE")]
     pub claims_per_minute: Option<u32>,
+    /// Proxies whose X-Forwarded-For / Forwarded headers name the client, for rate limits: IP
+    /// addresses and CIDR blocks, comma-separated (e.g. 127.0.0.1,::1 for a Caddy on this
+    /// machine). Other peers' headers are ignored [default: none].
+    #[arg(long, env = "BINGO_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP[/BITS],...")]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Seconds a WebSocket client may be sent nothing before it is pinged; it is closed when a ping
     /// goes unanswered for twice this, or events it was sent stay unacknowledged by its TCP for three
     /// times this [default: 15]. Keep it under the idle timeout of any proxy in front.
@@ -192,6 +198,8 @@ impl ServerArgs {
             Some(secs @ 1..=3600) => bingo_realtime::Heartbeat { ping_every: std::time::Duration::from_secs(secs) },
             Some(secs) => bail!("a WebSocket ping every {secs} s: use 1 to 3600 seconds"),
         };
+        let trusted_proxies = bingo_api::TrustedProxies::parse(&pick!(trusted_proxies).unwrap_or_default())
+            .context("the trusted proxies")?;
         let lan_port = pick!(lan_port);
         if lan_port == Some(0) {
             bail!("the LAN port 0: give the port players reach this machine on (1 to 65535), or leave it unset");
@@ -208,7 +216,8 @@ impl ServerArgs {
             limits: bingo_api::Limits {
                 joins_per_minute: pick!(joins_per_minute).unwrap_or(defaults.joins_per_minute),
                 claims_per_minute: pick!(claims_per_minute).unwrap_or(defaults.claims_per_minute),
-                logins_per_minute: defaults.logins_per_minute,
+                trusted_proxies,
+                ..defaults
             },
             heartbeat,
             listen,

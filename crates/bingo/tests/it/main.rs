@@ -18,6 +18,7 @@ mod observability;
 mod openapi;
 mod pg_tools;
 mod pipes;
+mod proxies;
 mod resume;
 mod slow_client;
 mod support;
