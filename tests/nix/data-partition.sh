@@ -13,14 +13,14 @@ script="${BINGO_DATA_PARTITION_SCRIPT:-$repo/nixos/scripts/bingo-make-data-parti
 MiB=1048576
 isohdpfx=/usr/lib/ISOLINUX/isohdpfx.bin
 for t in xorriso mkfs.vfat mmd mcopy sfdisk partx losetup blkid mkfs.ext4 isosize sha256sum timeout flock; do
-  command -v "$t" >/dev/null || { bad "'$t' missing (apt-get install xorriso isolinux syslinux-common dosfstools mtools fdisk)"; finish; exit; }
+  command -v "$t" >/dev/null || { bad "'$t' missing (apt-get install xorriso isolinux syslinux-common dosfstools mtools fdisk)"; stop; }
 done
-[ -f "$isohdpfx" ] || { bad "$isohdpfx missing (apt-get install isolinux)"; finish; exit; }
+[ -f "$isohdpfx" ] || { bad "$isohdpfx missing (apt-get install isolinux)"; stop; }
 probe="$(timeout 10 losetup -f 2>&1)" || skip "loop devices unusable: $probe"
 # One run at a time: the tool refuses when a BINGODATA label exists anywhere on the machine,
 # so a second run's stick would make this one's fail.
 exec 9>/tmp/bingo-data-partition-test.lock
-flock -w 240 9 || { bad "another data-partition test held the lock for 4 minutes"; finish; exit; }
+flock -w 240 9 || { bad "another data-partition test held the lock for 4 minutes"; stop; }
 
 # build_iso OUT appended|inside: a few MiB, volume ID BINGO_VENUE, an EFI FAT image.
 build_iso() {

@@ -1,6 +1,6 @@
 # Shared by the shell tests of tests/nix: counters, a closing line the CI reads
 # ("NAME: N passed, N failed"), loop devices and temporary files removed on exit.
-# Usage: . tests/nix/lib.sh NAME   (then ok/bad/assert, loop_device, finish)
+# Usage: . tests/nix/lib.sh NAME   (then ok/bad/assert, loop_device, finish or stop)
 # shellcheck shell=bash
 suite="$1"
 # shellcheck disable=SC2034 # for the tests that source this
@@ -30,6 +30,16 @@ bad() { failed=$((failed + 1)); echo "FAIL - $*"; }
 assert() { local d="$1"; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 skip() { echo "SKIPPED: $*"; echo "$suite: 0 passed, 0 failed (skipped)"; exit 0; }
 finish() { echo "$suite: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+stop() { finish; exit; } # the closing line now, and the end of the test
+
+# as_build_user CMD...: as nobody when we are root, as the Nix sandbox's build user is not root.
+as_build_user() {
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+  else
+    "$@"
+  fi
+}
 
 needs_root_and_loops() {
   [ "$(id -u)" = 0 ] || skip "needs root for loop devices"

@@ -12,38 +12,18 @@
 # psql, redis-server, redis-cli, and setpriv (util-linux) when run as root.
 set -uo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tests/nix/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" sandbox-env
 cd "$repo" || exit 1
-work="$(mktemp -d)"
 chmod 755 "$work"
-cleanup() { # the services, if a failed check left them running
+stop_services() { # if a failed check left them running
   if [ -n "${services:-}" ] && [ -d "$services" ]; then
-    as_user env PATH="${pgbin:+$pgbin:}/usr/bin:/bin" pg_ctl --pgdata="$services/pg" --mode=immediate stop >/dev/null 2>&1
+    as_build_user env PATH="${pgbin:+$pgbin:}/usr/bin:/bin" pg_ctl --pgdata="$services/pg" --mode=immediate stop >/dev/null 2>&1
     redis-cli -s "$services/redis.sock" shutdown nosave >/dev/null 2>&1
   fi
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   - $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL - $*"; }
+trap 'stop_services; cleanup' EXIT
 words() { printf '%s' "$1" | tr '\n' ' '; }
-finish() {
-  echo "sandbox-env: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
-
-# As the Nix sandbox's build user is not root: run as nobody when we are root.
-as_user() {
-  if [ "$(id -u)" = 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-  else
-    "$@"
-  fi
-}
 
 # 1. and 2.: names.
 read_names="$(grep -rhoE '"BINGO_TEST_[A-Z0-9_]+"' --include='*.rs' crates | tr -d '"' | sort -u)"
@@ -86,19 +66,19 @@ fi
 for t in initdb pg_ctl postgres psql pg_dump redis-server redis-cli; do
   if ! PATH="${pgbin:+$pgbin:}$PATH" command -v "$t" >/dev/null; then
     bad "required tool '$t' is not installed (PostgreSQL server and Redis)"
-    finish
+    stop
   fi
 done
 if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then
   bad "setpriv (util-linux) is needed to run PostgreSQL as nobody"
-  finish
+  stop
 fi
 
 services="$work/services"
 mkdir -p "$services" "$work/tmp"
 [ "$(id -u)" = 0 ] && chown nobody:nogroup "$services" "$work/tmp"
 # Only the script's PATH and a TMPDIR: what it exports is what it made.
-if out="$(as_user env -i PATH="${pgbin:+$pgbin:}/usr/bin:/bin" HOME=/homeless-shelter TMPDIR="$work/tmp" \
+if out="$(as_build_user env -i PATH="${pgbin:+$pgbin:}/usr/bin:/bin" HOME=/homeless-shelter TMPDIR="$work/tmp" \
   bash -euo pipefail -c '
     source "$1" "$2"
     env | grep -oE "^BINGO_TEST_[A-Z0-9_]+=" | tr -d = | sort -u > "$TMPDIR/names"

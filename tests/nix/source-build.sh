@@ -31,18 +31,9 @@
 # setpriv, unshare (util-linux) and ip (iproute2). Prints "source-build: N passed, M failed" last; exits non-zero on a failure.
 set -uo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tests/nix/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" source-build
 cd "$repo" || exit 1
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   - $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL - $*"; }
-finish() {
-  echo "source-build: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
 run_logged() { # run_logged log command...: output to log, its tail shown on failure
   local log="$1"
   shift
@@ -53,19 +44,11 @@ run_logged() { # run_logged log command...: output to log, its tail shown on fai
 
 root_user=0
 [ "$(id -u)" = 0 ] && root_user=1
-# The sandbox's build user is not root: run as nobody when we are root.
-as_user() {
-  if [ "$root_user" = 1 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-  else
-    "$@"
-  fi
-}
 
 tools=(nix-instantiate cargo rustc cargo-nextest tar python3 redis-server redis-cli cc pkg-config)
 [ "$root_user" = 1 ] && tools+=(setpriv unshare ip)
 for t in "${tools[@]}"; do
-  command -v "$t" >/dev/null || { bad "required tool '$t' is not installed"; finish; }
+  command -v "$t" >/dev/null || { bad "required tool '$t' is not installed"; stop; }
 done
 if command -v initdb >/dev/null; then
   pgbin="$(dirname "$(readlink -f "$(command -v initdb)")")"
@@ -73,7 +56,7 @@ else
   pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 fi
 for t in initdb pg_ctl postgres psql pg_dump pg_restore; do
-  [ -x "$pgbin/$t" ] || { bad "PostgreSQL's $t is not installed (Debian: apt-get install postgresql)"; finish; }
+  [ -x "$pgbin/$t" ] || { bad "PostgreSQL's $t is not installed (Debian: apt-get install postgresql)"; stop; }
 done
 
 base="${BINGO_SOURCE_BUILD_DIR:-${TMPDIR:-/tmp}/bingo-source-build-$(printf %s "$repo" | cksum | cut -d' ' -f1)}"
@@ -119,7 +102,7 @@ if list false >"$lists/build" && list true >"$lists/test"; then
   ok "nix/source.nix keeps $n_build entries for the package, $n_test for the nextest check"
 else
   bad "evaluating nix/source.nix's predicate over the tree"
-  finish
+  stop
 fi
 sorted() { tr '\0' '\n' <"$1" | LC_ALL=C sort; }
 
@@ -196,7 +179,7 @@ if [ -z "$absent" ]; then
 else
   bad "the sandbox PATH has$absent"
 fi
-if ! as_user "$bin/python3" -c 'pass' 2>/dev/null; then
+if ! as_build_user "$bin/python3" -c 'pass' 2>/dev/null; then
   bad "the sandbox user cannot run $python"
 fi
 
@@ -208,7 +191,7 @@ copy() { # copy LIST: the listed entries of the repository into $tree, times and
 rm -rf "$tree" && (umask 022 && mkdir -p "$tree")
 if ! copy "$lists/build"; then
   bad "copying the package source"
-  finish
+  stop
 fi
 # cargo's registry cache stays where it is (HOME); nothing else of this machine's PATH. No debug
 # info (as in the check's release build): a third of the disk and link time.
@@ -218,14 +201,14 @@ if (cd "$tree" && run_logged "$base/build.log" "${build_env[@]}" cargo build --w
   ok "cargo build --workspace --all-targets --offline --locked in a copy of exactly the package source"
 else
   bad "cargo build --workspace --all-targets --offline --locked in a copy of exactly the package source (log: $base/build.log)"
-  finish
+  stop
 fi
 
 # ---------------------------------------------------------------------------------------------
 # 3. The check's source, and what its profile leaves out.
 if ! copy "$lists/test"; then
   bad "adding the check's files to the copy"
-  finish
+  stop
 fi
 meta="$base/meta"
 rm -rf "$meta" && mkdir -p "$meta"
@@ -260,7 +243,7 @@ PY
 else
   bad "cargo nextest list in the copy"
   sed 's/^/       /' "$meta/list.err" | tail -n 30
-  finish
+  stop
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -281,7 +264,7 @@ sandbox() {
       setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
   else
     echo "(no network namespace of its own: not root, or unshare --net is not allowed)"
-    as_user "$@"
+    as_build_user "$@"
   fi
 }
 # The host's services (when it has them) must be out of reach in there.
@@ -310,4 +293,4 @@ else
   grep -E '^ *(FAIL|SIGSEGV|TIMEOUT|Summary|sandbox-services)|error' "$base/nextest.log" | sed 's/^/       /' | tail -n 40
 fi
 
-finish
+stop
