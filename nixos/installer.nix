@@ -61,6 +61,8 @@ in
     };
   };
   # The notice on the text consoles: "nothing survives a reboot" until the partition exists.
+  # A link to a file made at run time, as nixos/modules/system/boot/resolved.nix does for
+  # /etc/resolv.conf (environment.etc.<name>.source = "/run/..."); agetty reads /etc/issue.d.
   environment.etc."issue.d/bingo-storage.issue".source = "/run/bingo-storage/issue";
 
   environment.systemPackages = [
