@@ -96,6 +96,11 @@ pub enum RejectReason {
 }
 
 impl EventKind {
+    /// The names of the claim events, accepted or rejected (what the caller's claims list shows).
+    pub const CLAIM_NAMES: [&'static str; 2] = [Self::CLAIM_ACCEPTED, Self::CLAIM_REJECTED];
+    const CLAIM_ACCEPTED: &'static str = "claim_accepted";
+    const CLAIM_REJECTED: &'static str = "claim_rejected";
+
     /// The `type` tag as it appears in JSON.
     pub fn name(&self) -> &'static str {
         match self {
@@ -104,8 +109,8 @@ impl EventKind {
             EventKind::GameStarted => "game_started",
             EventKind::BallCalled { .. } => "ball_called",
             EventKind::BallVoided { .. } => "ball_voided",
-            EventKind::ClaimAccepted { .. } => "claim_accepted",
-            EventKind::ClaimRejected { .. } => "claim_rejected",
+            EventKind::ClaimAccepted { .. } => Self::CLAIM_ACCEPTED,
+            EventKind::ClaimRejected { .. } => Self::CLAIM_REJECTED,
             EventKind::StageWon { .. } => "stage_won",
             EventKind::Paused => "paused",
             EventKind::Resumed => "resumed",

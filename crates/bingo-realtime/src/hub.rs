@@ -185,8 +185,7 @@ impl HubState {
         channel.filling = true;
         let (service, tx, id, after) = (self.service.clone(), self.tx.clone(), game_id.to_string(), channel.last_seq);
         tokio::spawn(async move {
-            let read = id.clone();
-            let events = match service.blocking(move |s| s.events_after(&read, after, FILL_LIMIT)).await {
+            let events = match service.events_after(&id, after, FILL_LIMIT).await {
                 Ok(stored) => stored.into_iter().map(|e| (e.seq, e.at_ms, e.payload)).collect(),
                 Err(e) => {
                     tracing::warn!(game_id = id, error = %e, "hub: cannot read the log to fill a gap");

@@ -61,7 +61,6 @@ impl RealtimeState {
     /// Starts the hub for this node.
     pub fn start(service: Service, metrics: Metrics, heartbeat: Heartbeat) -> Arc<Self> {
         let hub = Hub::spawn(service.clone(), metrics.clone());
-        service.spawn_follower();
         Arc::new(RealtimeState { service, metrics, hub, heartbeat, draining: AtomicBool::new(false) })
     }
 

@@ -343,7 +343,7 @@ impl Conn {
         while self.sent_upto < upto {
             let (id, after) = (self.identity.game_id.clone(), self.sent_upto);
             let limit = (upto - after).min(MAX_REPLAY) as u32;
-            let Ok(events) = self.state.service.blocking(move |s| s.events_after(&id, after, limit)).await else {
+            let Ok(events) = self.state.service.events_after(&id, after, limit).await else {
                 return false;
             };
             if events.is_empty() {

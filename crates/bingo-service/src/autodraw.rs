@@ -6,6 +6,7 @@
 use super::{now_ms, Result, Service, ServiceError};
 use bingo_core::{DrawMode, GameError, GameState};
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 const TICK: Duration = Duration::from_millis(200);
 const LEASE_MS: u64 = 5_000;
@@ -50,38 +51,38 @@ impl Service {
         self.publish_ephemeral(game_id, epoch, body).await;
     }
 
-    /// Runs the auto-draw loop until the process ends.
-    pub fn spawn_auto_draw(&self) -> tokio::task::JoinHandle<()> {
-        let service = self.clone();
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(TICK);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            let mut due: Vec<(String, i64)> = Vec::new();
-            let mut ticks = 0u32;
-            loop {
-                ticker.tick().await;
-                if ticks % REFRESH_EVERY_TICKS == 0 {
-                    match service.blocking(|s| s.games_with_auto_draw()).await {
-                        Ok(games) => {
-                            due = games.into_iter().filter_map(|m| m.next_draw_at_ms.map(|at| (m.id, at))).collect()
-                        }
-                        Err(e) => tracing::warn!(error = %e, "auto-draw: cannot read the schedule"),
+    /// Draws the balls that are due, every [`TICK`], until `cancel`.
+    pub(crate) async fn auto_draw_loop(self, cancel: CancellationToken) {
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut due: Vec<(String, i64)> = Vec::new();
+        let mut ticks = 0u32;
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = ticker.tick() => {}
+            }
+            if ticks % REFRESH_EVERY_TICKS == 0 {
+                match self.blocking(|s| s.games_with_auto_draw()).await {
+                    Ok(games) => {
+                        due = games.into_iter().filter_map(|m| m.next_draw_at_ms.map(|at| (m.id, at))).collect()
                     }
-                }
-                ticks = ticks.wrapping_add(1);
-                let now = now_ms();
-                for (game_id, at) in due.iter_mut() {
-                    if *at > now {
-                        continue;
-                    }
-                    match service.auto_draw_once(game_id).await {
-                        Ok(Some(next)) => *at = next,
-                        Ok(None) => *at = i64::MAX,
-                        Err(e) => tracing::warn!(game_id, error = %e, "auto-draw failed"),
-                    }
+                    Err(e) => tracing::warn!(error = %e, "auto-draw: cannot read the schedule"),
                 }
             }
-        })
+            ticks = ticks.wrapping_add(1);
+            let now = now_ms();
+            for (game_id, at) in due.iter_mut() {
+                if *at > now || cancel.is_cancelled() {
+                    continue;
+                }
+                match self.auto_draw_once(game_id).await {
+                    Ok(Some(next)) => *at = next,
+                    Ok(None) => *at = i64::MAX,
+                    Err(e) => tracing::warn!(game_id, error = %e, "auto-draw failed"),
+                }
+            }
+        }
     }
 
     /// Draws one ball if this node holds the game's lease and the ball is due. Returns when the

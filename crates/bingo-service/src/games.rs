@@ -3,7 +3,7 @@
 use super::secrets::{random_bytes, random_code};
 use super::{now_ms, Live, LiveGame, Result, Service, ServiceError};
 use bingo_core::game::CardCheck;
-use bingo_core::{Card, Event, Game, GameConfig, GameError, Seed};
+use bingo_core::{Card, Event, Game, GameConfig, GameError, GameState, Seed};
 use bingo_storage::{ConflictKind, NewGame, StoreError};
 use serde::Serialize;
 use std::sync::Arc;
@@ -34,11 +34,6 @@ fn is_stale(e: &StoreError) -> bool {
     matches!(e, StoreError::Conflict { kind: ConflictKind::StaleLog { .. } | ConflictKind::Concurrent, .. })
 }
 
-/// Whether these events end the game.
-fn finishes(events: &[Event]) -> bool {
-    events.iter().any(|e| matches!(e.kind, bingo_core::EventKind::GameFinished))
-}
-
 impl Service {
     /// The in-memory game, loaded from the log on first use.
     pub(crate) async fn live(&self, game_id: &str) -> Result<LiveGame> {
@@ -46,12 +41,27 @@ impl Service {
             return Ok(live);
         }
         let loaded = self.load(game_id).await?;
-        let mut map = self.inner.live.lock().map_err(|_| ServiceError::Internal("game cache poisoned".into()))?;
-        Ok(map.entry(game_id.to_string()).or_insert_with(|| Arc::new(tokio::sync::Mutex::new(loaded))).clone())
+        let (code, finished) = (loaded.meta.join_code.clone(), loaded.game.state() == GameState::Finished);
+        let loaded = Arc::new(tokio::sync::Mutex::new(loaded));
+        Ok(self.cache()?.insert(game_id, &code, finished, loaded))
     }
 
     fn cached(&self, game_id: &str) -> Option<LiveGame> {
-        self.inner.live.lock().ok()?.get(game_id).cloned()
+        self.cache().ok()?.get(game_id)
+    }
+
+    pub(crate) fn cache(&self) -> Result<std::sync::MutexGuard<'_, crate::cache::GameCache>> {
+        self.inner.cache.lock().map_err(|_| ServiceError::Internal("game cache poisoned".into()))
+    }
+
+    /// A game's copy here has reached its end.
+    fn finished(&self, game_id: &str) {
+        if let Ok(mut cache) = self.cache() {
+            cache.finished(game_id);
+        }
+        if let Some(recent) = &self.inner.recent {
+            recent.forget_game(game_id);
+        }
     }
 
     async fn load(&self, game_id: &str) -> Result<Live> {
@@ -105,8 +115,8 @@ impl Service {
             match result {
                 Ok(meta) => {
                     let live = Live::new(meta, game.clone(), 0);
-                    if let Ok(mut map) = self.inner.live.lock() {
-                        map.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(live)));
+                    if let Ok(mut cache) = self.cache() {
+                        cache.replace(&id, &join_code, Arc::new(tokio::sync::Mutex::new(live)));
                     }
                     let payload = serde_json::to_string(&created).map_err(|e| ServiceError::Internal(e.to_string()))?;
                     self.notify(&id, &epoch, 1, payload).await;
@@ -134,15 +144,15 @@ impl Service {
                 return Ok(events);
             }
             let expected = before.next_seq() - 1;
-            let (id, batch) = (game_id.to_string(), events.clone());
-            match self.timed("append_events", move |s| s.append_events(&id, expected, &batch)).await? {
+            let (id, batch, state) = (game_id.to_string(), events.clone(), live.game.state());
+            match self.timed("append_events", move |s| s.append_events(&id, expected, &batch, state)).await? {
                 Ok(stored) => {
                     live.meta.last_seq = stored.last().map_or(live.meta.last_seq, |e| e.seq);
                     live.meta.state = live.game.state();
                     let epoch = live.meta.epoch.clone();
                     drop(live);
-                    if let Some(recent) = self.inner.recent.as_ref().filter(|_| finishes(&events)) {
-                        recent.forget_game(game_id);
+                    if state == GameState::Finished {
+                        self.finished(game_id);
                     }
                     self.count(&events);
                     self.publish(game_id, &epoch, &stored).await;
@@ -170,50 +180,25 @@ impl Service {
         if event.seq < next {
             return Ok(true);
         }
-        if event.seq == next && live.game.replay(event).is_ok() {
+        let applied = event.seq == next && live.game.replay(event).is_ok();
+        if applied {
             live.meta.last_seq = event.seq;
             live.meta.state = live.game.state();
-            return Ok(true);
+        } else {
+            *live = self.load(game_id).await?;
         }
-        *live = self.load(game_id).await?;
-        Ok(false)
-    }
-
-    /// Keeps this node's copies of games current with the events other nodes commit (every role
-    /// that serves a game's state runs one: an API node must see a claim made on a realtime node).
-    pub fn spawn_follower(&self) -> tokio::task::JoinHandle<()> {
-        let service = self.clone();
-        let mut sub = self.bus().subscribe();
-        tokio::spawn(async move {
-            while let Some(msg) = sub.recv().await {
-                let notice = match msg {
-                    bingo_bus::BusMessage::Notice(notice) => notice,
-                    bingo_bus::BusMessage::Resync => {
-                        service.refresh_cached().await;
-                        continue;
-                    }
-                };
-                if notice.seq == 0 {
-                    if let Ok(update) = serde_json::from_str::<serde_json::Value>(&notice.event) {
-                        if let Some(players) = update.get("players").and_then(serde_json::Value::as_u64) {
-                            service.follow_players(&notice.game_id, players).await;
-                        }
-                    }
-                    continue;
-                }
-                let Ok(event) = serde_json::from_str::<Event>(&notice.event) else { continue };
-                if let Err(e) = service.follow(&notice.game_id, &event).await {
-                    tracing::warn!(game_id = notice.game_id, error = %e, "could not follow a game's events");
-                }
-            }
-        })
+        if live.game.state() == GameState::Finished {
+            drop(live);
+            self.finished(game_id);
+        }
+        Ok(applied)
     }
 
     /// Reloads every game this node holds whose log has grown behind its back (after the bus
     /// may have lost notices).
     pub async fn refresh_cached(&self) {
-        let cached: Vec<(String, LiveGame)> = match self.inner.live.lock() {
-            Ok(map) => map.iter().map(|(id, live)| (id.clone(), live.clone())).collect(),
+        let cached: Vec<(String, LiveGame)> = match self.cache() {
+            Ok(cache) => cache.all(),
             Err(_) => return,
         };
         for (id, live) in cached {
@@ -241,13 +226,13 @@ impl Service {
     /// game's code may be given to a new game).
     pub async fn game_id_by_join_code(&self, join_code: &str) -> Result<String> {
         let code = super::secrets::normalise_code(join_code);
-        let remembered = self.inner.codes.lock().ok().and_then(|codes| codes.get(&code).cloned());
+        let remembered = self.cache().ok().and_then(|cache| cache.code(&code));
         if let Some(id) = remembered {
             match self.cached(&id) {
-                Some(live) if live.lock().await.game.state() != bingo_core::GameState::Finished => return Ok(id),
+                Some(live) if live.lock().await.game.state() != GameState::Finished => return Ok(id),
                 _ => {
-                    if let Ok(mut codes) = self.inner.codes.lock() {
-                        codes.remove(&code);
+                    if let Ok(mut cache) = self.cache() {
+                        cache.forget_code(&code);
                     }
                 }
             }
@@ -257,8 +242,8 @@ impl Service {
         let id = meta
             .map(|m| m.id)
             .ok_or_else(|| ServiceError::NotFound(format!("no game has the join code {join_code:?}")))?;
-        if let Ok(mut codes) = self.inner.codes.lock() {
-            codes.insert(code, id.clone());
+        if let Ok(mut cache) = self.cache() {
+            cache.remember_code(code, id.clone());
         }
         Ok(id)
     }

@@ -7,27 +7,31 @@
 
 mod admin;
 mod autodraw;
+mod cache;
 mod error;
 mod games;
 mod lookups;
 mod players;
+mod queries;
 mod recent;
 pub mod secrets;
 mod snapshot;
+mod tasks;
 
 pub use admin::{AdminSession, SESSION_MS};
-pub use bingo_storage::{GameMeta, PlayerRow};
+pub use bingo_storage::{GameMeta, PlayerRow, PlayerSummary, StoredEvent};
 pub use error::{Result, ServiceError};
 pub use games::{CreatedGame, PaperCards};
 pub use players::{Joined, PlayerView};
+pub use queries::Held;
 pub use snapshot::{AutoDrawView, SharedSnapshot, Snapshot};
+pub use tasks::{Running, Tasks};
 
 use bingo_bus::{Bus, Notice};
 use bingo_core::Game;
 use bingo_core::{Event, EventKind};
 use bingo_storage::Store;
 use bingo_telemetry::{ClaimOutcome, Metrics};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -63,19 +67,23 @@ struct Inner {
     bus: Bus,
     metrics: Metrics,
     node: String,
-    live: Mutex<HashMap<String, LiveGame>>,
-    /// Join code -> game id, for games not finished (codes are reused after a game ends).
-    codes: Mutex<HashMap<String, String>>,
+    /// The games this node holds and the join codes it knows, both bounded.
+    cache: Mutex<cache::GameCache>,
     /// One permit per database connection: storage calls wait here, as tasks, rather than as
     /// blocked threads (a burst of thousands of hellos would otherwise start hundreds of threads
     /// that only wait for the pool).
     storage_slots: Arc<tokio::sync::Semaphore>,
-    /// Players looked up by token in batches; started on first use (it needs a runtime), and
-    /// again if the runtime it ran on has stopped.
-    lookups: Mutex<Option<lookups::Lookups>>,
+    /// Players looked up by token in batches, by the task [`Service::start`] starts.
+    lookups: lookups::Lookups,
+    /// The look-up queue's receiving end, until [`Service::start`] hands it to its task.
+    lookups_queue: Mutex<Option<lookups::Queue>>,
     /// Players who joined through this process, for their first hello; only with the
     /// in-process bus (one node: every change to a player passes through here).
     recent: Option<recent::RecentPlayers>,
+    /// Cancelled when the service shuts down: every task it started stops.
+    cancel: tokio_util::sync::CancellationToken,
+    /// The short tasks started along the way (a player count due in 250 ms), awaited on shutdown.
+    errands: tokio_util::task::TaskTracker,
 }
 
 /// The game service; cheap to clone.
@@ -90,17 +98,20 @@ impl Service {
     pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
         let storage_slots = Arc::new(tokio::sync::Semaphore::new(store.pool_size() as usize));
         let recent = (bus.kind() == "local").then(recent::RecentPlayers::default);
+        let (lookups, lookups_queue) = lookups::Lookups::new();
         Service {
             inner: Arc::new(Inner {
                 store,
                 bus,
                 metrics,
                 node: node.into(),
-                live: Mutex::new(HashMap::new()),
-                codes: Mutex::new(HashMap::new()),
+                cache: Mutex::new(cache::GameCache::default()),
                 storage_slots,
-                lookups: Mutex::new(None),
+                lookups,
+                lookups_queue: Mutex::new(Some(lookups_queue)),
                 recent,
+                cancel: tokio_util::sync::CancellationToken::new(),
+                errands: tokio_util::task::TaskTracker::new(),
             }),
         }
     }
@@ -135,7 +146,7 @@ impl Service {
         metrics.events_published(events.len() as u64);
     }
 
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.inner.store
     }
 
@@ -148,7 +159,7 @@ impl Service {
     }
 
     /// Runs a storage call on the blocking pool.
-    pub async fn blocking<T, F>(&self, f: F) -> Result<T>
+    pub(crate) async fn blocking<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> bingo_storage::Result<T> + Send + 'static,

@@ -6,9 +6,12 @@ use super::{Result, ServiceError};
 use bingo_storage::{PlayerCards, Store};
 use bingo_telemetry::Metrics;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
 /// The most look-ups one read answers.
 const MAX_BATCH: usize = 256;
@@ -22,36 +25,66 @@ type Reply = oneshot::Sender<Result<Option<PlayerCards>>>;
 #[derive(Clone)]
 pub(crate) struct Lookups {
     tx: mpsc::Sender<(TokenHash, Reply)>,
+    started: Arc<AtomicBool>,
+}
+
+/// The receiving end of the queue, until the task takes it.
+pub(crate) struct Queue {
+    rx: mpsc::Receiver<(TokenHash, Reply)>,
+    started: Arc<AtomicBool>,
+}
+
+impl Queue {
+    /// From now on look-ups queue up for the task (which may not have run yet).
+    pub fn open(&self) {
+        self.started.store(true, Ordering::Release);
+    }
 }
 
 impl Lookups {
-    /// Starts the task that answers look-ups on the current runtime. Each batch takes one of
-    /// `slots` (the storage pool's connections) for its read; look-ups that arrive while every
-    /// slot is busy go into the next batch.
-    pub fn start(store: Store, slots: Arc<Semaphore>, metrics: Metrics) -> Lookups {
+    pub fn new() -> (Lookups, Queue) {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(gather(rx, store, slots, metrics));
-        Lookups { tx }
-    }
-
-    /// Whether the task has stopped (its runtime shut down): a new one must be started.
-    pub fn is_closed(&self) -> bool {
-        self.tx.is_closed()
+        let started = Arc::new(AtomicBool::new(false));
+        (Lookups { tx, started: started.clone() }, Queue { rx, started })
     }
 
     /// The player whose token hashes to `hash`, with cards and marks; `None` if unknown.
     pub async fn find(&self, hash: TokenHash) -> Result<Option<PlayerCards>> {
         let (reply, answer) = oneshot::channel();
         let gone = || ServiceError::Unavailable("the storage is shutting down".into());
+        if !self.started.load(Ordering::Acquire) {
+            return Err(ServiceError::Unavailable("the service's tasks are not started".into()));
+        }
         self.tx.send((hash, reply)).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
     }
 }
 
-async fn gather(mut rx: mpsc::Receiver<(TokenHash, Reply)>, store: Store, slots: Arc<Semaphore>, metrics: Metrics) {
-    while let Some(first) = rx.recv().await {
+/// Answers look-ups until `cancel`; batches still reading then are awaited, so every caller
+/// that queued gets its answer or an error.
+pub(crate) async fn gather(
+    queue: Queue,
+    store: Store,
+    slots: Arc<Semaphore>,
+    metrics: Metrics,
+    cancel: CancellationToken,
+) {
+    let Queue { mut rx, .. } = queue;
+    let mut reads = JoinSet::new();
+    loop {
+        let first = tokio::select! {
+            _ = cancel.cancelled() => break,
+            Some(first) = rx.recv() => first,
+            Some(_) = reads.join_next(), if !reads.is_empty() => continue,
+        };
         let waiting = Instant::now();
-        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let slot = tokio::select! {
+            _ = cancel.cancelled() => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
         metrics.record_db_pool_wait(waiting.elapsed());
         // Everything that queued while we waited for the slot goes in this read.
         let mut batch = vec![first];
@@ -62,7 +95,7 @@ async fn gather(mut rx: mpsc::Receiver<(TokenHash, Reply)>, store: Store, slots:
             }
         }
         let (store, metrics) = (store.clone(), metrics.clone());
-        tokio::spawn(async move {
+        reads.spawn(async move {
             let hashes: Vec<TokenHash> = batch.iter().map(|(hash, _)| *hash).collect();
             let started = Instant::now();
             let read = tokio::task::spawn_blocking(move || store.players_with_cards(&hashes)).await;
@@ -71,6 +104,9 @@ async fn gather(mut rx: mpsc::Receiver<(TokenHash, Reply)>, store: Store, slots:
             answer(batch, read.map_err(ServiceError::from).and_then(|r| r.map_err(ServiceError::from)));
         });
     }
+    // Callers still queued learn at once that the service is stopping.
+    rx.close();
+    while reads.join_next().await.is_some() {}
 }
 
 fn answer(batch: Vec<(TokenHash, Reply)>, read: Result<Vec<PlayerCards>>) {

@@ -124,10 +124,15 @@ impl Service {
     /// Publishes the game's player count [`PLAYER_COUNT_EVERY`] from now, with every join made
     /// until then: a hall's crowd joining at once is told its count a few times a second rather
     /// than once per join to every connected client.
+    /// On shutdown the count is published at once.
     fn publish_player_count_soon(&self, game_id: String, epoch: String, live: super::LiveGame) {
         let service = self.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(PLAYER_COUNT_EVERY).await;
+        let cancel = self.inner.cancel.clone();
+        self.inner.errands.spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(PLAYER_COUNT_EVERY) => {}
+                _ = cancel.cancelled() => {}
+            }
             let players = {
                 let mut live = live.lock().await;
                 live.count_due = false;
@@ -201,31 +206,14 @@ impl Service {
         let found = match self.inner.recent.as_ref().and_then(|r| r.get(&hash)) {
             Some(found) => found,
             None => self
-                .lookups()?
+                .inner
+                .lookups
                 .find(hash)
                 .await?
                 .ok_or_else(|| ServiceError::Unauthorized("the player token is not valid".into()))?,
         };
         let cards = self.deal(&found.player.game_id, &found.serials).await?;
         Ok((found.player, cards, found.daubs))
-    }
-
-    /// The running look-up task's queue, started here if there is none.
-    fn lookups(&self) -> Result<super::lookups::Lookups> {
-        let inner = &self.inner;
-        let mut slot = inner.lookups.lock().map_err(|_| ServiceError::Internal("look-ups poisoned".into()))?;
-        match &*slot {
-            Some(running) if !running.is_closed() => Ok(running.clone()),
-            _ => {
-                let started = super::lookups::Lookups::start(
-                    inner.store.clone(),
-                    inner.storage_slots.clone(),
-                    inner.metrics.clone(),
-                );
-                *slot = Some(started.clone());
-                Ok(started)
-            }
-        }
     }
 
     /// Everything a player's app shows.

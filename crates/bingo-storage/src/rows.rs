@@ -12,7 +12,6 @@ use diesel::prelude::*;
 pub(crate) struct GameLockRow {
     pub last_seq: i64,
     pub next_serial: i64,
-    pub state: String,
 }
 
 /// Every column of `games` except the seed.

@@ -22,15 +22,14 @@ fn game_id(path: &str) -> ApiResult<String> {
 /// unknown game would otherwise look like an empty one).
 async fn existing_game(state: &ApiState, path: &str) -> ApiResult<String> {
     let id = game_id(path)?;
-    let check = id.clone();
-    if state.service.blocking(move |s| s.game_meta(&check)).await?.is_none() {
+    if state.service.game_meta(&id).await?.is_none() {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no game {id:?}")));
     }
     Ok(id)
 }
 
 pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpResponse> {
-    let games = state.service.blocking(|s| s.list_games(200)).await?;
+    let games = state.service.games(200).await?;
     let games: Vec<_> = games
         .into_iter()
         .map(|m| {
@@ -143,7 +142,7 @@ pub async fn auto_draw(
 
 pub async fn players(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = existing_game(&state, &id).await?;
-    let players = state.service.blocking(move |s| s.players_of_game(&id)).await?;
+    let players = state.service.players_of_game(&id).await?;
     let players: Vec<_> = players
         .into_iter()
         .map(|p| json!({"id": p.player.id, "nickname": p.player.nickname, "cards": p.cards, "joined_at_ms": p.player.created_at_ms}))
@@ -154,12 +153,8 @@ pub async fn players(state: web::Data<ApiState>, _admin: Admin, id: web::Path<St
 /// Every claim of the game, accepted or rejected, in order.
 pub async fn claims(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = existing_game(&state, &id).await?;
-    let stored = state.service.blocking(move |s| s.events_after(&id, 0, 1_000_000)).await?;
-    let claims: Vec<serde_json::Value> = stored
-        .iter()
-        .filter(|e| e.kind == "claim_accepted" || e.kind == "claim_rejected")
-        .filter_map(|e| serde_json::from_str(&e.payload).ok())
-        .collect();
+    let stored = state.service.claims(&id).await?;
+    let claims: Vec<serde_json::Value> = stored.iter().filter_map(|e| serde_json::from_str(&e.payload).ok()).collect();
     Ok(HttpResponse::Ok().json(json!({ "claims": claims })))
 }
 
@@ -200,7 +195,7 @@ pub async fn events(
 ) -> ApiResult<HttpResponse> {
     let id = existing_game(&state, &id).await?;
     let (after, limit) = (query.after, query.limit.unwrap_or(1000).min(10_000));
-    let stored = state.service.blocking(move |s| s.events_after(&id, after, limit)).await?;
+    let stored = state.service.events_after(&id, after, limit).await?;
     let events: Vec<_> = stored
         .iter()
         .map(|e| {

@@ -10,7 +10,7 @@ pub async fn health() -> HttpResponse {
 
 /// Ready when the database and the bus answer.
 pub async fn ready(state: web::Data<ApiState>) -> HttpResponse {
-    let db = state.service.blocking(|s| s.ping()).await;
+    let db = state.service.database_ready().await;
     let bus = state.service.bus().ping().await;
     let body = json!({
         "database": db.as_ref().map_or_else(|e| e.to_string(), |_| "ok".into()),

@@ -1,6 +1,7 @@
 //! Racing writers: appends, joins, leases. Threads start together at a barrier.
 
 use crate::db::{create_game, filler, TestDb, T};
+use bingo_core::GameState;
 use bingo_storage::{verify_chain, ConflictKind, NewPlayer, StoreError};
 use std::collections::BTreeSet;
 use std::sync::Barrier;
@@ -18,7 +19,7 @@ fn racing_appends_one_wins_no_gaps(db: &TestDb) {
             .map(|_| {
                 scope.spawn(|| {
                     barrier.wait();
-                    db.store.append_events("g", 1, &[filler(2)])
+                    db.store.append_events("g", 1, &[filler(2)], GameState::Running)
                 })
             })
             .collect();
@@ -44,7 +45,7 @@ fn racing_appends_one_wins_no_gaps(db: &TestDb) {
                 let mut conflicts = 0;
                 while done < EACH {
                     let last = db.store.game_meta("g").expect("meta").expect("exists").last_seq;
-                    match db.store.append_events("g", last, &[filler(last + 1), filler(last + 2)]) {
+                    match db.store.append_events("g", last, &[filler(last + 1), filler(last + 2)], GameState::Running) {
                         Ok(stored) => {
                             assert_eq!(stored.len(), 2);
                             done += 1;

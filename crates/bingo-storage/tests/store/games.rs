@@ -30,8 +30,8 @@ fn play(db: &TestDb, id: &str) -> (Game, Vec<Event>) {
     assert_eq!(meta.state, GameState::Created);
     assert_eq!(meta.last_seq, 1);
     let mut log = db.store.load_game(id).expect("load").expect("exists").events;
-    let append = |events: Vec<Event>, log: &mut Vec<Event>| {
-        let stored = db.store.append_events(id, log.len() as u64, &events).expect("append");
+    let append = |events: Vec<Event>, state: GameState, log: &mut Vec<Event>| {
+        let stored = db.store.append_events(id, log.len() as u64, &events, state).expect("append");
         assert_eq!(stored.len(), events.len());
         for (s, e) in stored.iter().zip(&events) {
             assert_eq!(s.seq, e.seq);
@@ -40,14 +40,14 @@ fn play(db: &TestDb, id: &str) -> (Game, Vec<Event>) {
         }
         log.extend(events);
     };
-    append(game.open(T + 1).expect("open"), &mut log);
+    append(game.open(T + 1).expect("open"), game.state(), &mut log);
     assert_eq!(db.store.game_meta(id).expect("meta").expect("exists").state, GameState::Open);
-    append(game.start(T + 2).expect("start"), &mut log);
+    append(game.start(T + 2).expect("start"), game.state(), &mut log);
     for i in 0..6 {
-        append(game.draw(T + 10 + i).expect("draw"), &mut log);
+        append(game.draw(T + 10 + i).expect("draw"), game.state(), &mut log);
     }
-    append(game.claim(3, T + 20).expect("claim"), &mut log);
-    append(game.draw(T + 21).expect("draw"), &mut log);
+    append(game.claim(3, T + 20).expect("claim"), game.state(), &mut log);
+    append(game.draw(T + 21).expect("draw"), game.state(), &mut log);
     (game, log)
 }
 
@@ -69,6 +69,12 @@ fn round_trip_with_engine_events(db: &TestDb) {
     let page = db.store.events_after("g1", 2, 3).expect("events_after");
     assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
     assert_eq!(page[0].event().expect("parses"), log[2]);
+    // The claims, selected by kind: the one claim of the log, not its balls.
+    let claims = db.store.events_of_kinds("g1", &EventKind::CLAIM_NAMES).expect("claims");
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].event().expect("parses"), log[9]);
+    assert!(matches!(log[9].kind, EventKind::ClaimAccepted { .. } | EventKind::ClaimRejected { .. }));
+    assert!(db.store.events_of_kinds("g1", &["stage_won"]).expect("none").is_empty());
     let last = db.store.last_event("g1").expect("last").expect("some");
     assert_eq!(last.seq, log.len() as u64);
     assert!(db.store.events_after("nope", 0, 10).expect("empty").is_empty());
@@ -78,7 +84,7 @@ fn round_trip_with_engine_events(db: &TestDb) {
     // Finishing reveals the seed and marks the game finished.
     let mut game = game;
     let finish = game.finish(T + 30).expect("finish");
-    db.store.append_events("g1", log.len() as u64, &finish).expect("append finish");
+    db.store.append_events("g1", log.len() as u64, &finish, game.state()).expect("append finish");
     let record = db.store.load_game("g1").expect("load").expect("exists");
     assert_eq!(record.meta.state, GameState::Finished);
     assert!(matches!(record.events.last().map(|e| &e.kind), Some(EventKind::SeedRevealed { .. })));
@@ -111,28 +117,37 @@ fn hash_chain_recomputes(db: &TestDb) {
 
 fn stale_append_conflicts(db: &TestDb) {
     create_game(db, "g3", "STALE", 1);
-    db.store.append_events("g3", 1, &[filler(2)]).expect("first writer");
-    match db.store.append_events("g3", 1, &[filler(2)]) {
+    db.store.append_events("g3", 1, &[filler(2)], GameState::Running).expect("first writer");
+    match db.store.append_events("g3", 1, &[filler(2)], GameState::Running) {
         Err(StoreError::Conflict { kind: ConflictKind::StaleLog { expected: 1, actual: 2 }, .. }) => {}
         other => panic!("expected a stale-log conflict, got {other:?}"),
     }
     // A gap in the seqs is refused before touching the database.
-    assert!(matches!(db.store.append_events("g3", 2, &[filler(4)]), Err(StoreError::Invalid(_))));
-    assert!(matches!(db.store.append_events("g3", 2, &[filler(3), filler(5)]), Err(StoreError::Invalid(_))));
-    assert!(matches!(db.store.append_events("nope", 1, &[filler(2)]), Err(StoreError::NotFound { .. })));
+    assert!(matches!(db.store.append_events("g3", 2, &[filler(4)], GameState::Running), Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        db.store.append_events("g3", 2, &[filler(3), filler(5)], GameState::Running),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        db.store.append_events("nope", 1, &[filler(2)], GameState::Running),
+        Err(StoreError::NotFound { .. })
+    ));
     // Nothing to append: checks the position only.
-    assert_eq!(db.store.append_events("g3", 2, &[]).expect("empty append"), vec![]);
-    assert!(matches!(db.store.append_events("g3", 1, &[]), Err(StoreError::Conflict { .. })));
-    let stored = db.store.append_events("g3", 2, &[filler(3), filler(4)]).expect("batch");
+    assert_eq!(db.store.append_events("g3", 2, &[], GameState::Running).expect("empty append"), vec![]);
+    assert!(matches!(db.store.append_events("g3", 1, &[], GameState::Running), Err(StoreError::Conflict { .. })));
+    let stored = db.store.append_events("g3", 2, &[filler(3), filler(4)], GameState::Running).expect("batch");
     assert_eq!(stored.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4]);
     assert_eq!(db.store.game_meta("g3").expect("meta").expect("exists").last_seq, 4);
+    // The state stored is the one the caller's engine reached, whatever the events.
+    db.store.append_events("g3", 4, &[filler(5)], GameState::Paused).expect("pause");
+    assert_eq!(db.store.game_meta("g3").expect("meta").expect("exists").state, GameState::Paused);
     verify_chain(&db.store.events_after("g3", 0, 100).expect("events")).expect("chain");
 }
 
 fn finish(db: &TestDb, id: &str) {
     let last = db.store.game_meta(id).expect("meta").expect("exists").last_seq;
     let e = Event { seq: last + 1, at_ms: T + 99, kind: EventKind::GameFinished };
-    db.store.append_events(id, last, &[e]).expect("finish");
+    db.store.append_events(id, last, &[e], GameState::Finished).expect("finish");
 }
 
 fn join_codes_unique_among_unfinished_and_case_insensitive(db: &TestDb) {
@@ -175,7 +190,7 @@ fn join_codes_unique_among_unfinished_and_case_insensitive(db: &TestDb) {
 
 fn corrupt_payload_is_corrupt_not_panic(db: &TestDb) {
     create_game(db, "c", "CORRUPT", 1);
-    db.store.append_events("c", 1, &[filler(2), filler(3)]).expect("append");
+    db.store.append_events("c", 1, &[filler(2), filler(3)], GameState::Running).expect("append");
     db.raw("UPDATE events SET payload = '{not json' WHERE game_id = 'c' AND seq = 2");
     match db.store.load_game("c") {
         Err(StoreError::Corrupt(m)) => assert!(m.contains("event 2"), "{m}"),

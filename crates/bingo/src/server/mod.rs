@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use bingo_api::ApiState;
 use bingo_bus::Bus;
 use bingo_realtime::RealtimeState;
-use bingo_service::Service;
+use bingo_service::{Service, Tasks};
 use bingo_storage::Store;
 use bingo_telemetry::{Metrics, MetricsConfig};
 use config::Config;
@@ -124,15 +124,8 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     let configured = config.admin_passphrase.as_ref().map(|p| p.expose().to_string());
     let generated = if role == Role::Realtime { None } else { service.ensure_admin(configured).await? };
     let generated = generated.map(|passphrase| banner::reveal(&config, passphrase));
-    if role != Role::Realtime {
-        service.spawn_auto_draw();
-    }
-    if role == Role::Api {
-        // Realtime roles follow other nodes' events with their hub; an API node needs it too, or
-        // its copy of a game misses a claim committed on a realtime node.
-        service.spawn_follower();
-    }
-    spawn_stats(service.clone(), metrics.clone());
+    // The service's tasks run on this (the main thread's) runtime until shutdown stops them.
+    let tasks = service.start(Tasks { auto_draw: role != Role::Realtime })?;
 
     let api = ApiState::new(service.clone(), metrics.clone(), &config.limits);
     let realtime =
@@ -176,6 +169,7 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         handle.stop(true).await;
     };
     let (served, ()) = tokio::join!(server, shutdown);
+    tasks.shutdown().await;
     served.context("the HTTP server failed")?;
     tracing::info!("stopped");
     Ok(())
@@ -194,33 +188,4 @@ async fn wait_for_signal() {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
-}
-
-/// Keeps the game-state and connection-pool gauges current, and clears expired console sessions.
-fn spawn_stats(service: Service, metrics: Metrics) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(5));
-        let mut ticks = 0u64;
-        loop {
-            every.tick().await;
-            let (idle, in_use) = service.store().pool_state();
-            metrics.set_db_pool(u64::from(idle), u64::from(in_use));
-            match service.blocking(|s| s.stats()).await {
-                Ok(stats) => {
-                    for state in bingo_telemetry::GameState::ALL {
-                        let n = stats.games_by_state.get(state.as_str()).copied().unwrap_or(0);
-                        metrics.set_games(state, n);
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot read statistics"),
-            }
-            if ticks % 720 == 0 {
-                let now = bingo_service::now_ms();
-                if let Err(e) = service.blocking(move |s| s.delete_expired_sessions(now)).await {
-                    tracing::warn!(error = %e, "cannot clear expired sessions");
-                }
-            }
-            ticks += 1;
-        }
-    });
 }
