@@ -2,6 +2,9 @@
 //! then publish them. Shared by the API and realtime roles, so that any node may run a command:
 //! the log's expected-sequence check makes concurrent writers safe.
 //!
+//! The service is the only door to storage: callers use its methods, never the store. Its
+//! background tasks run from [`Service::start`] until [`Running::shutdown`] (see `tasks.rs`).
+//!
 //! **Invariant:** events are committed to the database before anyone is told about them.
 //! **Invariant:** no HTTP or WebSocket types here; callers map [`ServiceError`] to their protocol.
 

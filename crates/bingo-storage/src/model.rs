@@ -30,7 +30,8 @@ pub struct GameMeta {
     /// Upper-case.
     pub join_code: String,
     pub kind: GameKind,
-    /// Derived from the events appended: see [`crate::Store::append_events`].
+    /// The engine's state after the last append, as the caller passed it: see
+    /// [`crate::Store::append_events`].
     pub state: GameState,
     pub commitment: String,
     pub epoch: String,
