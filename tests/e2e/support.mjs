@@ -100,3 +100,43 @@ export async function consoleLogin(page, base) {
   await page.fill('#passphrase', PASSPHRASE);
   await page.press('#passphrase', 'Enter');
 }
+
+/** Calls the server's API (for setting a scene up, not what is tested): the JSON answer; fails the test on an error status. */
+export async function apiCall(base, method, path, body, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** An admin session token (logins are rate limited: take one per test file). */
+export async function adminSession(base) {
+  return (await apiCall(base, 'POST', '/api/v1/admin/login', { passphrase: PASSPHRASE })).token;
+}
+
+/** Creates a game through the API ({ id, join_code }), opened unless `open: false`. */
+export async function apiGame(base, token, config, { open = true } = {}) {
+  const game = await apiCall(base, 'POST', '/api/v1/games', config, token);
+  if (open) await apiCall(base, 'POST', `/api/v1/games/${game.id}/open`, undefined, token);
+  return game;
+}
+
+/** A player joins through the API: { player_token, recovery_code, cards, ... }. */
+export function apiJoin(base, code, nickname, cards = 1) {
+  return apiCall(base, 'POST', '/api/v1/join', { join_code: code, nickname, cards });
+}
+
+/** A console page already logged in with `token`, at `path` (e.g. `/console?game=<id>`). */
+export async function consoleWith(browser, base, token, path = '/console', viewport = LAPTOP) {
+  const page = await openPage(browser, viewport);
+  await page.addInitScript((tok) => sessionStorage.setItem('bingo.console.token', tok), token);
+  await page.goto(base + path);
+  return page;
+}
+
+/** The visible texts of the elements matching `selector`, trimmed. */
+export function texts(page, selector) {
+  return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
+}

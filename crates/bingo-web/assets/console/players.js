@@ -1,6 +1,7 @@
-// The Players panel of the game being run: who has joined and their cards (GET .../players),
-// loaded again whenever the number of players changes.
+// The Players panel of the game being run: who has joined and how many cards each holds
+// (GET .../players), loaded again whenever the number of players changes.
 
+import { ApiError } from '/shared/api.js';
 import { h, $, fill } from '/shared/dom.js';
 import { t } from './t.js';
 import { call } from './session.js';
@@ -27,10 +28,11 @@ async function loadPlayers() {
     fill(
       $('#players'),
       res.players.length
-        ? res.players.map((p) => h('li', {}, t('player_row', { nick: p.nickname, cards: p.cards.join(', ') })))
+        ? res.players.map((p) => h('li', {}, t('player_row', { nick: p.nickname, n: p.cards })))
         : [h('li', { class: 'hint' }, t('no_players'))],
     );
-  } catch {
-    /* shown */
+  } catch (e) {
+    // An API error is shown by call(); anything else is a fault here, not to be hidden.
+    if (!(e instanceof ApiError)) throw e;
   }
 }

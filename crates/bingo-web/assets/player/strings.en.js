@@ -66,6 +66,7 @@ export default {
   leave: 'Leave this game on this phone',
   leave_confirm: 'Leave the game on this phone? You can come back with your recovery code.',
   players: '{n} players',
+  players_one: '1 player',
   ball_announce: 'Ball {n}',
   ball_announce_75: '{letter} {n}',
   seed_revealed: 'Fairness: the secret seed is now public and matches the commitment shown before the game.',

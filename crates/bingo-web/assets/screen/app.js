@@ -156,7 +156,7 @@ function renderJoin() {
   // Each address stays whole on one line; a long list wraps between addresses.
   fill($('#join-ips'), ips.flatMap((ip, i) => [i ? '  ·  ' : '', h('span', { class: 'join-ip' }, ip)]));
   $('#join-code').textContent = snap.join_code;
-  $('#players').textContent = snap.players === 1 ? t('players_one') : t('players', { n: snap.players });
+  $('#players').textContent = t('players', { n: snap.players });
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
 }
 
