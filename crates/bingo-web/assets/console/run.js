@@ -220,6 +220,7 @@ function render() {
       h('li', {}, t('result_line', {
         stage: g.stages[r.stage] ? g.stages[r.stage].name : '',
         serials: r.winners.map((w) => w.serial).join(', '),
+        n: r.winners.length,
         amount: r.winners.map((w) => money(w.amount, g.rules.currency, t.lang)).join(' + ') || '0',
       })),
     ),

@@ -160,17 +160,25 @@ function renderJoin() {
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
 }
 
+/** What a stage's winners were paid, as the engine split it: "£10.00", "£5.00 each", or each
+ *  card's own amount when the prize did not divide evenly ("card 3 £5.01, card 7 £5.00"). */
+function paid(winners, currency) {
+  const amount = (w) => money(w.amount, currency, t.lang);
+  if (winners.length === 1) return amount(winners[0]);
+  if (winners.every((w) => w.amount === winners[0].amount)) return t('share', { amount: amount(winners[0]) });
+  return winners.map((w) => t('card_amount', { serial: w.serial, amount: amount(w) })).join(', ');
+}
+
 function renderWinners() {
   const g = snap.game;
   const rows = g.results.map((r) => {
     const stage = g.stages[r.stage];
     const serials = r.winners.map((w) => w.serial).join(', ');
-    const amount = r.winners.length && r.prize ? money(r.winners[0].amount, g.rules.currency, t.lang) : '';
     return h(
       'li',
       {},
-      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials })),
-      amount ? h('span', { class: 'share' }, ' · ' + (r.winners.length > 1 ? t('share', { amount }) : amount)) : '',
+      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials, n: r.winners.length })),
+      r.prize && r.winners.length ? h('span', { class: 'share' }, ' · ' + paid(r.winners, g.rules.currency)) : '',
     );
   });
   const pending = g.pending_winners.length
@@ -178,7 +186,7 @@ function renderWinners() {
         h(
           'li',
           { class: 'pending' },
-          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', ') })),
+          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', '), n: g.pending_winners.length })),
         ),
       ]
     : [];
