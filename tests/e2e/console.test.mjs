@@ -66,3 +66,41 @@ test('the Players panel lists who joined, with their card counts, and again afte
   assert.equal((await c.textContent('#run-calls')).trim(), '1 ball called');
   noErrors(c);
 });
+
+test('a paper card that does not win offers no "Accept claim"; one that wins does', async () => {
+  const game = await apiGame(base, token, {
+    kind: '90',
+    draw_mode: 'manual',
+    currency: 'GBP',
+    stages: [{ pattern: { builtin: 'one-line' }, prize: 1000 }, { pattern: { builtin: 'full-house' } }],
+  });
+  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 2 }, token);
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const [winner, loser] = cards;
+  for (const number of winner.grid[0].filter((n) => n)) {
+    await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+  }
+  const c = await console_(`/console?game=${game.id}`);
+  await c.waitForFunction(() => document.querySelector('#run-calls').textContent.startsWith('5 '));
+
+  const check = async (serial) => {
+    await c.fill('#check-serial', String(serial));
+    await c.press('#check-serial', 'Enter');
+    await c.waitForFunction((s) => document.querySelector('#claims .claim-item.paper .claim-head')?.textContent.startsWith(`Card ${s} `), serial);
+    return c.locator('#claims .claim-item.paper').first();
+  };
+
+  const no = await check(loser.serial);
+  assert.match(await no.locator('.claim-head').textContent(), new RegExp(`^Card ${loser.serial} does not win: `));
+  assert.deepEqual(await no.locator('button').allTextContents(), ['Dismiss'], 'only "Dismiss" for a card that does not win');
+  await no.locator('button', { hasText: 'Dismiss' }).click();
+  await c.waitForFunction(() => !document.querySelector('#claims .claim-item.paper'));
+
+  const yes = await check(winner.serial);
+  assert.match(await yes.locator('.claim-head').textContent(), new RegExp(`^Card ${winner.serial} wins: `));
+  assert.deepEqual(await yes.locator('button').allTextContents(), ['Accept claim', 'Reject']);
+  assert.equal(await c.evaluate(() => document.activeElement.textContent), 'Accept claim', 'focus on "Accept claim"');
+  await yes.locator('button', { hasText: 'Accept claim' }).click();
+  await c.waitForFunction((s) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(`Accepted: card ${s}, `), winner.serial);
+  noErrors(c);
+});

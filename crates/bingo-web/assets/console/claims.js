@@ -80,6 +80,11 @@ $('#check-form').addEventListener('submit', (ev) => {
   checkSerial(serial);
 });
 
+function dismiss(item) {
+  claims.splice(claims.indexOf(item), 1);
+  renderClaims();
+}
+
 export function renderClaims() {
   const list = $('#claims');
   if (!claims.length) {
@@ -99,10 +104,11 @@ export function renderClaims() {
           { class: 'claim-item ' + (ok ? 'ok' : 'no') },
           h('p', { class: 'claim-head' }, ok ? t('claim_accepted', { serial: ev.serial, label: ev.label }) : t('claim_rejected', { serial: ev.serial, message: ev.message })),
           c.card ? renderCard(c.card, { t, called, highlight: new Set(ok ? ev.numbers : []) }) : '',
-          h('button', { type: 'button', class: 'ghost', onclick: () => { claims.splice(claims.indexOf(c), 1); renderClaims(); } }, t('dismiss')),
+          h('button', { type: 'button', class: 'ghost', onclick: () => dismiss(c) }, t('dismiss')),
         );
       }
-      // A paper card checked by serial: the caller accepts (the engine still decides) or rejects.
+      // A paper card checked by serial: a winning card is accepted (the engine still decides) or
+      // rejected by the caller; one that does not win is only dismissed.
       const won = c.check.verdict.verdict === 'won';
       const text = won ? t('verdict_won', { serial: c.serial, message: c.check.message }) : t('verdict_not', { serial: c.serial, message: c.check.message });
       const stage = currentStage(snap);
@@ -112,27 +118,34 @@ export function renderClaims() {
         { class: 'claim-item paper ' + (won ? 'ok' : 'no') },
         h('p', { class: 'claim-head' }, text),
         renderCard(c.card, { t, called, highlight: hl }),
-        c.decided
-          ? h('p', { class: 'hint' }, c.decided)
-          : h(
-              'div',
-              { class: 'inline' },
-              h('button', {
-                type: 'button',
-                class: 'success',
-                onclick: async () => {
-                  try {
-                    const ev = await call('POST', `/api/v1/games/${gameId}/claims`, { serial: c.serial });
-                    claims.splice(claims.indexOf(c), 1);
-                    addClaim(ev, true);
-                  } catch {
-                    /* shown */
-                  }
-                },
-              }, t('accept')),
-              h('button', { type: 'button', class: 'danger', onclick: () => { c.decided = t('rejected_by_caller'); renderClaims(); } }, t('reject')),
-            ),
+        paperActions(c, won),
       );
     }),
+  );
+}
+
+/** What the caller can do with a checked paper card: accept or reject a winning one, dismiss
+ *  one that does not win; once rejected, only the note. */
+function paperActions(c, won) {
+  if (c.decided) return h('p', { class: 'hint' }, c.decided);
+  if (!won) return h('button', { type: 'button', class: 'ghost', onclick: () => dismiss(c) }, t('dismiss'));
+  const accept = async () => {
+    try {
+      const ev = await call('POST', `/api/v1/games/${gameId}/claims`, { serial: c.serial });
+      claims.splice(claims.indexOf(c), 1);
+      addClaim(ev, true);
+    } catch {
+      /* shown */
+    }
+  };
+  const reject = () => {
+    c.decided = t('rejected_by_caller');
+    renderClaims();
+  };
+  return h(
+    'div',
+    { class: 'inline' },
+    h('button', { type: 'button', class: 'success', onclick: accept }, t('accept')),
+    h('button', { type: 'button', class: 'danger', onclick: reject }, t('reject')),
   );
 }
