@@ -205,13 +205,39 @@ function autoDaub() {
   }
 }
 
-/** Each card with its to-go for the current stage, closest first. */
+/** The stage being played for: none once the game is over or every stage is settled. */
+function stageInPlay() {
+  return S.snap.game.state === 'finished' ? null : currentStage(S.snap);
+}
+
+/** What this phone's cards won in settled stages: { serial, stage (its name), amount }. */
+function myWins() {
+  const g = S.snap.game;
+  const mine = new Set(S.cards.map((c) => c.serial));
+  return g.results.flatMap((r) =>
+    r.winners
+      .filter((w) => mine.has(w.serial))
+      .map((w) => ({ serial: w.serial, stage: g.stages[r.stage] ? g.stages[r.stage].name : '', amount: r.prize ? w.amount : 0 })),
+  );
+}
+
+/** "One line with card 12 (£10.00)". */
+function winText(w) {
+  const g = S.snap.game;
+  return w.amount
+    ? t('won_item', { stage: w.stage, serial: w.serial, amount: money(w.amount, g.rules.currency, t.lang) })
+    : t('won_item_free', { stage: w.stage, serial: w.serial });
+}
+
+/** Each card with its to-go for the current stage, closest first (once every stage is
+ *  settled, the cards that won first). */
 function rankedCards() {
-  const stage = currentStage(S.snap);
+  const stage = stageInPlay();
   const called = calledSet();
+  const won = new Set(stage ? [] : myWins().map((w) => w.serial));
   return S.cards
     .map((card) => ({ card, go: stage ? toGo(card, stage.pictures, called) : { count: Infinity, missing: [] } }))
-    .sort((a, b) => a.go.count - b.go.count || a.card.serial - b.card.serial);
+    .sort((a, b) => a.go.count - b.go.count || won.has(b.card.serial) - won.has(a.card.serial) || a.card.serial - b.card.serial);
 }
 
 function setBanner(kind, text) {
@@ -231,8 +257,8 @@ function signalWin() {
 
 function checkWins(live) {
   const g = S.snap.game;
-  const stage = currentStage(S.snap);
-  if (!stage || g.state === 'finished') return;
+  const stage = stageInPlay();
+  if (!stage) return;
   for (const { card, go } of rankedCards()) {
     const key = g.stage + ':' + card.serial;
     if (go.count === 0 && !g.pending_winners.includes(card.serial) && !alerted.has(key) && !isSleeper(card.serial)) {
@@ -352,7 +378,7 @@ function onEvent(frame) {
       if (mine(ev.serial) && !claiming) showClaim(ev);
       break;
     case 'game_finished':
-      setBanner('info', t('finished'));
+      // render() says what this phone won, with the thanks.
       break;
     case 'seed_revealed':
       announce(t('seed_revealed'));
@@ -451,10 +477,10 @@ function render() {
       .map((n) => h('span', { class: 'mini-ball' }, String(n))),
   );
   $('#calls-count').textContent = t('calls_count', { n: calls.length }) + ' · ' + t('players', { n: S.snap.players });
-  const stage = currentStage(S.snap);
+  const stage = stageInPlay();
   const line = $('#stage-line');
   if (g.state === 'finished') {
-    fill(line, h('strong', {}, t('finished')));
+    fill(line, h('strong', {}, t('game_over')));
   } else if (!stage) {
     fill(line, h('strong', {}, t('all_stages_done')));
   } else {
@@ -470,7 +496,12 @@ function render() {
       ),
     );
   }
-  if (g.state === 'open' || g.state === 'created') setBanner('info', t('waiting_start'));
+  const wins = myWins();
+  if (g.state === 'finished') {
+    // The end keeps what this phone won in view (after a reload too).
+    if (wins.length) setBanner('good', t('finished_won', { wins: wins.map(winText).join('; ') }));
+    else setBanner('info', t('finished'));
+  } else if (g.state === 'open' || g.state === 'created') setBanner('info', t('waiting_start'));
   else if (g.state === 'paused') setBanner('info', t('paused'));
   else if ($('#banner').textContent === t('waiting_start') || $('#banner').textContent === t('paused')) setBanner('', '');
 
@@ -488,6 +519,7 @@ function render() {
     rankedCards().map(({ card, go }) => {
       const set = new Set(card.grid.flat().filter((n) => n && daubed.has(card.serial + ':' + n)));
       const won = g.pending_winners.includes(card.serial);
+      const cardWins = wins.filter((w) => w.serial === card.serial);
       const late = go.count === 0 && isSleeper(card.serial);
       const state = !stage ? '' : late ? 'sleeper' : go.count === 0 ? 'win' : go.count === 1 ? 'one' : '';
       const chip = !stage
@@ -508,7 +540,10 @@ function render() {
           'div',
           { class: 'card-top' },
           h('h3', {}, t('card_title', { serial: card.serial })),
-          h('span', { class: 'togo ' + state, 'aria-live': state ? 'polite' : 'off' }, chip),
+          cardWins.length
+            ? h('span', { class: 'won-badge' }, t('won_badge', { wins: cardWins.map((w) => w.amount ? `${w.stage} · ${money(w.amount, g.rules.currency, t.lang)}` : w.stage).join(', ') }))
+            : '',
+          chip ? h('span', { class: 'togo ' + state, 'aria-live': state ? 'polite' : 'off' }, chip) : '',
         ),
         renderCard(card, { t, daubed: set, called, onTap: (n) => tap(card.serial, n) }),
       );
