@@ -74,3 +74,53 @@ test('a winner\'s phone keeps the win in view when the game ends, and after a re
   }
   assert.deepEqual(p.errors, []);
 });
+
+test('joining: a wrong code, a game not open yet and a finished one are said in the player\'s words, with no Join to press', async () => {
+  const p = await phone();
+  const info = () => p.textContent('#game-info');
+  const raw = /no game has the join code|not open for joining|Finished\)/;
+
+  // A code no game has.
+  await p.goto(base + '/player');
+  await p.fill('#join-code', 'ZZZZZZ');
+  await p.waitForFunction(() => document.querySelector('#game-info').textContent !== '');
+  assert.equal(await info(), 'No game with this code. Check the code on the big screen.');
+  assert.equal(await p.isDisabled('#join-button'), true, 'no "Join the game" for a code no game has');
+  await p.fill('#nickname', 'Ann');
+  await p.press('#nickname', 'Enter');
+  assert.equal(await p.isVisible('#join-view'), true, 'still on the join form');
+  assert.doesNotMatch(await p.textContent('body'), raw);
+
+  // A game the caller has not opened yet: the form waits for it, then lets the player in.
+  const later = await apiGame(base, token, { kind: '75', stages: [{ pattern: { builtin: 'blackout' } }] }, { open: false });
+  await p.fill('#join-code', later.join_code);
+  await p.waitForFunction(() => /not opened/.test(document.querySelector('#game-info').textContent));
+  assert.equal(await info(), 'The caller has not opened it yet: you can join as soon as they do.');
+  assert.equal(await p.isDisabled('#join-button'), true);
+  await apiCall(base, 'POST', `/api/v1/games/${later.id}/open`, undefined, token);
+  await p.waitForFunction(() => !document.querySelector('#join-button').disabled, null, { timeout: 10000 });
+  assert.equal(await info(), '75-ball game · open, waiting for the first ball · Up to 6 cards');
+
+  // A finished game.
+  const over = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  await apiCall(base, 'POST', `/api/v1/games/${over.id}/start`, undefined, token);
+  await apiCall(base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, token);
+  await p.goto(`${base}/player?code=${over.join_code}`);
+  await p.waitForFunction(() => document.querySelector('#game-info').textContent !== '');
+  assert.equal(await info(), 'This game is over and can no longer be joined.');
+  assert.equal(await p.isDisabled('#join-button'), true);
+
+  // A game that ends between the look-up and "Join the game".
+  const ending = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  await p.goto(`${base}/player?code=${ending.join_code}`);
+  await p.waitForFunction(() => /^90-ball game · open/.test(document.querySelector('#game-info').textContent));
+  await apiCall(base, 'POST', `/api/v1/games/${ending.id}/start`, undefined, token);
+  await apiCall(base, 'POST', `/api/v1/games/${ending.id}/finish`, undefined, token);
+  await p.fill('#nickname', 'Bob');
+  await p.click('#join-button');
+  await p.waitForFunction(() => document.querySelector('#join-error').textContent !== '');
+  assert.equal(await p.textContent('#join-error'), 'This game is over and can no longer be joined.');
+  assert.equal(await p.isDisabled('#join-button'), true);
+  assert.doesNotMatch(await p.textContent('body'), raw);
+  assert.deepEqual(p.errors, []);
+});

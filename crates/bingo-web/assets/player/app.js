@@ -4,14 +4,13 @@
 
 import { api } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
-import { loadStrings, applyStrings } from '/shared/i18n.js';
+import { t } from './t.js';
+import { show, showJoin, onJoined, errorText } from './join.js';
 import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } from '/shared/dom.js';
 import { renderCard, renderPattern } from '/shared/card.js';
 import { applyEvent, toGo, currentStage, ballLetter, money } from '/shared/game.js';
 
 const KEY = 'bingo.player.v1';
-const t = await loadStrings('player');
-applyStrings(document, t);
 
 /** The session: who we are and what we know of the game (null before joining). */
 let S = loadSession();
@@ -35,100 +34,7 @@ function save() {
 const params = new URLSearchParams(location.search);
 const urlCode = (params.get('code') || '').trim().toUpperCase();
 
-function show(view) {
-  for (const id of ['join-view', 'recover-view', 'game-view']) $('#' + id).hidden = id !== view;
-}
-
-// ---------------------------------------------------------------- joining
-
-const codeInput = $('#join-code');
-const cardsSelect = $('#cards');
-let lookupTimer = null;
-let lookedUp = '';
-
-function fillCardsSelect(max) {
-  const keep = Number(cardsSelect.value) || Math.min(3, max);
-  fill(cardsSelect, ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, String(i + 1))));
-  cardsSelect.value = String(Math.min(keep, max));
-}
-
-async function lookUp(code) {
-  if (code === lookedUp) return;
-  lookedUp = code;
-  const info = $('#game-info');
-  if (code.length < 6) {
-    info.textContent = '';
-    return;
-  }
-  try {
-    const snap = await api('GET', '/api/v1/screen/' + encodeURIComponent(code));
-    const g = snap.game;
-    info.textContent =
-      t('game_found', { kind: t('kind_' + g.kind), state: t('state_' + g.state) }) +
-      ' · ' +
-      t('up_to_cards', { n: g.rules.max_cards_per_player });
-    fillCardsSelect(g.rules.max_cards_per_player);
-  } catch (e) {
-    info.textContent = e.status === 404 ? t('game_not_found') : '';
-  }
-}
-
-codeInput.addEventListener('input', () => {
-  codeInput.value = codeInput.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  clearTimeout(lookupTimer);
-  lookupTimer = setTimeout(() => lookUp(codeInput.value), 250);
-});
-
-function errorText(e) {
-  if (e.code === 'rate_limited') return t('rate_limited');
-  return e.message || String(e);
-}
-
-$('#join-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const button = $('#join-button');
-  const code = codeInput.value.trim().toUpperCase();
-  const nickname = $('#nickname').value.trim();
-  if (!code) return codeInput.focus();
-  if (!nickname) return $('#nickname').focus();
-  button.disabled = true;
-  button.textContent = t('joining');
-  $('#join-error').textContent = '';
-  try {
-    const joined = await api('POST', '/api/v1/join', {
-      body: { join_code: code, nickname, cards: Number(cardsSelect.value) || 1 },
-    });
-    begin(code, joined);
-  } catch (e) {
-    $('#join-error').textContent = errorText(e);
-  } finally {
-    button.disabled = false;
-    button.textContent = t('join_button');
-  }
-});
-
-$('#recover-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const code = $('#recover-join-code').value.trim().toUpperCase();
-  const recovery = $('#recovery-code').value.trim().toUpperCase();
-  $('#recover-error').textContent = '';
-  try {
-    const joined = await api('POST', '/api/v1/recover', { body: { join_code: code, recovery_code: recovery } });
-    begin(code, joined);
-  } catch (e) {
-    $('#recover-error').textContent = errorText(e);
-  }
-});
-
-$('#show-recover').addEventListener('click', () => {
-  $('#recover-join-code').value = codeInput.value;
-  show('recover-view');
-  $('#recover-join-code').focus();
-});
-$('#show-join').addEventListener('click', () => {
-  show('join-view');
-  codeInput.focus();
-});
+onJoined(begin);
 
 function begin(code, joined) {
   S = {
@@ -451,8 +357,7 @@ function play() {
       const code = S.join_code;
       S = null;
       save();
-      showJoin(code);
-      $('#join-error').textContent = t('conn_failed');
+      showJoin(code, t('conn_failed'));
     },
   });
   socket.connect();
@@ -589,18 +494,6 @@ $('#leave').addEventListener('click', () => {
   showJoin(code);
 });
 $('#bingo-button').addEventListener('click', claim);
-
-function showJoin(code) {
-  show('join-view');
-  fillCardsSelect(6);
-  if (code) {
-    codeInput.value = code;
-    lookUp(code);
-    $('#nickname').focus();
-  } else {
-    codeInput.focus();
-  }
-}
 
 // ---------------------------------------------------------------- start
 
