@@ -104,3 +104,68 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
   await c.waitForFunction((s) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(`Accepted: card ${s}, `), winner.serial);
   noErrors(c);
 });
+
+test('once the last stage is won, neither "Next ball" nor "Start auto-draw" can be pressed', async () => {
+  const game = await apiGame(base, token, {
+    kind: '90',
+    auto_draw_ms: 60000,
+    stages: [{ pattern: { builtin: 'one-line' }, prize: 0 }],
+  });
+  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 30 }, token);
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const c = await console_(`/console?game=${game.id}`);
+  await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
+  assert.equal(await c.isEnabled('#btn-auto'), true, 'auto-draw can be started while the stage is played');
+
+  // Balls until a paper card has a whole row, then its claim: the only stage is won.
+  const called = new Set();
+  let winner = null;
+  while (!winner) {
+    const res = await apiCall(base, 'POST', `/api/v1/games/${game.id}/draw`, undefined, token);
+    for (const n of res.snapshot.game.calls) called.add(n);
+    winner = cards.find((card) => card.grid.some((row) => row.filter((n) => n).every((n) => called.has(n))));
+  }
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: winner.serial }, token);
+
+  await c.waitForFunction(() => /final stage is won/.test(document.querySelector('#run-note').textContent));
+  assert.equal((await c.textContent('#run-note')).trim(), 'The final stage is won. End the game to pay out and reveal the seed.');
+  assert.equal((await c.textContent('#btn-auto')).trim(), 'Start auto-draw');
+  assert.equal(await c.isDisabled('#btn-auto'), true, '"Start auto-draw" is disabled');
+  assert.equal(await c.isDisabled('#btn-next'), true, '"Next ball" is disabled');
+  // Nor by its key.
+  await c.focus('body');
+  await c.keyboard.press('a');
+  await c.waitForTimeout(500);
+  assert.equal(await c.getAttribute('#btn-auto', 'aria-pressed'), 'false');
+  noErrors(c);
+});
+
+test('the games list says when each game was created, and offers a finished game\'s results, not "Run"', async () => {
+  const running = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  const over = await apiGame(base, token, { kind: '80', stages: [{ pattern: { builtin: 'full-card' } }] });
+  await apiCall(base, 'POST', `/api/v1/games/${over.id}/start`, undefined, token);
+  await apiCall(base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, token);
+  const { games } = await apiCall(base, 'GET', '/api/v1/games', undefined, token);
+  const created = (id) => games.find((g) => g.id === id).created_at_ms;
+
+  const c = await console_('/console');
+  await c.waitForSelector('#games .game-row');
+  const row = (code) => c.locator('#games .game-row', { hasText: code });
+  const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+  for (const [game, kind, state, button] of [
+    [running, 90, 'Open for joining', 'Run'],
+    [over, 80, 'Finished', 'View results'],
+  ]) {
+    const r = row(game.join_code);
+    const text = (await r.locator('span').first().textContent()).trim();
+    assert.equal(text, `${kind}-ball · code ${game.join_code} · ${state}created ${when.format(new Date(created(game.id)))}`);
+    assert.deepEqual(await r.locator('button').allTextContents(), [button]);
+  }
+  // The newest first.
+  const codes = await c.$$eval('#games .game-row', (rows) => rows.map((r) => /code (\w+)/.exec(r.textContent)[1]));
+  assert.ok(codes.indexOf(over.join_code) < codes.indexOf(running.join_code));
+  await row(over.join_code).locator('button').click();
+  await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'finished');
+  assert.equal(await c.textContent('#fair-label'), 'Revealed seed');
+  noErrors(c);
+});

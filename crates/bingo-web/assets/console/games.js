@@ -1,4 +1,5 @@
-// The games list: every game with its kind, code and state, a button to run it, and "New game".
+// The games list, newest first: every game with its kind, code, state and when it was created,
+// a button to run it (to view it once finished), and "New game".
 
 import { h, $, fill } from '/shared/dom.js';
 import { t } from './t.js';
@@ -14,14 +15,25 @@ export async function showGames() {
     fill(list, h('li', { class: 'hint' }, t('no_games')));
     return;
   }
+  const when = new Intl.DateTimeFormat(t.lang, { dateStyle: 'medium', timeStyle: 'short' });
   fill(
     list,
     res.games.map((g) =>
       h(
         'li',
         { class: 'game-row' },
-        h('span', {}, t('game_row', { kind: g.kind, code: g.join_code, state: t('state_' + g.state) })),
-        h('button', { type: 'button', class: 'secondary', onclick: () => go('run', g.id) }, t('open_game')),
+        h(
+          'span',
+          {},
+          t('game_row', { kind: g.kind, code: g.join_code, state: t('state_' + g.state) }),
+          h('span', { class: 'hint game-date' }, t('game_created', { when: when.format(new Date(g.created_at_ms)) })),
+        ),
+        // A finished game is only looked at: its results and revealed seed.
+        h(
+          'button',
+          { type: 'button', class: 'secondary', onclick: () => go('run', g.id) },
+          g.state === 'finished' ? t('view_game') : t('open_game'),
+        ),
       ),
     ),
   );

@@ -183,7 +183,9 @@ function render() {
   $('#run-stage').textContent = stage
     ? t('stage_line', { n: g.stage + 1, total: g.stages.length, name: stage.name }) + (stage.prize ? ' · ' + money(stage.prize, g.rules.currency, t.lang) : '')
     : '';
-  const finalWon = g.pending_winners.length && g.stage === g.stages.length - 1;
+  const finalWon = g.pending_winners.length > 0 && g.stage === g.stages.length - 1;
+  // Nothing left to draw for: the last stage is won (or every stage settled).
+  const done = finalWon || !stage;
   $('#run-note').textContent =
     g.state === 'finished' ? '' : finalWon ? t('final_won') : g.pending_winners.length ? t('stage_done') : '';
   const manual = g.rules.draw_mode === 'manual';
@@ -191,8 +193,10 @@ function render() {
   $('#btn-open').hidden = st !== 'created';
   $('#btn-start').hidden = st !== 'open';
   $('#btn-next').hidden = manual || !(st === 'running' || st === 'paused');
-  $('#btn-next').disabled = st !== 'running' || !!finalWon;
+  $('#btn-next').disabled = st !== 'running' || done;
   $('#btn-auto').hidden = manual || !g.rules.auto_draw_ms || !(st === 'running' || st === 'paused');
+  // Auto-draw can still be stopped, never started, once there is nothing left to draw for.
+  $('#btn-auto').disabled = done && !s.auto_draw.on;
   $('#btn-auto').textContent = s.auto_draw.on ? t('auto_off') : t('auto_on');
   $('#btn-auto').setAttribute('aria-pressed', String(!!s.auto_draw.on));
   $('#btn-pause').hidden = !(st === 'running' || st === 'paused');

@@ -11,6 +11,8 @@ export default {
   new_game: 'New game',
   no_games: 'No games yet. Create one to begin.',
   open_game: 'Run',
+  view_game: 'View results',
+  game_created: 'created {when}',
   game_row: '{kind}-ball · code {code} · {state}',
   kind_label: '{kind}-ball',
   state_created: 'Created', state_open: 'Open for joining', state_running: 'Running', state_paused: 'Paused', state_finished: 'Finished',
