@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TV, startServer, launchBrowser, openPage, adminSession, apiCall, apiGame, consoleWith, texts } from './support.mjs';
+import { TV, PHONE, startServer, launchBrowser, openPage, adminSession, apiCall, apiGame, consoleWith, texts, textInCircles } from './support.mjs';
 
 let server;
 let base;
@@ -77,4 +77,36 @@ test('a tie that does not divide evenly: each card with what it was paid', async
   );
   assert.deepEqual(screen.errors, []);
   assert.deepEqual(c.errors, []);
+});
+
+test('75-ball: the letter and number stay inside the ball on the Screen and the phone; the phone\'s recent balls have their letters', async () => {
+  const game = await apiGame(base, token, { kind: '75', draw_mode: 'manual', stages: [{ pattern: { builtin: 'blackout' } }] });
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  // Wide numbers first (N35, O75, G59, I28, B13), the last on the screen's big ball.
+  const numbers = [1, 13, 28, 59, 75, 35];
+  await callAll(game, numbers);
+  const labels = ['B1', 'B13', 'I28', 'G59', 'O75', 'N35'];
+
+  for (const viewport of [TV, { width: 1280, height: 720 }, { width: 3840, height: 2160 }]) {
+    const screen = await openScreen(game.join_code, viewport);
+    await screen.waitForFunction(() => document.querySelector('#now-ball').textContent === 'N35');
+    assert.deepEqual(await texts(screen, '#last-balls .ball'), labels.slice(0, 5).reverse());
+    for (const ball of await textInCircles(screen, '#now-ball, #last-balls .ball')) {
+      assert.ok(ball.fits, `${viewport.width}x${viewport.height}: ${ball.text} is ${ball.worst}px outside its circle`);
+    }
+    assert.deepEqual(screen.errors, []);
+    await screen.close();
+  }
+
+  const phone = await openPage(browser, PHONE, { isMobile: true, hasTouch: true });
+  await phone.goto(`${base}/player?code=${game.join_code}`);
+  await phone.waitForFunction(() => document.querySelector('#cards option[value="1"]'));
+  await phone.fill('#nickname', 'Ann');
+  await phone.click('#join-button');
+  await phone.waitForFunction(() => document.querySelector('#current-ball').textContent === 'N35');
+  assert.deepEqual(await texts(phone, '#recent .ball'), labels.slice(1, 5).reverse(), 'the recent balls with their letters');
+  for (const ball of await textInCircles(phone, '#current-ball, #recent .ball')) {
+    assert.ok(ball.fits, `phone: ${ball.text} is ${ball.worst}px outside its circle`);
+  }
+  assert.deepEqual(phone.errors, []);
 });

@@ -140,3 +140,35 @@ export async function consoleWith(browser, base, token, path = '/console', viewp
 export function texts(page, selector) {
   return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
 }
+
+/**
+ * For every element matching `selector`, whether its text stays inside its circle: each line
+ * box of the text (letter and number) has its four corners within the circle inside the border
+ * (1 px of slack). Returns [{ text, fits, worst }] (`worst`: how far the farthest corner is, in px,
+ * beyond the inner radius; negative inside).
+ */
+export async function textInCircles(page, selector) {
+  // At rest: the pop of a new ball scales it (but not its border width).
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  return page.$$eval(selector, (balls) =>
+    balls.map((ball) => {
+      const r = ball.getBoundingClientRect();
+      const border = parseFloat(getComputedStyle(ball).borderTopWidth) || 0;
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      const radius = Math.min(r.width, r.height) / 2 - border;
+      const range = document.createRange();
+      let worst = -Infinity;
+      const walker = document.createTreeWalker(ball, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        range.selectNodeContents(node);
+        for (const t of range.getClientRects()) {
+          for (const [x, y] of [[t.left, t.top], [t.right, t.top], [t.left, t.bottom], [t.right, t.bottom]]) {
+            worst = Math.max(worst, Math.hypot(x - cx, y - cy) - radius);
+          }
+        }
+      }
+      return { text: ball.textContent, fits: worst <= 1, worst: Math.round(worst * 10) / 10 };
+    }),
+  );
+}

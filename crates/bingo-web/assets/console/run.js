@@ -6,6 +6,7 @@
 import { GameSocket } from '/shared/socket.js';
 import { h, $, $$, fill, announce, connectionBadge } from '/shared/dom.js';
 import { applyEvent, currentStage, ballCount, money, secondsUntil } from '/shared/game.js';
+import { fillBall } from '/shared/card.js';
 import { t } from './t.js';
 import { call, adminToken, logout, onLogout } from './session.js';
 import { go, show } from './nav.js';
@@ -177,7 +178,8 @@ function render() {
   $('#run-state').dataset.state = g.state;
   $('#run-players').textContent = t('players_n', { n: s.players });
   $('#screen-link').href = '/screen?code=' + s.join_code;
-  $('#run-ball').textContent = last || '–';
+  if (last) fillBall($('#run-ball'), g.kind, last);
+  else $('#run-ball').textContent = '–';
   $('#run-calls').textContent = t('calls_n', { n: g.calls.length });
   const stage = currentStage(s);
   $('#run-stage').textContent = stage

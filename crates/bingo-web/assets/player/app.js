@@ -7,7 +7,7 @@ import { GameSocket } from '/shared/socket.js';
 import { t } from './t.js';
 import { show, showJoin, onJoined, errorText } from './join.js';
 import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } from '/shared/dom.js';
-import { renderCard, renderPattern } from '/shared/card.js';
+import { renderCard, renderPattern, fillBall } from '/shared/card.js';
 import { applyEvent, toGo, currentStage, ballLetter, money } from '/shared/game.js';
 
 const KEY = 'bingo.player.v1';
@@ -373,13 +373,14 @@ function render() {
   const g = S.snap.game;
   const calls = g.calls;
   const last = calls[calls.length - 1];
-  $('#current-ball').textContent = last ? (g.kind === '75' ? ballLetter(g.kind, last) + last : String(last)) : t('no_ball_yet');
+  if (last) fillBall($('#current-ball'), g.kind, last);
+  else $('#current-ball').textContent = t('no_ball_yet');
   fill(
     $('#recent'),
     ...calls
       .slice(-5, -1)
       .reverse()
-      .map((n) => h('span', { class: 'mini-ball' }, String(n))),
+      .map((n) => fillBall(h('span', { class: 'ball mini-ball' }), g.kind, n)),
   );
   $('#calls-count').textContent = t('calls_count', { n: calls.length }) + ' · ' + t('players', { n: S.snap.players });
   const stage = stageInPlay();

@@ -6,7 +6,7 @@ import { api, qrUrl } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
-import { renderCard, renderPattern, SHAPE } from '/shared/card.js';
+import { renderCard, renderPattern, fillBall, SHAPE } from '/shared/card.js';
 import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
 
 const t = await loadStrings('screen');
@@ -92,11 +92,6 @@ $('#fullscreen').addEventListener('click', () => {
 });
 
 // ---------------------------------------------------------------- drawing
-
-function ballLabel(n) {
-  const kind = snap.game.kind;
-  return kind === '75' ? ballLetter(kind, n) + n : String(n);
-}
 
 function renderBoard() {
   const g = snap.game;
@@ -214,7 +209,7 @@ function render() {
   const g = snap.game;
   const last = g.calls[g.calls.length - 1];
   const now = $('#now-ball');
-  now.textContent = last ? ballLabel(last) : '';
+  fillBall(now, g.kind, last);
   now.classList.toggle('empty', !last);
   $('#now-count').textContent = last
     ? t('calls_count', { n: g.calls.length, total: ballCount(g.kind) })
@@ -224,7 +219,7 @@ function render() {
     g.calls
       .slice(-6, -1)
       .reverse()
-      .map((n) => h('span', { class: 'ball small-ball' }, ballLabel(n))),
+      .map((n) => fillBall(h('span', { class: 'ball small-ball' }), g.kind, n)),
   );
   $('#state-line').textContent = t('state_' + g.state);
   renderBoard();

@@ -1,6 +1,7 @@
-// Drawing cards and pattern diagrams, the same way in every app.
+// Drawing cards, pattern diagrams and balls, the same way in every app.
 
 import { h } from './dom.js';
+import { ballLetter } from './game.js';
 
 /**
  * A card as a grid of cells.
@@ -80,3 +81,12 @@ export function renderPattern(picture, label) {
 
 /** Card dimensions per kind: [rows, cols]. */
 export const SHAPE = { 75: [5, 5], 90: [3, 9], 80: [4, 4], 30: [3, 3] };
+
+/** What a ball shows: the number, and on 75-ball its B-I-N-G-O letter above it, small, so
+ *  "N35" stays inside the circle. Fills `el` (a `.ball`) and marks it for the styles. */
+export function fillBall(el, kind, n) {
+  const letter = n ? ballLetter(kind, n) : '';
+  el.classList.toggle('lettered', !!letter);
+  el.replaceChildren(...(letter ? [h('span', { class: 'ball-letter' }, letter), h('span', { class: 'ball-number' }, String(n))] : [n ? String(n) : '']));
+  return el;
+}
