@@ -96,6 +96,9 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
     await page.click('#join-button');
     await page.waitForSelector('#game-view:not([hidden]) .player-card');
     assert.equal(await page.locator('.player-card').count(), 6);
+    // The recovery code is shown until the player has noted it.
+    assert.match(await page.textContent('#recovery-note-code'), /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await page.click('#recovery-ok');
     players.push(page);
   }
   await screen.waitForFunction(() => /3 players/.test(document.querySelector('#players').textContent));

@@ -2,7 +2,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PHONE, startServer, launchBrowser, openPage, adminSession, apiCall, apiGame } from './support.mjs';
+
+const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
 let server;
 let base;
@@ -123,4 +127,101 @@ test('joining: a wrong code, a game not open yet and a finished one are said in 
   assert.equal(await p.isDisabled('#join-button'), true);
   assert.doesNotMatch(await p.textContent('body'), raw);
   assert.deepEqual(p.errors, []);
+});
+
+/** Each numbered cell of the phone's cards: its size, the room between its digits and its
+ *  edges, and (daubed) the room between the digits and the inside of the daub's ring. */
+function cellRoom(page) {
+  return page.$$eval('.player-card .cell[data-n]', (cells) =>
+    cells.map((cell) => {
+      const c = cell.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const text = range.getBoundingClientRect();
+      const out = {
+        n: cell.dataset.n,
+        width: c.width,
+        height: c.height,
+        side: Math.min(text.left - c.left, c.right - text.right),
+      };
+      if (cell.classList.contains('daubed')) {
+        const ring = getComputedStyle(cell, '::after');
+        const inset = parseFloat(ring.left) + parseFloat(ring.borderLeftWidth);
+        const insetY = parseFloat(ring.top) + parseFloat(ring.borderTopWidth);
+        // The ring's inside is a rectangle with corners rounded by (radius - border): the digits
+        // must sit inside it.
+        out.ring = Math.min(text.left - (c.left + inset), c.right - inset - text.right, text.top - (c.top + insetY), c.bottom - insetY - text.bottom);
+        out.ringRadius = parseFloat(ring.borderTopLeftRadius);
+      }
+      return out;
+    }),
+  );
+}
+
+test('phones: 320 px cells with room around the digits, the daub ring clear of them, a whole ticket in landscape, the recovery code in view and the focus after joining', async () => {
+  const game = await apiGame(base, token, { kind: '90', draw_mode: 'manual', stages: [{ pattern: { builtin: 'full-house' } }] });
+
+  // A 320-pixel phone joins by the keyboard.
+  const p = await phone({ width: 320, height: 640 });
+  await p.goto(`${base}/player?code=${game.join_code}`);
+  await p.waitForFunction(() => document.querySelector('#cards option[value="3"]'));
+  await p.selectOption('#cards', '3');
+  await p.fill('#nickname', 'Ann');
+  await p.press('#nickname', 'Enter');
+  await p.waitForSelector('#game-view:not([hidden]) .player-card');
+  // The focus went with the player, to the recovery code shown without opening the menu.
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'recovery-note');
+  assert.equal(await p.isVisible('#recovery-note'), true);
+  const recovery = (await p.textContent('#recovery-note-code')).trim();
+  assert.match(recovery, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  assert.equal((await p.textContent('#recovery-show')).trim(), recovery, 'the same code as in the menu');
+  await p.click('#recovery-ok');
+  assert.equal(await p.isHidden('#recovery-note'), true);
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'game-title', 'the focus stays in the game');
+  await p.reload();
+  await p.waitForSelector('#game-view:not([hidden]) .player-card');
+  assert.equal(await p.isHidden('#recovery-note'), true, 'noted once, not shown again');
+  assert.match(await p.textContent('#calls-count'), /^0 called · 1 player$/);
+
+  // Six of the first card's numbers are called; three are daubed.
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const numbers = await p.$$eval('.player-card:first-child .cell[data-n]', (els) => els.slice(0, 6).map((e) => Number(e.dataset.n)));
+  for (const number of numbers) await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+  await p.waitForFunction(() => document.querySelectorAll('.cell.due').length === 6);
+  for (let i = 0; i < 3; i++) await p.locator('.cell.due').first().tap();
+  await p.waitForFunction(() => document.querySelectorAll('.cell.daubed').length === 3);
+  assert.match(await p.textContent('#calls-count'), /^6 called · 1 player$/);
+  const cells = await cellRoom(p);
+  assert.equal(cells.length, 45);
+  for (const c of cells) {
+    assert.ok(c.width >= 29 && c.height >= 36, `cell ${c.n} is ${c.width.toFixed(1)}x${c.height.toFixed(1)} px`);
+    assert.ok(c.side >= 4, `cell ${c.n}: ${c.side.toFixed(1)} px between the digits and the edge`);
+    if ('ring' in c) {
+      assert.ok(c.ring >= 1, `cell ${c.n}: the daub ring clears the digits (${c.ring.toFixed(1)} px)`);
+      assert.ok(c.ringRadius <= 6, `cell ${c.n}: the ring follows the cell's edge`);
+    }
+  }
+  await p.screenshot({ path: join(SHOTS, 'player-320.png') });
+
+  // A phone on its side: a whole ticket in view beside the ball and BINGO.
+  const land = await phone({ width: 740, height: 360 });
+  await land.goto(`${base}/player?code=${game.join_code}`);
+  await land.waitForFunction(() => document.querySelector('#cards option[value="2"]'));
+  await land.selectOption('#cards', '2');
+  await land.fill('#nickname', 'Bob');
+  await land.click('#join-button');
+  await land.waitForSelector('#game-view:not([hidden]) .player-card');
+  await land.click('#recovery-ok');
+  const box = await land.evaluate(() => {
+    const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
+    const card = rect('.player-card .card-grid');
+    return { card: [card.left, card.top, card.right, card.bottom], side: rect('.top').left, bingo: rect('.bingo-bar').left };
+  });
+  const [, top, right, bottom] = box.card;
+  assert.ok(top >= 0 && bottom <= 360, `the first ticket is in view from top to bottom (${top}–${bottom})`);
+  assert.ok(right <= box.side && right <= box.bingo, 'beside the ball and the BINGO button, not under them');
+  assert.equal(await land.isVisible('#bingo-button'), true);
+  await land.screenshot({ path: join(SHOTS, 'player-landscape.png') });
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(land.errors, []);
 });

@@ -36,7 +36,8 @@ const urlCode = (params.get('code') || '').trim().toUpperCase();
 
 onJoined(begin);
 
-function begin(code, joined) {
+/** A phone that has just joined (or, `recovered`, come back with its recovery code). */
+function begin(code, joined, recovered = false) {
   S = {
     join_code: code,
     game_id: joined.game_id,
@@ -51,10 +52,14 @@ function begin(code, joined) {
     epoch: null,
     auto_daub: false,
     sound: true,
+    // The recovery code stays in view until the player says they have it (not when they typed it).
+    recovery_noted: recovered,
   };
   save();
   history.replaceState(null, '', '/player?code=' + encodeURIComponent(code));
   play();
+  // The focus follows the player into the game: to the recovery code to note, else the game.
+  $(S.recovery_noted ? '#game-title' : '#recovery-note').focus();
 }
 
 // ---------------------------------------------------------------- playing
@@ -369,6 +374,9 @@ function render() {
   if (!S) return;
   $('#menu-nick').textContent = S.nickname;
   $('#recovery-show').textContent = S.recovery_code || '';
+  $('#recovery-note-code').textContent = S.recovery_code || '';
+  $('#recovery-note').hidden = !!S.recovery_noted || !S.recovery_code;
+  $('#game-title').textContent = t('game_title', { code: S.join_code });
   if (!S.snap) return;
   const g = S.snap.game;
   const calls = g.calls;
@@ -495,6 +503,12 @@ $('#leave').addEventListener('click', () => {
   showJoin(code);
 });
 $('#bingo-button').addEventListener('click', claim);
+$('#recovery-ok').addEventListener('click', () => {
+  S.recovery_noted = true;
+  save();
+  render();
+  $('#game-title').focus();
+});
 
 // ---------------------------------------------------------------- start
 

@@ -12,7 +12,7 @@ const cardsSelect = $('#cards');
 const button = $('#join-button');
 const RECHECK_MS = 4000;
 
-/** Called with (code, joined) once the server has given this phone its cards. */
+/** Called with (code, joined, recovered) once the server has given this phone its cards. */
 let joinedHandler = () => {};
 let typingTimer = null;
 let recheckTimer = null;
@@ -129,7 +129,7 @@ $('#recover-form').addEventListener('submit', async (ev) => {
   $('#recover-error').textContent = '';
   try {
     const joined = await api('POST', '/api/v1/recover', { body: { join_code: code, recovery_code: recovery } });
-    joinedHandler(code, joined);
+    joinedHandler(code, joined, true);
   } catch (e) {
     $('#recover-error').textContent =
       e.status === 404 ? t('game_not_found') : e.status === 401 ? t('recovery_unknown') : t('join_failed', { message: errorText(e) });
