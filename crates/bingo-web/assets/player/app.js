@@ -7,7 +7,7 @@ import { GameSocket } from '/shared/socket.js';
 import { t } from './t.js';
 import { show, showJoin, onJoined, errorText } from './join.js';
 import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } from '/shared/dom.js';
-import { renderCard, renderPattern, fillBall } from '/shared/card.js';
+import { renderCard, renderPatternWays, fillBall } from '/shared/card.js';
 import { applyEvent, toGo, currentStage, ballLetter, money } from '/shared/game.js';
 
 const KEY = 'bingo.player.v1';
@@ -400,7 +400,7 @@ function render() {
   } else {
     fill(
       line,
-      renderPattern(stage.pictures[0], stage.name),
+      renderPatternWays(stage.pictures, stage.name),
       h(
         'span',
         {},

@@ -6,7 +6,7 @@ import { api, qrUrl } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
-import { renderCard, renderPattern, fillBall, SHAPE } from '/shared/card.js';
+import { renderCard, renderPatternWays, fillBall, SHAPE } from '/shared/card.js';
 import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
 
 const t = await loadStrings('screen');
@@ -126,10 +126,15 @@ function renderStage() {
     fill(el, h('p', { class: 'stage-name' }, g.state === 'finished' ? t('state_finished') : t('all_stages_done')));
     return;
   }
-  const diagrams = stage.pictures.slice(0, g.kind === '90' ? 1 : 4).map((p) => renderPattern(p, stage.name));
+  const ways = stage.pictures.length;
   fill(
     el,
-    h('div', { class: 'stage-diagrams' }, diagrams),
+    h(
+      'div',
+      { class: 'stage-diagrams' },
+      renderPatternWays(stage.pictures, ways > 1 ? t('pattern_ways', { name: stage.name, n: ways }) : stage.name),
+      ways > 1 ? h('p', { class: 'ways', 'aria-hidden': 'true' }, t('ways', { n: ways })) : '',
+    ),
     h(
       'div',
       {},
@@ -143,7 +148,9 @@ function renderStage() {
 function renderJoin() {
   const g = snap.game;
   const url = `${webConfig.public_url}/player?code=${snap.join_code}`;
-  $('#join-url').textContent = url.replace(/^https?:\/\//, '');
+  // The address may break only after a "/" or before "?": never inside a name or the code.
+  const shown = url.replace(/^https?:\/\//, '');
+  fill($('#join-url'), shown.split(/(?<=\/)|(?=\?)/).flatMap((part, i) => [i ? h('wbr', {}) : '', h('span', { class: 'url-part' }, part)]));
   $('#join-qr').src = qrUrl(url);
   $('#join-qr').alt = url;
   const ips = webConfig.lan_urls.filter((u) => u !== webConfig.public_url).map((u) => u.replace(/^https?:\/\//, ''));
@@ -153,6 +160,18 @@ function renderJoin() {
   $('#join-code').textContent = snap.join_code;
   $('#players').textContent = t('players', { n: snap.players });
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
+  shrinkToFit($('#join-url'));
+}
+
+/** Makes `el`'s text smaller until its longest unbreakable part fits its width (a long public
+ *  address on a narrow panel), down to half its size. */
+function shrinkToFit(el) {
+  el.style.fontSize = '';
+  let scale = 1;
+  while (el.scrollWidth > el.clientWidth + 1 && scale > 0.5) {
+    scale -= 0.05;
+    el.style.fontSize = `calc(${scale} * var(--url-size))`;
+  }
 }
 
 /** What a stage's winners were paid, as the engine split it: "£10.00", "£5.00 each", or each
@@ -185,9 +204,27 @@ function renderWinners() {
         ),
       ]
     : [];
-  fill($('#winners'), rows, pending);
+  // Newest first: when the list is longer than the room for it, the oldest are cut.
+  fill($('#winners'), pending, rows.reverse());
   $('#winners-panel').hidden = !rows.length && !pending.length;
+  fitWinners();
 }
+
+/** Shows only the winners that fit whole in their panel (the newest), none cut in half. */
+function fitWinners() {
+  const panel = $('#winners-panel');
+  if (panel.hidden) return;
+  const items = [...panel.querySelectorAll('li')];
+  for (const li of items) li.hidden = false;
+  const bottom = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
+  for (const li of items) li.hidden = li.getBoundingClientRect().bottom > bottom + 1;
+}
+
+window.addEventListener('resize', () => {
+  if (!snap) return;
+  fitWinners();
+  shrinkToFit($('#join-url'));
+});
 
 function renderFairness() {
   const g = snap.game;

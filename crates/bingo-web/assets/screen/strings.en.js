@@ -15,6 +15,8 @@ export default {
   stage_of: 'Stage {n} of {total}',
   prize: 'Prize {amount}',
   all_stages_done: 'All stages won',
+  ways: 'any of {n} ways',
+  pattern_ways: '{name}, any of {n} ways',
   join_heading: 'Join on your phone',
   join_step: 'Scan the code or open',
   or_ip: 'If that does not open, try',
