@@ -3,7 +3,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, adminSession, apiCall, apiGame, apiJoin, consoleWith, texts } from './support.mjs';
+
+const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
 let server;
 let base;
@@ -167,5 +171,106 @@ test('the games list says when each game was created, and offers a finished game
   await row(over.join_code).locator('button').click();
   await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'finished');
   assert.equal(await c.textContent('#fair-label'), 'Revealed seed');
+  noErrors(c);
+});
+
+test('the wizard says what is wrong instead of changing it, shows every pattern, and reviews every rule', async () => {
+  const c = await console_('/console');
+  await c.waitForSelector('#games-view:not([hidden])');
+  await c.click('#new-game');
+  await c.check('input[name="kind"][value="75"]');
+  await c.click('#wizard-next');
+  await c.waitForSelector('#stage-0-pattern');
+
+  /** Presses Next and returns what the wizard says is wrong (and where the focus went). */
+  const next = async () => {
+    await c.click('#wizard-next');
+    return {
+      step: (await c.textContent('#wizard-step')).trim(),
+      errors: await texts(c, '#wizard-error li'),
+      focus: await c.evaluate(() => document.activeElement.id),
+    };
+  };
+
+  // Every built-in pattern has its picture; a 75-ball game's defaults.
+  const stages = await c.locator('#stages > li').count();
+  assert.equal(await c.locator('#stages .stage-picture .pattern-ways').count(), stages);
+
+  // A currency in words, not its code: said, not cut to "POU".
+  await c.fill('#currency', 'pounds');
+  let r = await next();
+  assert.equal(r.step, 'Step 2 of 4', 'stays on the step');
+  assert.deepEqual(r.errors, ['Currency: "pounds" is not a currency code. Type its three letters, e.g. GBP, EUR or USD, or leave it empty.']);
+  assert.equal(r.focus, 'currency');
+  assert.equal(await c.getAttribute('#currency', 'aria-invalid'), 'true');
+  await c.fill('#currency', 'gbp');
+
+  // Prizes below zero and with three decimals are refused, not changed.
+  await c.selectOption('#stage-0-pattern', 'x');
+  for (let i = (await c.locator('#stages > li').count()) - 1; i > 0; i--) await c.click(`#stages > li:nth-child(${i + 1}) button.ghost`);
+  await c.fill('#stage-0-prize', '-5');
+  r = await next();
+  assert.deepEqual(r.errors, ['Stage 1: a prize cannot be below 0.']);
+  assert.equal(r.focus, 'stage-0-prize');
+  await c.screenshot({ path: join(SHOTS, 'console-wizard-check.png') });
+  await c.fill('#stage-0-prize', '12.345');
+  r = await next();
+  assert.deepEqual(r.errors, ['Stage 1: 12.345 has more than two decimals. Type e.g. 12.35.']);
+  await c.fill('#stage-0-prize', '12.34');
+
+  // Four corners after X: a card with X already has the corners.
+  await c.click('#add-stage');
+  await c.selectOption('#stage-1-pattern', 'four-corners');
+  r = await next();
+  assert.deepEqual(r.errors, [
+    'Stage 2 (Four corners) is already complete on a card that wins stage 1 (X): both would be won on the same ball. Choose a bigger pattern for stage 2, or put it first.',
+  ]);
+  assert.equal(r.focus, 'stage-1-pattern');
+
+  // An empty custom pattern, said at once and with the caller's numbering (stage 2).
+  await c.selectOption('#stage-1-pattern', 'custom');
+  assert.equal((await c.textContent('#stages > li:nth-child(2) .custom .hint')).trim(), 'Click the cells of the pattern.', 'no talk of 90-ball tickets');
+  r = await next();
+  assert.deepEqual(r.errors, ['Stage 2 (My pattern): draw the pattern; it has no cell yet.']);
+  // The top row: not within X.
+  for (let col = 0; col < 5; col++) await c.click(`#stage-1-draw [data-r="0"][data-c="${col}"]`);
+  await c.fill('#stage-1-name', 'Top row');
+  await c.fill('#stage-1-prize', '5');
+  r = await next();
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.step, 'Step 3 of 4');
+
+  // Step 3: half a second between balls is refused.
+  await c.fill('#auto-draw', '0.5');
+  r = await next();
+  assert.deepEqual(r.errors, ['Auto-draw: type whole seconds from 1 to 600, or leave it empty.']);
+  await c.fill('#auto-draw', '8');
+  await c.uncheck('#auto-daub-rule');
+  await c.fill('#max-cards', '4');
+  r = await next();
+  assert.equal(r.step, 'Step 4 of 4');
+
+  // The review: every rule, each stage with its picture and prize.
+  const review = await c.$$eval('#review dl > *', (els) => els.map((e) => e.textContent.trim().replace(/\s+/g, ' ')));
+  assert.deepEqual(review, [
+    'Kind', '75-ball (US, 5×5 with FREE centre)',
+    'Currency', 'GBP',
+    'Stages', 'X — £12.34 Top row — £5.00',
+    'Draw', 'Random, provably fair (the server draws)',
+    'Auto-draw', 'A ball every 8 s when you switch it on',
+    'Claims', 'A winning card must be claimed before the next ball (else it is a sleeper)',
+    'Auto-daub', 'Players mark their own numbers',
+    'Most cards per player', '4',
+  ]);
+  assert.equal(await c.locator('#review .pattern-ways').count(), 2);
+  await c.screenshot({ path: join(SHOTS, 'console-review.png') });
+  await c.click('#wizard-create');
+  await c.waitForSelector('#run-view:not([hidden])');
+  const id = new URL(c.url()).searchParams.get('game');
+  const snap = await apiCall(base, 'GET', `/api/v1/games/${id}`, undefined, token);
+  assert.equal(snap.game.rules.currency, 'GBP');
+  assert.deepEqual(snap.game.stages.map((s) => [s.name, s.prize]), [['X', 1234], ['Top row', 500]]);
+  assert.equal(snap.game.rules.max_cards_per_player, 4);
+  assert.equal(snap.game.rules.auto_daub, false);
   noErrors(c);
 });
