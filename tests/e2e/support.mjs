@@ -172,3 +172,27 @@ export async function textInCircles(page, selector) {
     }),
   );
 }
+
+let axeSource = null;
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA, and its best practices) on the page as it is now and returns
+ * the violations of moderate impact or worse as "rule: targets" lines (none is the goal). axe is
+ * evaluated through the DevTools protocol, which the pages' Content-Security-Policy allows.
+ */
+export async function axeViolations(page) {
+  if (!axeSource) {
+    const { readFile } = await import('node:fs/promises');
+    axeSource = await readFile(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    }),
+  );
+  return result.violations
+    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

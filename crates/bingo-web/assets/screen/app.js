@@ -158,6 +158,7 @@ function renderJoin() {
   // Each address stays whole on one line; a long list wraps between addresses.
   fill($('#join-ips'), ips.flatMap((ip, i) => [i ? '  ·  ' : '', h('span', { class: 'join-ip' }, ip)]));
   $('#join-code').textContent = snap.join_code;
+  $('#show-title').textContent = t('show_title', { code: snap.join_code });
   $('#players').textContent = t('players', { n: snap.players });
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
   shrinkToFit($('#join-url'));
