@@ -132,11 +132,14 @@ function myWins() {
   );
 }
 
+function amountOf(w) {
+  return money(w.amount, S.snap.game.rules.currency, t.lang);
+}
+
 /** "One line with card 12 (£10.00)". */
 function winText(w) {
-  const g = S.snap.game;
   return w.amount
-    ? t('won_item', { stage: w.stage, serial: w.serial, amount: money(w.amount, g.rules.currency, t.lang) })
+    ? t('won_item', { stage: w.stage, serial: w.serial, amount: amountOf(w) })
     : t('won_item_free', { stage: w.stage, serial: w.serial });
 }
 
@@ -455,7 +458,7 @@ function render() {
           { class: 'card-top' },
           h('h3', {}, t('card_title', { serial: card.serial })),
           cardWins.length
-            ? h('span', { class: 'won-badge' }, t('won_badge', { wins: cardWins.map((w) => w.amount ? `${w.stage} · ${money(w.amount, g.rules.currency, t.lang)}` : w.stage).join(', ') }))
+            ? h('span', { class: 'won-badge' }, t('won_badge', { wins: cardWins.map((w) => (w.amount ? `${w.stage} · ${amountOf(w)}` : w.stage)).join(', ') }))
             : '',
           chip ? h('span', { class: 'togo ' + state, 'aria-live': state ? 'polite' : 'off' }, chip) : '',
         ),
