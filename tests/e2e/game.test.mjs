@@ -96,6 +96,9 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
     await page.click('#join-button');
     await page.waitForSelector('#game-view:not([hidden]) .player-card');
     assert.equal(await page.locator('.player-card').count(), 6);
+    // The recovery code is shown until the player has noted it.
+    assert.match(await page.textContent('#recovery-note-code'), /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await page.click('#recovery-ok');
     players.push(page);
   }
   await screen.waitForFunction(() => /3 players/.test(document.querySelector('#players').textContent));
@@ -242,7 +245,15 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
     document.querySelector('#winner-overlay').hidden = true;
   });
   await shot(screen, 'screen-end.png');
-  await shot(players[0], 'player-end.png');
+  // A winner's phone keeps what it won in view at the end.
+  const winnerPhones = [];
+  for (const p of players) {
+    await p.waitForFunction(() => /game is over/.test(document.querySelector('#banner').textContent));
+    if (await p.locator('.won-badge').count()) winnerPhones.push(p);
+  }
+  assert.ok(winnerPhones.length, 'a phone won something');
+  assert.match(await winnerPhones[0].textContent('#banner'), /^The game is over\. You won .*card \d+ \(£\d+\.\d\d\).*Thank you for playing!$/);
+  await shot(winnerPhones[0], 'player-end.png');
 
   // The server agrees: three settled stages, the prizes paid in full.
   const login = await (

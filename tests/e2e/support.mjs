@@ -100,3 +100,99 @@ export async function consoleLogin(page, base) {
   await page.fill('#passphrase', PASSPHRASE);
   await page.press('#passphrase', 'Enter');
 }
+
+/** Calls the server's API (for setting a scene up, not what is tested): the JSON answer; fails the test on an error status. */
+export async function apiCall(base, method, path, body, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** An admin session token (logins are rate limited: take one per test file). */
+export async function adminSession(base) {
+  return (await apiCall(base, 'POST', '/api/v1/admin/login', { passphrase: PASSPHRASE })).token;
+}
+
+/** Creates a game through the API ({ id, join_code }), opened unless `open: false`. */
+export async function apiGame(base, token, config, { open = true } = {}) {
+  const game = await apiCall(base, 'POST', '/api/v1/games', config, token);
+  if (open) await apiCall(base, 'POST', `/api/v1/games/${game.id}/open`, undefined, token);
+  return game;
+}
+
+/** A player joins through the API: { player_token, recovery_code, cards, ... }. */
+export function apiJoin(base, code, nickname, cards = 1) {
+  return apiCall(base, 'POST', '/api/v1/join', { join_code: code, nickname, cards });
+}
+
+/** A console page already logged in with `token`, at `path` (e.g. `/console?game=<id>`). */
+export async function consoleWith(browser, base, token, path = '/console', viewport = LAPTOP) {
+  const page = await openPage(browser, viewport);
+  await page.addInitScript((tok) => sessionStorage.setItem('bingo.console.token', tok), token);
+  await page.goto(base + path);
+  return page;
+}
+
+/** The visible texts of the elements matching `selector`, trimmed. */
+export function texts(page, selector) {
+  return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
+}
+
+/**
+ * For every element matching `selector`, whether its text stays inside its circle: each line
+ * box of the text (letter and number) has its four corners within the circle inside the border
+ * (1 px of slack). Returns [{ text, fits, worst }] (`worst`: how far the farthest corner is, in px,
+ * beyond the inner radius; negative inside).
+ */
+export async function textInCircles(page, selector) {
+  // At rest: the pop of a new ball scales it (but not its border width).
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  return page.$$eval(selector, (balls) =>
+    balls.map((ball) => {
+      const r = ball.getBoundingClientRect();
+      const border = parseFloat(getComputedStyle(ball).borderTopWidth) || 0;
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      const radius = Math.min(r.width, r.height) / 2 - border;
+      const range = document.createRange();
+      let worst = -Infinity;
+      const walker = document.createTreeWalker(ball, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        range.selectNodeContents(node);
+        for (const t of range.getClientRects()) {
+          for (const [x, y] of [[t.left, t.top], [t.right, t.top], [t.left, t.bottom], [t.right, t.bottom]]) {
+            worst = Math.max(worst, Math.hypot(x - cx, y - cy) - radius);
+          }
+        }
+      }
+      return { text: ball.textContent, fits: worst <= 1, worst: Math.round(worst * 10) / 10 };
+    }),
+  );
+}
+
+let axeSource = null;
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA, and its best practices) on the page as it is now and returns
+ * the violations of moderate impact or worse as "rule: targets" lines (none is the goal). axe is
+ * evaluated through the DevTools protocol, which the pages' Content-Security-Policy allows.
+ */
+export async function axeViolations(page) {
+  if (!axeSource) {
+    const { readFile } = await import('node:fs/promises');
+    axeSource = await readFile(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    }),
+  );
+  return result.violations
+    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -4,14 +4,13 @@
 
 import { api } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
-import { loadStrings, applyStrings } from '/shared/i18n.js';
+import { t } from './t.js';
+import { show, showJoin, onJoined, errorText } from './join.js';
 import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } from '/shared/dom.js';
-import { renderCard, renderPattern } from '/shared/card.js';
+import { renderCard, renderPatternWays, fillBall } from '/shared/card.js';
 import { applyEvent, toGo, currentStage, ballLetter, money } from '/shared/game.js';
 
 const KEY = 'bingo.player.v1';
-const t = await loadStrings('player');
-applyStrings(document, t);
 
 /** The session: who we are and what we know of the game (null before joining). */
 let S = loadSession();
@@ -35,102 +34,10 @@ function save() {
 const params = new URLSearchParams(location.search);
 const urlCode = (params.get('code') || '').trim().toUpperCase();
 
-function show(view) {
-  for (const id of ['join-view', 'recover-view', 'game-view']) $('#' + id).hidden = id !== view;
-}
+onJoined(begin);
 
-// ---------------------------------------------------------------- joining
-
-const codeInput = $('#join-code');
-const cardsSelect = $('#cards');
-let lookupTimer = null;
-let lookedUp = '';
-
-function fillCardsSelect(max) {
-  const keep = Number(cardsSelect.value) || Math.min(3, max);
-  fill(cardsSelect, ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, String(i + 1))));
-  cardsSelect.value = String(Math.min(keep, max));
-}
-
-async function lookUp(code) {
-  if (code === lookedUp) return;
-  lookedUp = code;
-  const info = $('#game-info');
-  if (code.length < 6) {
-    info.textContent = '';
-    return;
-  }
-  try {
-    const snap = await api('GET', '/api/v1/screen/' + encodeURIComponent(code));
-    const g = snap.game;
-    info.textContent =
-      t('game_found', { kind: t('kind_' + g.kind), state: t('state_' + g.state) }) +
-      ' · ' +
-      t('up_to_cards', { n: g.rules.max_cards_per_player });
-    fillCardsSelect(g.rules.max_cards_per_player);
-  } catch (e) {
-    info.textContent = e.status === 404 ? t('game_not_found') : '';
-  }
-}
-
-codeInput.addEventListener('input', () => {
-  codeInput.value = codeInput.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  clearTimeout(lookupTimer);
-  lookupTimer = setTimeout(() => lookUp(codeInput.value), 250);
-});
-
-function errorText(e) {
-  if (e.code === 'rate_limited') return t('rate_limited');
-  return e.message || String(e);
-}
-
-$('#join-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const button = $('#join-button');
-  const code = codeInput.value.trim().toUpperCase();
-  const nickname = $('#nickname').value.trim();
-  if (!code) return codeInput.focus();
-  if (!nickname) return $('#nickname').focus();
-  button.disabled = true;
-  button.textContent = t('joining');
-  $('#join-error').textContent = '';
-  try {
-    const joined = await api('POST', '/api/v1/join', {
-      body: { join_code: code, nickname, cards: Number(cardsSelect.value) || 1 },
-    });
-    begin(code, joined);
-  } catch (e) {
-    $('#join-error').textContent = errorText(e);
-  } finally {
-    button.disabled = false;
-    button.textContent = t('join_button');
-  }
-});
-
-$('#recover-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const code = $('#recover-join-code').value.trim().toUpperCase();
-  const recovery = $('#recovery-code').value.trim().toUpperCase();
-  $('#recover-error').textContent = '';
-  try {
-    const joined = await api('POST', '/api/v1/recover', { body: { join_code: code, recovery_code: recovery } });
-    begin(code, joined);
-  } catch (e) {
-    $('#recover-error').textContent = errorText(e);
-  }
-});
-
-$('#show-recover').addEventListener('click', () => {
-  $('#recover-join-code').value = codeInput.value;
-  show('recover-view');
-  $('#recover-join-code').focus();
-});
-$('#show-join').addEventListener('click', () => {
-  show('join-view');
-  codeInput.focus();
-});
-
-function begin(code, joined) {
+/** A phone that has just joined (or, `recovered`, come back with its recovery code). */
+function begin(code, joined, recovered = false) {
   S = {
     join_code: code,
     game_id: joined.game_id,
@@ -145,10 +52,14 @@ function begin(code, joined) {
     epoch: null,
     auto_daub: false,
     sound: true,
+    // The recovery code stays in view until the player says they have it (not when they typed it).
+    recovery_noted: recovered,
   };
   save();
   history.replaceState(null, '', '/player?code=' + encodeURIComponent(code));
   play();
+  // The focus follows the player into the game: to the recovery code to note, else the game.
+  $(S.recovery_noted ? '#game-title' : '#recovery-note').focus();
 }
 
 // ---------------------------------------------------------------- playing
@@ -205,13 +116,42 @@ function autoDaub() {
   }
 }
 
-/** Each card with its to-go for the current stage, closest first. */
+/** The stage being played for: none once the game is over or every stage is settled. */
+function stageInPlay() {
+  return S.snap.game.state === 'finished' ? null : currentStage(S.snap);
+}
+
+/** What this phone's cards won in settled stages: { serial, stage (its name), amount }. */
+function myWins() {
+  const g = S.snap.game;
+  const mine = new Set(S.cards.map((c) => c.serial));
+  return g.results.flatMap((r) =>
+    r.winners
+      .filter((w) => mine.has(w.serial))
+      .map((w) => ({ serial: w.serial, stage: g.stages[r.stage] ? g.stages[r.stage].name : '', amount: r.prize ? w.amount : 0 })),
+  );
+}
+
+function amountOf(w) {
+  return money(w.amount, S.snap.game.rules.currency, t.lang);
+}
+
+/** "One line with card 12 (£10.00)". */
+function winText(w) {
+  return w.amount
+    ? t('won_item', { stage: w.stage, serial: w.serial, amount: amountOf(w) })
+    : t('won_item_free', { stage: w.stage, serial: w.serial });
+}
+
+/** Each card with its to-go for the current stage, closest first (once every stage is
+ *  settled, the cards that won first). */
 function rankedCards() {
-  const stage = currentStage(S.snap);
+  const stage = stageInPlay();
   const called = calledSet();
+  const won = new Set(stage ? [] : myWins().map((w) => w.serial));
   return S.cards
     .map((card) => ({ card, go: stage ? toGo(card, stage.pictures, called) : { count: Infinity, missing: [] } }))
-    .sort((a, b) => a.go.count - b.go.count || a.card.serial - b.card.serial);
+    .sort((a, b) => a.go.count - b.go.count || won.has(b.card.serial) - won.has(a.card.serial) || a.card.serial - b.card.serial);
 }
 
 function setBanner(kind, text) {
@@ -231,8 +171,8 @@ function signalWin() {
 
 function checkWins(live) {
   const g = S.snap.game;
-  const stage = currentStage(S.snap);
-  if (!stage || g.state === 'finished') return;
+  const stage = stageInPlay();
+  if (!stage) return;
   for (const { card, go } of rankedCards()) {
     const key = g.stage + ':' + card.serial;
     if (go.count === 0 && !g.pending_winners.includes(card.serial) && !alerted.has(key) && !isSleeper(card.serial)) {
@@ -352,7 +292,7 @@ function onEvent(frame) {
       if (mine(ev.serial) && !claiming) showClaim(ev);
       break;
     case 'game_finished':
-      setBanner('info', t('finished'));
+      // render() says what this phone won, with the thanks.
       break;
     case 'seed_revealed':
       announce(t('seed_revealed'));
@@ -425,8 +365,7 @@ function play() {
       const code = S.join_code;
       S = null;
       save();
-      showJoin(code);
-      $('#join-error').textContent = t('conn_failed');
+      showJoin(code, t('conn_failed'));
     },
   });
   socket.connect();
@@ -438,29 +377,33 @@ function render() {
   if (!S) return;
   $('#menu-nick').textContent = S.nickname;
   $('#recovery-show').textContent = S.recovery_code || '';
+  $('#recovery-note-code').textContent = S.recovery_code || '';
+  $('#recovery-note').hidden = !!S.recovery_noted || !S.recovery_code;
+  $('#game-title').textContent = t('game_title', { code: S.join_code });
   if (!S.snap) return;
   const g = S.snap.game;
   const calls = g.calls;
   const last = calls[calls.length - 1];
-  $('#current-ball').textContent = last ? (g.kind === '75' ? ballLetter(g.kind, last) + last : String(last)) : t('no_ball_yet');
+  if (last) fillBall($('#current-ball'), g.kind, last);
+  else $('#current-ball').textContent = t('no_ball_yet');
   fill(
     $('#recent'),
     ...calls
       .slice(-5, -1)
       .reverse()
-      .map((n) => h('span', { class: 'mini-ball' }, String(n))),
+      .map((n) => fillBall(h('span', { class: 'ball mini-ball' }), g.kind, n)),
   );
   $('#calls-count').textContent = t('calls_count', { n: calls.length }) + ' · ' + t('players', { n: S.snap.players });
-  const stage = currentStage(S.snap);
+  const stage = stageInPlay();
   const line = $('#stage-line');
   if (g.state === 'finished') {
-    fill(line, h('strong', {}, t('finished')));
+    fill(line, h('strong', {}, t('game_over')));
   } else if (!stage) {
     fill(line, h('strong', {}, t('all_stages_done')));
   } else {
     fill(
       line,
-      renderPattern(stage.pictures[0], stage.name),
+      renderPatternWays(stage.pictures, stage.name),
       h(
         'span',
         {},
@@ -470,7 +413,12 @@ function render() {
       ),
     );
   }
-  if (g.state === 'open' || g.state === 'created') setBanner('info', t('waiting_start'));
+  const wins = myWins();
+  if (g.state === 'finished') {
+    // The end keeps what this phone won in view (after a reload too).
+    if (wins.length) setBanner('good', t('finished_won', { wins: wins.map(winText).join('; ') }));
+    else setBanner('info', t('finished'));
+  } else if (g.state === 'open' || g.state === 'created') setBanner('info', t('waiting_start'));
   else if (g.state === 'paused') setBanner('info', t('paused'));
   else if ($('#banner').textContent === t('waiting_start') || $('#banner').textContent === t('paused')) setBanner('', '');
 
@@ -488,6 +436,7 @@ function render() {
     rankedCards().map(({ card, go }) => {
       const set = new Set(card.grid.flat().filter((n) => n && daubed.has(card.serial + ':' + n)));
       const won = g.pending_winners.includes(card.serial);
+      const cardWins = wins.filter((w) => w.serial === card.serial);
       const late = go.count === 0 && isSleeper(card.serial);
       const state = !stage ? '' : late ? 'sleeper' : go.count === 0 ? 'win' : go.count === 1 ? 'one' : '';
       const chip = !stage
@@ -508,7 +457,10 @@ function render() {
           'div',
           { class: 'card-top' },
           h('h3', {}, t('card_title', { serial: card.serial })),
-          h('span', { class: 'togo ' + state, 'aria-live': state ? 'polite' : 'off' }, chip),
+          cardWins.length
+            ? h('span', { class: 'won-badge' }, t('won_badge', { wins: cardWins.map((w) => (w.amount ? `${w.stage} · ${amountOf(w)}` : w.stage)).join(', ') }))
+            : '',
+          chip ? h('span', { class: 'togo ' + state, 'aria-live': state ? 'polite' : 'off' }, chip) : '',
         ),
         renderCard(card, { t, daubed: set, called, onTap: (n) => tap(card.serial, n) }),
       );
@@ -554,18 +506,12 @@ $('#leave').addEventListener('click', () => {
   showJoin(code);
 });
 $('#bingo-button').addEventListener('click', claim);
-
-function showJoin(code) {
-  show('join-view');
-  fillCardsSelect(6);
-  if (code) {
-    codeInput.value = code;
-    lookUp(code);
-    $('#nickname').focus();
-  } else {
-    codeInput.focus();
-  }
-}
+$('#recovery-ok').addEventListener('click', () => {
+  S.recovery_noted = true;
+  save();
+  render();
+  $('#game-title').focus();
+});
 
 // ---------------------------------------------------------------- start
 

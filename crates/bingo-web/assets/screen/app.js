@@ -6,7 +6,7 @@ import { api, qrUrl } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
-import { renderCard, renderPattern, SHAPE } from '/shared/card.js';
+import { renderCard, renderPatternWays, fillBall, SHAPE } from '/shared/card.js';
 import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
 
 const t = await loadStrings('screen');
@@ -93,11 +93,6 @@ $('#fullscreen').addEventListener('click', () => {
 
 // ---------------------------------------------------------------- drawing
 
-function ballLabel(n) {
-  const kind = snap.game.kind;
-  return kind === '75' ? ballLetter(kind, n) + n : String(n);
-}
-
 function renderBoard() {
   const g = snap.game;
   const called = new Set(g.calls);
@@ -131,10 +126,15 @@ function renderStage() {
     fill(el, h('p', { class: 'stage-name' }, g.state === 'finished' ? t('state_finished') : t('all_stages_done')));
     return;
   }
-  const diagrams = stage.pictures.slice(0, g.kind === '90' ? 1 : 4).map((p) => renderPattern(p, stage.name));
+  const ways = stage.pictures.length;
   fill(
     el,
-    h('div', { class: 'stage-diagrams' }, diagrams),
+    h(
+      'div',
+      { class: 'stage-diagrams' },
+      renderPatternWays(stage.pictures, ways > 1 ? t('pattern_ways', { name: stage.name, n: ways }) : stage.name),
+      ways > 1 ? h('p', { class: 'ways', 'aria-hidden': 'true' }, t('ways', { n: ways })) : '',
+    ),
     h(
       'div',
       {},
@@ -148,7 +148,9 @@ function renderStage() {
 function renderJoin() {
   const g = snap.game;
   const url = `${webConfig.public_url}/player?code=${snap.join_code}`;
-  $('#join-url').textContent = url.replace(/^https?:\/\//, '');
+  // The address may break only after a "/" or before "?": never inside a name or the code.
+  const shown = url.replace(/^https?:\/\//, '');
+  fill($('#join-url'), shown.split(/(?<=\/)|(?=\?)/).flatMap((part, i) => [i ? h('wbr', {}) : '', h('span', { class: 'url-part' }, part)]));
   $('#join-qr').src = qrUrl(url);
   $('#join-qr').alt = url;
   const ips = webConfig.lan_urls.filter((u) => u !== webConfig.public_url).map((u) => u.replace(/^https?:\/\//, ''));
@@ -156,8 +158,30 @@ function renderJoin() {
   // Each address stays whole on one line; a long list wraps between addresses.
   fill($('#join-ips'), ips.flatMap((ip, i) => [i ? '  ·  ' : '', h('span', { class: 'join-ip' }, ip)]));
   $('#join-code').textContent = snap.join_code;
-  $('#players').textContent = snap.players === 1 ? t('players_one') : t('players', { n: snap.players });
+  $('#show-title').textContent = t('show_title', { code: snap.join_code });
+  $('#players').textContent = t('players', { n: snap.players });
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
+  shrinkToFit($('#join-url'));
+}
+
+/** Makes `el`'s text smaller until its longest unbreakable part fits its width (a long public
+ *  address on a narrow panel), down to half its size. */
+function shrinkToFit(el) {
+  el.style.fontSize = '';
+  let scale = 1;
+  while (el.scrollWidth > el.clientWidth + 1 && scale > 0.5) {
+    scale -= 0.05;
+    el.style.fontSize = `calc(${scale} * var(--url-size))`;
+  }
+}
+
+/** What a stage's winners were paid, as the engine split it: "£10.00", "£5.00 each", or each
+ *  card's own amount when the prize did not divide evenly ("card 3 £5.01, card 7 £5.00"). */
+function paid(winners, currency) {
+  const amount = (w) => money(w.amount, currency, t.lang);
+  if (winners.length === 1) return amount(winners[0]);
+  if (winners.every((w) => w.amount === winners[0].amount)) return t('share', { amount: amount(winners[0]) });
+  return winners.map((w) => t('card_amount', { serial: w.serial, amount: amount(w) })).join(', ');
 }
 
 function renderWinners() {
@@ -165,12 +189,11 @@ function renderWinners() {
   const rows = g.results.map((r) => {
     const stage = g.stages[r.stage];
     const serials = r.winners.map((w) => w.serial).join(', ');
-    const amount = r.winners.length && r.prize ? money(r.winners[0].amount, g.rules.currency, t.lang) : '';
     return h(
       'li',
       {},
-      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials })),
-      amount ? h('span', { class: 'share' }, ' · ' + (r.winners.length > 1 ? t('share', { amount }) : amount)) : '',
+      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials, n: r.winners.length })),
+      r.prize && r.winners.length ? h('span', { class: 'share' }, ' · ' + paid(r.winners, g.rules.currency)) : '',
     );
   });
   const pending = g.pending_winners.length
@@ -178,13 +201,31 @@ function renderWinners() {
         h(
           'li',
           { class: 'pending' },
-          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', ') })),
+          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', '), n: g.pending_winners.length })),
         ),
       ]
     : [];
-  fill($('#winners'), rows, pending);
+  // Newest first: when the list is longer than the room for it, the oldest are cut.
+  fill($('#winners'), pending, rows.reverse());
   $('#winners-panel').hidden = !rows.length && !pending.length;
+  fitWinners();
 }
+
+/** Shows only the winners that fit whole in their panel (the newest), none cut in half. */
+function fitWinners() {
+  const panel = $('#winners-panel');
+  if (panel.hidden) return;
+  const items = [...panel.querySelectorAll('li')];
+  for (const li of items) li.hidden = false;
+  const bottom = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
+  for (const li of items) li.hidden = li.getBoundingClientRect().bottom > bottom + 1;
+}
+
+window.addEventListener('resize', () => {
+  if (!snap) return;
+  fitWinners();
+  shrinkToFit($('#join-url'));
+});
 
 function renderFairness() {
   const g = snap.game;
@@ -206,7 +247,7 @@ function render() {
   const g = snap.game;
   const last = g.calls[g.calls.length - 1];
   const now = $('#now-ball');
-  now.textContent = last ? ballLabel(last) : '';
+  fillBall(now, g.kind, last);
   now.classList.toggle('empty', !last);
   $('#now-count').textContent = last
     ? t('calls_count', { n: g.calls.length, total: ballCount(g.kind) })
@@ -216,7 +257,7 @@ function render() {
     g.calls
       .slice(-6, -1)
       .reverse()
-      .map((n) => h('span', { class: 'ball small-ball' }, ballLabel(n))),
+      .map((n) => fillBall(h('span', { class: 'ball small-ball' }), g.kind, n)),
   );
   $('#state-line').textContent = t('state_' + g.state);
   renderBoard();

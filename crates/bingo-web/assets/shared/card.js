@@ -1,6 +1,7 @@
-// Drawing cards and pattern diagrams, the same way in every app.
+// Drawing cards, pattern diagrams and balls, the same way in every app.
 
 import { h } from './dom.js';
+import { ballLetter } from './game.js';
 
 /**
  * A card as a grid of cells.
@@ -78,5 +79,43 @@ export function renderPattern(picture, label) {
   return el;
 }
 
+/** How long each way of a pattern is shown by renderPatternWays. */
+const WAY_MS = 1600;
+let waysTimer = null;
+
+/**
+ * A pattern with several ways to win ("one line": any of three rows) as one diagram that shows
+ * each way in turn, the way shown following the clock so that a redraw does not start it again.
+ * One timer serves every such diagram on the page.
+ */
+export function renderPatternWays(pictures, label) {
+  const el = h('div', { class: 'pattern-ways', role: 'img', 'aria-label': label || '' });
+  el.pictures = pictures;
+  showWay(el);
+  if (pictures.length > 1 && !waysTimer) {
+    waysTimer = setInterval(() => document.querySelectorAll('.pattern-ways').forEach(showWay), 200);
+  }
+  return el;
+}
+
+function showWay(el) {
+  const i = Math.floor(Date.now() / WAY_MS) % el.pictures.length;
+  if (el.dataset.way === String(i)) return;
+  el.dataset.way = String(i);
+  const diagram = renderPattern(el.pictures[i]);
+  diagram.removeAttribute('role');
+  diagram.removeAttribute('aria-label');
+  el.replaceChildren(diagram);
+}
+
 /** Card dimensions per kind: [rows, cols]. */
 export const SHAPE = { 75: [5, 5], 90: [3, 9], 80: [4, 4], 30: [3, 3] };
+
+/** What a ball shows: the number, and on 75-ball its B-I-N-G-O letter above it, small, so
+ *  "N35" stays inside the circle. Fills `el` (a `.ball`) and marks it for the styles. */
+export function fillBall(el, kind, n) {
+  const letter = n ? ballLetter(kind, n) : '';
+  el.classList.toggle('lettered', !!letter);
+  el.replaceChildren(...(letter ? [h('span', { class: 'ball-letter' }, letter), h('span', { class: 'ball-number' }, String(n))] : [n ? String(n) : '']));
+  return el;
+}

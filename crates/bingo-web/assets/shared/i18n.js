@@ -32,10 +32,19 @@ export async function loadStrings(app) {
   return makeT({ ...en, ...own }, lang);
 }
 
-/** `t('key', {n: 3})` replaces `{n}`; a value may be an array (returned as is) or a string. */
+/**
+ * `t('key', {n: 3})` replaces `{n}`; a value may be an array (returned as is) or a string.
+ * With a number `n` the plural form is picked by the language's rules: `key_one` for
+ * "1 player" (`key_two`, `key_few`, `key_many`, `key_zero` where a language has them), else `key`.
+ */
 export function makeT(strings, lang = 'en') {
+  const plural = new Intl.PluralRules(lang);
   const t = (key, params) => {
     let s = strings[key];
+    if (params && typeof params.n === 'number') {
+      const form = strings[key + '_' + plural.select(params.n)];
+      if (form !== undefined) s = form;
+    }
     if (s === undefined) return key;
     if (typeof s !== 'string') return s;
     if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined ? m : String(params[k])));

@@ -1,0 +1,151 @@
+// The claims queue of the game being run: players' claims as the engine decided them (with the
+// card and its completing numbers), and paper cards checked by serial, which the caller accepts
+// (the engine still decides) or rejects.
+
+import { h, $, fill, announce } from '/shared/dom.js';
+import { renderCard } from '/shared/card.js';
+import { currentStage } from '/shared/game.js';
+import { t } from './t.js';
+import { call } from './session.js';
+
+/** The game whose claims these are, and how to read its snapshot now. */
+let gameId = null;
+let snapshot = () => null;
+/** Newest first: { key, event?, check?, card, serial?, decided? }. */
+const claims = [];
+
+/** Starts an empty queue for game `id`; `getSnap()` gives its snapshot when drawing. */
+export function resetClaims(id, getSnap) {
+  gameId = id;
+  snapshot = getSnap;
+  claims.length = 0;
+}
+
+/** Adds the game's claims so far (GET .../claims). */
+export async function loadPastClaims() {
+  try {
+    const past = await call('GET', `/api/v1/games/${gameId}/claims`);
+    for (const ev of past.claims) addClaim(ev, false);
+  } catch {
+    /* shown */
+  }
+}
+
+function cardCheck(serial) {
+  return call('GET', `/api/v1/games/${gameId}/cards/${serial}`);
+}
+
+/** A claim_accepted or claim_rejected event; `fresh` ones are announced. */
+export function addClaim(ev, fresh) {
+  const key = ev.seq ? 'e' + ev.seq : `e${ev.type}-${ev.serial}-${ev.call}`;
+  if (claims.some((c) => c.key === key)) return;
+  const item = { key, event: ev, card: null };
+  claims.unshift(item);
+  // The card, to show the completing numbers in place.
+  cardCheck(ev.serial)
+    .then((res) => {
+      item.card = res.card;
+      renderClaims();
+    })
+    .catch(() => {});
+  renderClaims();
+  if (fresh) {
+    announce(
+      ev.type === 'claim_accepted'
+        ? t('claim_accepted', { serial: ev.serial, label: ev.label })
+        : t('claim_rejected', { serial: ev.serial, message: ev.message }),
+      true,
+    );
+  }
+}
+
+/** Checks a paper card by its serial and puts the verdict at the top of the queue. */
+export async function checkSerial(serial) {
+  if (!serial) return;
+  try {
+    const res = await cardCheck(serial);
+    claims.unshift({ key: 'c' + Date.now(), check: res, card: res.card, serial, decided: null });
+    renderClaims();
+    const accept = $('#claims .claim-item button.success');
+    if (accept) accept.focus();
+  } catch {
+    /* shown */
+  }
+}
+
+$('#check-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const serial = Number($('#check-serial').value);
+  $('#check-serial').value = '';
+  checkSerial(serial);
+});
+
+function dismiss(item) {
+  claims.splice(claims.indexOf(item), 1);
+  renderClaims();
+}
+
+export function renderClaims() {
+  const list = $('#claims');
+  if (!claims.length) {
+    fill(list, h('li', { class: 'hint' }, t('no_claims')));
+    return;
+  }
+  const snap = snapshot();
+  const called = new Set(snap.game.calls);
+  fill(
+    list,
+    claims.slice(0, 30).map((c) => {
+      if (c.event) {
+        const ev = c.event;
+        const ok = ev.type === 'claim_accepted';
+        return h(
+          'li',
+          { class: 'claim-item ' + (ok ? 'ok' : 'no') },
+          h('p', { class: 'claim-head' }, ok ? t('claim_accepted', { serial: ev.serial, label: ev.label }) : t('claim_rejected', { serial: ev.serial, message: ev.message })),
+          c.card ? renderCard(c.card, { t, called, highlight: new Set(ok ? ev.numbers : []) }) : '',
+          h('button', { type: 'button', class: 'ghost', onclick: () => dismiss(c) }, t('dismiss')),
+        );
+      }
+      // A paper card checked by serial: a winning card is accepted (the engine still decides) or
+      // rejected by the caller; one that does not win is only dismissed.
+      const won = c.check.verdict.verdict === 'won';
+      const text = won ? t('verdict_won', { serial: c.serial, message: c.check.message }) : t('verdict_not', { serial: c.serial, message: c.check.message });
+      const stage = currentStage(snap);
+      const hl = won && stage ? new Set(c.card.grid.flat().filter((n, i) => n && stage.pictures[c.check.verdict.alternative].join('')[i] === 'X')) : new Set();
+      return h(
+        'li',
+        { class: 'claim-item paper ' + (won ? 'ok' : 'no') },
+        h('p', { class: 'claim-head' }, text),
+        renderCard(c.card, { t, called, highlight: hl }),
+        paperActions(c, won),
+      );
+    }),
+  );
+}
+
+/** What the caller can do with a checked paper card: accept or reject a winning one, dismiss
+ *  one that does not win; once rejected, only the note. */
+function paperActions(c, won) {
+  if (c.decided) return h('p', { class: 'hint' }, c.decided);
+  if (!won) return h('button', { type: 'button', class: 'ghost', onclick: () => dismiss(c) }, t('dismiss'));
+  const accept = async () => {
+    try {
+      const ev = await call('POST', `/api/v1/games/${gameId}/claims`, { serial: c.serial });
+      claims.splice(claims.indexOf(c), 1);
+      addClaim(ev, true);
+    } catch {
+      /* shown */
+    }
+  };
+  const reject = () => {
+    c.decided = t('rejected_by_caller');
+    renderClaims();
+  };
+  return h(
+    'div',
+    { class: 'inline' },
+    h('button', { type: 'button', class: 'success', onclick: accept }, t('accept')),
+    h('button', { type: 'button', class: 'danger', onclick: reject }, t('reject')),
+  );
+}

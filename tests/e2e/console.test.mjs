@@ -1,0 +1,276 @@
+// The Console as the caller sees it, each test a defect of issue #16 that must stay fixed: what
+// the page says (names, counts, amounts) against what the server holds.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, adminSession, apiCall, apiGame, apiJoin, consoleWith, texts } from './support.mjs';
+
+const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+
+let server;
+let base;
+let browser;
+let token;
+const pages = [];
+
+before(async () => {
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser();
+  token = await adminSession(base);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.stop();
+});
+
+async function console_(path) {
+  const page = await consoleWith(browser, base, token, path);
+  pages.push(page);
+  return page;
+}
+
+function noErrors(page) {
+  assert.deepEqual(page.errors, [], 'no script errors');
+}
+
+test('the Players panel lists who joined, with their card counts, and again after a reload', async () => {
+  const game = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  const joined = [['Ann', 6], ['Bob', 1], ['Cat', 3], ['Dev', 2], ['Eve', 4]];
+  for (const [name, cards] of joined) await apiJoin(base, game.join_code, name, cards);
+  const expected = ['Ann — 6 cards', 'Bob — 1 card', 'Cat — 3 cards', 'Dev — 2 cards', 'Eve — 4 cards'];
+
+  const c = await console_(`/console?game=${game.id}`);
+  await c.waitForFunction(() => document.querySelectorAll('#players li').length === 5);
+  assert.deepEqual(await texts(c, '#players li'), expected);
+  assert.equal((await c.textContent('#run-players')).trim(), '5 players');
+
+  // A sixth joins while the console watches: the list follows.
+  await apiJoin(base, game.join_code, 'Fay', 1);
+  await c.waitForFunction(() => document.querySelectorAll('#players li').length === 6);
+  assert.deepEqual(await texts(c, '#players li'), [...expected, 'Fay — 1 card']);
+  assert.equal((await c.textContent('#run-players')).trim(), '6 players');
+
+  await c.reload();
+  await c.waitForFunction(() => document.querySelectorAll('#players li').length === 6);
+  assert.deepEqual(await texts(c, '#players li'), [...expected, 'Fay — 1 card']);
+
+  // One player and one ball: the singulars.
+  const solo = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  await apiJoin(base, solo.join_code, 'Gus', 1);
+  await apiCall(base, 'POST', `/api/v1/games/${solo.id}/start`, undefined, token);
+  await apiCall(base, 'POST', `/api/v1/games/${solo.id}/draw`, undefined, token);
+  await c.goto(`${base}/console?game=${solo.id}`);
+  await c.waitForFunction(() => document.querySelectorAll('#players li').length === 1);
+  assert.deepEqual(await texts(c, '#players li'), ['Gus — 1 card']);
+  assert.equal((await c.textContent('#run-players')).trim(), '1 player');
+  assert.equal((await c.textContent('#run-calls')).trim(), '1 ball called');
+  noErrors(c);
+});
+
+test('a paper card that does not win offers no "Accept claim"; one that wins does', async () => {
+  const game = await apiGame(base, token, {
+    kind: '90',
+    draw_mode: 'manual',
+    currency: 'GBP',
+    stages: [{ pattern: { builtin: 'one-line' }, prize: 1000 }, { pattern: { builtin: 'full-house' } }],
+  });
+  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 2 }, token);
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const [winner, loser] = cards;
+  for (const number of winner.grid[0].filter((n) => n)) {
+    await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+  }
+  const c = await console_(`/console?game=${game.id}`);
+  await c.waitForFunction(() => document.querySelector('#run-calls').textContent.startsWith('5 '));
+
+  const check = async (serial) => {
+    await c.fill('#check-serial', String(serial));
+    await c.press('#check-serial', 'Enter');
+    await c.waitForFunction((s) => document.querySelector('#claims .claim-item.paper .claim-head')?.textContent.startsWith(`Card ${s} `), serial);
+    return c.locator('#claims .claim-item.paper').first();
+  };
+
+  const no = await check(loser.serial);
+  assert.match(await no.locator('.claim-head').textContent(), new RegExp(`^Card ${loser.serial} does not win: `));
+  assert.deepEqual(await no.locator('button').allTextContents(), ['Dismiss'], 'only "Dismiss" for a card that does not win');
+  await no.locator('button', { hasText: 'Dismiss' }).click();
+  await c.waitForFunction(() => !document.querySelector('#claims .claim-item.paper'));
+
+  const yes = await check(winner.serial);
+  assert.match(await yes.locator('.claim-head').textContent(), new RegExp(`^Card ${winner.serial} wins: `));
+  assert.deepEqual(await yes.locator('button').allTextContents(), ['Accept claim', 'Reject']);
+  assert.equal(await c.evaluate(() => document.activeElement.textContent), 'Accept claim', 'focus on "Accept claim"');
+  await yes.locator('button', { hasText: 'Accept claim' }).click();
+  await c.waitForFunction((s) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(`Accepted: card ${s}, `), winner.serial);
+  noErrors(c);
+});
+
+test('once the last stage is won, neither "Next ball" nor "Start auto-draw" can be pressed', async () => {
+  const game = await apiGame(base, token, {
+    kind: '90',
+    auto_draw_ms: 60000,
+    stages: [{ pattern: { builtin: 'one-line' }, prize: 0 }],
+  });
+  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 30 }, token);
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const c = await console_(`/console?game=${game.id}`);
+  await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
+  assert.equal(await c.isEnabled('#btn-auto'), true, 'auto-draw can be started while the stage is played');
+
+  // Balls until a paper card has a whole row, then its claim: the only stage is won.
+  const called = new Set();
+  let winner = null;
+  while (!winner) {
+    const res = await apiCall(base, 'POST', `/api/v1/games/${game.id}/draw`, undefined, token);
+    for (const n of res.snapshot.game.calls) called.add(n);
+    winner = cards.find((card) => card.grid.some((row) => row.filter((n) => n).every((n) => called.has(n))));
+  }
+  await apiCall(base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: winner.serial }, token);
+
+  await c.waitForFunction(() => /final stage is won/.test(document.querySelector('#run-note').textContent));
+  assert.equal((await c.textContent('#run-note')).trim(), 'The final stage is won. End the game to pay out and reveal the seed.');
+  assert.equal((await c.textContent('#btn-auto')).trim(), 'Start auto-draw');
+  assert.equal(await c.isDisabled('#btn-auto'), true, '"Start auto-draw" is disabled');
+  assert.equal(await c.isDisabled('#btn-next'), true, '"Next ball" is disabled');
+  // Nor by its key.
+  await c.focus('body');
+  await c.keyboard.press('a');
+  await c.waitForTimeout(500);
+  assert.equal(await c.getAttribute('#btn-auto', 'aria-pressed'), 'false');
+  noErrors(c);
+});
+
+test('the games list says when each game was created, and offers a finished game\'s results, not "Run"', async () => {
+  const running = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  const over = await apiGame(base, token, { kind: '80', stages: [{ pattern: { builtin: 'full-card' } }] });
+  await apiCall(base, 'POST', `/api/v1/games/${over.id}/start`, undefined, token);
+  await apiCall(base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, token);
+  const { games } = await apiCall(base, 'GET', '/api/v1/games', undefined, token);
+  const created = (id) => games.find((g) => g.id === id).created_at_ms;
+
+  const c = await console_('/console');
+  await c.waitForSelector('#games .game-row');
+  const row = (code) => c.locator('#games .game-row', { hasText: code });
+  const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+  for (const [game, kind, state, button] of [
+    [running, 90, 'Open for joining', 'Run'],
+    [over, 80, 'Finished', 'View results'],
+  ]) {
+    const r = row(game.join_code);
+    const text = (await r.locator('span').first().textContent()).trim();
+    assert.equal(text, `${kind}-ball · code ${game.join_code} · ${state}created ${when.format(new Date(created(game.id)))}`);
+    assert.deepEqual(await r.locator('button').allTextContents(), [button]);
+  }
+  // The newest first.
+  const codes = await c.$$eval('#games .game-row', (rows) => rows.map((r) => /code (\w+)/.exec(r.textContent)[1]));
+  assert.ok(codes.indexOf(over.join_code) < codes.indexOf(running.join_code));
+  await row(over.join_code).locator('button').click();
+  await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'finished');
+  assert.equal(await c.textContent('#fair-label'), 'Revealed seed');
+  noErrors(c);
+});
+
+test('the wizard says what is wrong instead of changing it, shows every pattern, and reviews every rule', async () => {
+  const c = await console_('/console');
+  await c.waitForSelector('#games-view:not([hidden])');
+  await c.click('#new-game');
+  await c.check('input[name="kind"][value="75"]');
+  await c.click('#wizard-next');
+  await c.waitForSelector('#stage-0-pattern');
+
+  /** Presses Next and returns what the wizard says is wrong (and where the focus went). */
+  const next = async () => {
+    await c.click('#wizard-next');
+    return {
+      step: (await c.textContent('#wizard-step')).trim(),
+      errors: await texts(c, '#wizard-error li'),
+      focus: await c.evaluate(() => document.activeElement.id),
+    };
+  };
+
+  // Every built-in pattern has its picture; a 75-ball game's defaults.
+  const stages = await c.locator('#stages > li').count();
+  assert.equal(await c.locator('#stages .stage-picture .pattern-ways').count(), stages);
+
+  // A currency in words, not its code: said, not cut to "POU".
+  await c.fill('#currency', 'pounds');
+  let r = await next();
+  assert.equal(r.step, 'Step 2 of 4', 'stays on the step');
+  assert.deepEqual(r.errors, ['Currency: "pounds" is not a currency code. Type its three letters, e.g. GBP, EUR or USD, or leave it empty.']);
+  assert.equal(r.focus, 'currency');
+  assert.equal(await c.getAttribute('#currency', 'aria-invalid'), 'true');
+  await c.fill('#currency', 'gbp');
+
+  // Prizes below zero and with three decimals are refused, not changed.
+  await c.selectOption('#stage-0-pattern', 'x');
+  for (let i = (await c.locator('#stages > li').count()) - 1; i > 0; i--) await c.click(`#stages > li:nth-child(${i + 1}) button.ghost`);
+  await c.fill('#stage-0-prize', '-5');
+  r = await next();
+  assert.deepEqual(r.errors, ['Stage 1: a prize cannot be below 0.']);
+  assert.equal(r.focus, 'stage-0-prize');
+  await c.screenshot({ path: join(SHOTS, 'console-wizard-check.png') });
+  await c.fill('#stage-0-prize', '12.345');
+  r = await next();
+  assert.deepEqual(r.errors, ['Stage 1: 12.345 has more than two decimals. Type e.g. 12.35.']);
+  await c.fill('#stage-0-prize', '12.34');
+
+  // Four corners after X: a card with X already has the corners.
+  await c.click('#add-stage');
+  await c.selectOption('#stage-1-pattern', 'four-corners');
+  r = await next();
+  assert.deepEqual(r.errors, [
+    'Stage 2 (Four corners) is already complete on a card that wins stage 1 (X): both would be won on the same ball. Choose a bigger pattern for stage 2, or put it first.',
+  ]);
+  assert.equal(r.focus, 'stage-1-pattern');
+
+  // An empty custom pattern, said at once and with the caller's numbering (stage 2).
+  await c.selectOption('#stage-1-pattern', 'custom');
+  assert.equal((await c.textContent('#stages > li:nth-child(2) .custom .hint')).trim(), 'Click the cells of the pattern.', 'no talk of 90-ball tickets');
+  r = await next();
+  assert.deepEqual(r.errors, ['Stage 2 (My pattern): draw the pattern; it has no cell yet.']);
+  // The top row: not within X.
+  for (let col = 0; col < 5; col++) await c.click(`#stage-1-draw [data-r="0"][data-c="${col}"]`);
+  await c.fill('#stage-1-name', 'Top row');
+  await c.fill('#stage-1-prize', '5');
+  r = await next();
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.step, 'Step 3 of 4');
+
+  // Step 3: half a second between balls is refused.
+  await c.fill('#auto-draw', '0.5');
+  r = await next();
+  assert.deepEqual(r.errors, ['Auto-draw: type whole seconds from 1 to 600, or leave it empty.']);
+  await c.fill('#auto-draw', '8');
+  await c.uncheck('#auto-daub-rule');
+  await c.fill('#max-cards', '4');
+  r = await next();
+  assert.equal(r.step, 'Step 4 of 4');
+
+  // The review: every rule, each stage with its picture and prize.
+  const review = await c.$$eval('#review dl > *', (els) => els.map((e) => e.textContent.trim().replace(/\s+/g, ' ')));
+  assert.deepEqual(review, [
+    'Kind', '75-ball (US, 5×5 with FREE centre)',
+    'Currency', 'GBP',
+    'Stages', 'X — £12.34 Top row — £5.00',
+    'Draw', 'Random, provably fair (the server draws)',
+    'Auto-draw', 'A ball every 8 s when you switch it on',
+    'Claims', 'A winning card must be claimed before the next ball (else it is a sleeper)',
+    'Auto-daub', 'Players mark their own numbers',
+    'Most cards per player', '4',
+  ]);
+  assert.equal(await c.locator('#review .pattern-ways').count(), 2);
+  await c.screenshot({ path: join(SHOTS, 'console-review.png') });
+  await c.click('#wizard-create');
+  await c.waitForSelector('#run-view:not([hidden])');
+  const id = new URL(c.url()).searchParams.get('game');
+  const snap = await apiCall(base, 'GET', `/api/v1/games/${id}`, undefined, token);
+  assert.equal(snap.game.rules.currency, 'GBP');
+  assert.deepEqual(snap.game.stages.map((s) => [s.name, s.prize]), [['X', 1234], ['Top row', 500]]);
+  assert.equal(snap.game.rules.max_cards_per_player, 4);
+  assert.equal(snap.game.rules.auto_daub, false);
+  noErrors(c);
+});
