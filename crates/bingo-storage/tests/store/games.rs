@@ -42,6 +42,7 @@ fn play(db: &TestDb, id: &str) -> (Game, Vec<Event>) {
     };
     append(game.open(T + 1).expect("open"), game.state(), &mut log);
     assert_eq!(db.store.game_meta(id).expect("meta").expect("exists").state, GameState::Open);
+    append(game.issue_cards(&[(1, 10)], bingo_core::Channel::Phone, T + 1).expect("issue"), game.state(), &mut log);
     append(game.start(T + 2).expect("start"), game.state(), &mut log);
     for i in 0..6 {
         append(game.draw(T + 10 + i).expect("draw"), game.state(), &mut log);
