@@ -73,8 +73,8 @@ fn round_trip_with_engine_events(db: &TestDb) {
     // The claims, selected by kind: the one claim of the log, not its balls.
     let claims = db.store.events_of_kinds("g1", &EventKind::CLAIM_NAMES).expect("claims");
     assert_eq!(claims.len(), 1);
-    assert_eq!(claims[0].event().expect("parses"), log[9]);
-    assert!(matches!(log[9].kind, EventKind::ClaimAccepted { .. } | EventKind::ClaimRejected { .. }));
+    assert_eq!(claims[0].event().expect("parses"), log[10]);
+    assert!(matches!(log[10].kind, EventKind::ClaimAccepted { .. } | EventKind::ClaimRejected { .. }));
     assert!(db.store.events_of_kinds("g1", &["stage_won"]).expect("none").is_empty());
     let last = db.store.last_event("g1").expect("last").expect("some");
     assert_eq!(last.seq, log.len() as u64);
