@@ -88,7 +88,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict(_) => StatusCode::CONFLICT,
             ServiceError::Game(_) => match code {
                 "invalid_game" | "out_of_range" => StatusCode::UNPROCESSABLE_ENTITY,
-                "no_such_card" => StatusCode::NOT_FOUND,
+                "no_such_card" | "card_not_issued" => StatusCode::NOT_FOUND,
                 "corrupt_log" => StatusCode::INTERNAL_SERVER_ERROR,
                 _ => StatusCode::CONFLICT,
             },

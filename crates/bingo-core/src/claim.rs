@@ -27,6 +27,9 @@ pub enum Verdict {
     Sleeper { alternative: usize, completed_at: u16, claim_by: u16 },
     /// No alternative is complete; `alternative` is the closest one, `missing` its uncalled cells.
     NotYet { alternative: usize, missing: u32 },
+    /// A late card completed the pattern on call `completed_at`, not after `issued_after`, the
+    /// number of calls made when it was issued: it cannot win this stage.
+    BeforeIssue { alternative: usize, completed_at: u16, issued_after: u16 },
 }
 
 impl Verdict {
@@ -127,6 +130,13 @@ pub fn explain(verdict: &Verdict, card: &Card, pattern: &Pattern, calls: &Calls)
         ),
         Verdict::Sleeper { alternative, completed_at, claim_by } => format!(
             "sleeper: card {} completed {} with {} on call {completed_at}, but it had to be claimed by call {claim_by}",
+            card.serial(),
+            label(alternative),
+            ball(completed_at)
+        ),
+        Verdict::BeforeIssue { alternative, completed_at, issued_after } => format!(
+            "card {} completed {} with {} on call {completed_at}, but it was issued late, after call {issued_after}: \
+             it wins only on balls called after it was issued",
             card.serial(),
             label(alternative),
             ball(completed_at)

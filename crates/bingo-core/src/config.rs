@@ -58,6 +58,19 @@ pub struct GameConfig {
     /// Most cards one player may hold.
     #[serde(default = "default_max_cards")]
     pub max_cards_per_player: u16,
+    /// Whether cards may still be issued (sold, or joined on a phone) after the first ball. Late
+    /// cards are marked in the log and win only on balls called after they were issued.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub late_entry: bool,
+    /// The log records every card issued (`cards_issued`), and only issued cards can be checked or
+    /// claimed. Set by the server on every game it creates; absent in logs made before cards were
+    /// recorded, whose claims are checked as they were then.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cards_in_ledger: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 fn yes() -> bool {
@@ -84,6 +97,8 @@ impl GameConfig {
             auto_draw_ms: None,
             auto_daub: true,
             max_cards_per_player: default_max_cards(),
+            late_entry: false,
+            cards_in_ledger: true,
         }
     }
 

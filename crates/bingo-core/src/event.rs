@@ -27,6 +27,15 @@ pub enum EventKind {
     GameOpened,
     /// Balls may be called.
     GameStarted,
+    /// Cards `first..=last` were issued: joined on a phone or printed on paper. `late` when issued
+    /// after the first ball (only in a game that allows late entry).
+    CardsIssued {
+        first: u64,
+        last: u64,
+        channel: Channel,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        late: bool,
+    },
     /// Ball `number` is call number `call` (from 1, no gaps).
     BallCalled {
         call: u16,
@@ -93,6 +102,16 @@ pub enum RejectReason {
     Sleeper,
     /// The card already won this stage.
     AlreadyWon,
+    /// A late card completed the pattern on a ball called before it was issued.
+    BeforeIssue,
+}
+
+/// How a card reached its player.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    Paper,
 }
 
 impl EventKind {
@@ -107,6 +126,7 @@ impl EventKind {
             EventKind::GameCreated { .. } => "game_created",
             EventKind::GameOpened => "game_opened",
             EventKind::GameStarted => "game_started",
+            EventKind::CardsIssued { .. } => "cards_issued",
             EventKind::BallCalled { .. } => "ball_called",
             EventKind::BallVoided { .. } => "ball_voided",
             EventKind::ClaimAccepted { .. } => Self::CLAIM_ACCEPTED,

@@ -3,7 +3,7 @@
 use super::secrets::{random_bytes, random_code};
 use super::{now_ms, Live, LiveGame, Result, Service, ServiceError};
 use bingo_core::game::CardCheck;
-use bingo_core::{Card, Event, Game, GameConfig, GameError, GameState, Seed};
+use bingo_core::{Card, Channel, Event, Game, GameConfig, GameError, GameState, Seed};
 use bingo_storage::{ConflictKind, NewGame, StoreError};
 use serde::Serialize;
 use std::sync::Arc;
@@ -82,7 +82,9 @@ impl Service {
     }
 
     /// Creates a game with a fresh seed from the operating system's CSPRNG.
-    pub async fn create_game(&self, config: GameConfig) -> Result<CreatedGame> {
+    pub async fn create_game(&self, mut config: GameConfig) -> Result<CreatedGame> {
+        // Every game this server makes records the cards it issues (see bingo-core's game/issue.rs).
+        config.cards_in_ledger = true;
         let seed = Seed::from_bytes(random_bytes::<32>()?);
         let (game, created) = Game::create(config, seed.clone(), now_ms())?;
         let id = hex::encode(random_bytes::<12>()?);
@@ -273,10 +275,20 @@ impl Service {
             return Err(ServiceError::Invalid(format!("print 1 to {MAX_PAPER_BATCH} paper cards at a time")));
         }
         let live = self.live(game_id).await?;
-        let deck = live.lock().await.game.deck().clone();
+        let (deck, records) = {
+            let live = live.lock().await;
+            live.game
+                .sales_open()
+                .then_some(())
+                .ok_or(GameError::SalesClosed { after_call: live.game.calls().count() })?;
+            (live.game.deck().clone(), live.game.records_cards())
+        };
         let id = game_id.to_string();
         let range = self.blocking(move |s| s.issue_paper_cards(&id, count as u32, now_ms())).await?;
         let (first, last) = (range.start, range.end.saturating_sub(1));
+        if records {
+            self.command(game_id, |game, now| game.issue_cards(&[(first, last)], Channel::Paper, now)).await?;
+        }
         let cards = (first..=last)
             .map(|serial| deck.card(serial))
             .collect::<std::result::Result<_, _>>()

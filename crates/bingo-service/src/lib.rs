@@ -13,6 +13,7 @@ mod autodraw;
 mod cache;
 mod error;
 mod games;
+mod issues;
 mod lookups;
 mod players;
 mod queries;
@@ -80,6 +81,8 @@ struct Inner {
     lookups: lookups::Lookups,
     /// The look-up queue's receiving end, until [`Service::start`] hands it to its task.
     lookups_queue: Mutex<Option<lookups::Queue>>,
+    /// Phone joins waiting for their cards to be recorded in the log, per game (see issues.rs).
+    issues: issues::WaitingIssues,
     /// Players who joined through this process, for their first hello; only with the
     /// in-process bus (one node: every change to a player passes through here).
     recent: Option<recent::RecentPlayers>,
@@ -112,6 +115,7 @@ impl Service {
                 storage_slots,
                 lookups,
                 lookups_queue: Mutex::new(Some(lookups_queue)),
+                issues: issues::WaitingIssues::default(),
                 recent,
                 cancel: tokio_util::sync::CancellationToken::new(),
                 errands: tokio_util::task::TaskTracker::new(),

@@ -57,17 +57,22 @@ impl Service {
         let nickname = check_nickname(nickname)?;
         let game_id = self.game_id_by_join_code(join_code).await?;
         let live = self.live(&game_id).await?;
-        let (deck, max, state, epoch) = {
+        let (deck, max, state, epoch, records, sales_open) = {
             let live = live.lock().await;
             (
                 live.game.deck().clone(),
                 live.game.config().max_cards_per_player,
                 live.game.state(),
                 live.meta.epoch.clone(),
+                live.game.records_cards(),
+                live.game.sales_open(),
             )
         };
         if !matches!(state, GameState::Open | GameState::Running | GameState::Paused) {
             return Err(ServiceError::Conflict(format!("this game is not open for joining (it is {state:?})")));
+        }
+        if records && !sales_open {
+            return Err(ServiceError::Conflict("this game has started and does not allow late entry".into()));
         }
         if cards == 0 || cards > u32::from(max) {
             return Err(ServiceError::Invalid(format!("choose 1 to {max} cards")));
@@ -95,6 +100,9 @@ impl Service {
                 )
             })
             .await??;
+        if records {
+            self.record_phone_issue(&game_id, serials.clone()).await?;
+        }
         if let Some(recent) = &self.inner.recent {
             recent.remember(PlayerCards { player: row, serials: serials.clone().collect(), daubs: Vec::new() });
         }

@@ -7,7 +7,7 @@ use crate::event::{EventKind, RejectReason};
 use crate::prize;
 
 impl Game {
-    fn broken(&self, problem: impl Into<String>) -> GameError {
+    pub(super) fn broken(&self, problem: impl Into<String>) -> GameError {
         GameError::BadLog { seq: self.next_seq, problem: problem.into() }
     }
 
@@ -31,6 +31,7 @@ impl Game {
                 self.expect_state(event, &[Created, Open])?;
                 self.state = Running;
             }
+            EventKind::CardsIssued { first, last, late, .. } => self.apply_issue(*first, *last, *late)?,
             EventKind::Paused => {
                 self.expect_state(event, &[Running])?;
                 self.state = Paused;
@@ -87,6 +88,7 @@ impl Game {
                     (RejectReason::AlreadyWon, _) => already,
                     (RejectReason::Sleeper, Verdict::Sleeper { .. }) => !already,
                     (RejectReason::NotComplete, Verdict::NotYet { .. }) => !already,
+                    (RejectReason::BeforeIssue, Verdict::BeforeIssue { .. }) => !already,
                     _ => false,
                 };
                 if !consistent {
@@ -174,10 +176,6 @@ impl Game {
 
     fn recheck(&self, serial: u64) -> Result<Verdict, GameError> {
         let card = self.deck.card(serial)?;
-        let window = claim::ClaimWindow {
-            stage_first_call: self.stage_first_call,
-            claim_before_next_ball: self.config.claim_before_next_ball,
-        };
-        Ok(claim::check(&card, &self.patterns[self.stage], &self.calls, window))
+        self.judge(&card, &self.patterns[self.stage])
     }
 }

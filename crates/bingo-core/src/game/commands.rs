@@ -19,7 +19,7 @@ pub struct CardCheck {
 
 impl Game {
     /// Applies `kinds` in order, all or none, and returns them as numbered events.
-    fn emit(&mut self, kinds: Vec<EventKind>, now_ms: i64) -> Result<Vec<Event>, GameError> {
+    pub(super) fn emit(&mut self, kinds: Vec<EventKind>, now_ms: i64) -> Result<Vec<Event>, GameError> {
         let mut next = self.clone();
         let mut events = Vec::with_capacity(kinds.len());
         for kind in kinds {
@@ -140,9 +140,25 @@ impl Game {
         let card = self.deck.card(serial)?;
         let pattern =
             self.current_pattern().ok_or(GameError::WrongState { action: "check a card", state: self.state })?;
-        let verdict = claim::check(&card, pattern, &self.calls, self.window());
+        let verdict = self.judge(&card, pattern)?;
         let message = claim::explain(&verdict, &card, pattern, &self.calls);
         Ok(CardCheck { card, verdict, message })
+    }
+
+    /// The claim check for an issued card: a late card's win counts only if it completed on a
+    /// ball called after the card was issued.
+    pub(super) fn judge(&self, card: &Card, pattern: &crate::pattern::Pattern) -> Result<Verdict, GameError> {
+        let issue = self.issue_of(card.serial())?;
+        let verdict = claim::check(card, pattern, &self.calls, self.window());
+        Ok(match (verdict, issue) {
+            (
+                Verdict::Won { alternative, completed_at } | Verdict::Sleeper { alternative, completed_at, .. },
+                Some(i),
+            ) if completed_at <= i.after_call => {
+                Verdict::BeforeIssue { alternative, completed_at, issued_after: i.after_call }
+            }
+            _ => verdict,
+        })
     }
 
     /// A claim for the current stage by card `serial`: accepted or rejected with the reason.
@@ -152,6 +168,7 @@ impl Game {
         let call = self.calls.count();
         let kind = if self.pending.contains(&serial) {
             self.deck.card(serial)?;
+            self.issue_of(serial)?;
             EventKind::ClaimRejected {
                 serial,
                 stage,
@@ -180,6 +197,9 @@ impl Game {
                 }
                 Verdict::NotYet { .. } => {
                     EventKind::ClaimRejected { serial, stage, reason: RejectReason::NotComplete, message, call }
+                }
+                Verdict::BeforeIssue { .. } => {
+                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::BeforeIssue, message, call }
                 }
             }
         };

@@ -6,8 +6,10 @@
 
 mod apply;
 mod commands;
+mod issue;
 
 pub use commands::CardCheck;
+pub use issue::{IssuedCards, IssuedRange, MAX_ISSUE};
 #[cfg(test)]
 mod tests;
 
@@ -69,6 +71,12 @@ pub enum GameError {
     FinalStageWon,
     #[error("the seed does not match the game's commitment")]
     SeedMismatch,
+    #[error("card {serial} was never issued in this game")]
+    NotIssued { serial: u64 },
+    #[error("cards {first} to {last} overlap cards already issued")]
+    AlreadyIssued { first: u64, last: u64 },
+    #[error("sales closed with the first ball ({after_call} called so far) and this game does not allow late entry")]
+    SalesClosed { after_call: u16 },
     #[error("event {seq} breaks the game's rules: {problem}")]
     BadLog { seq: u64, problem: String },
 }
@@ -92,6 +100,8 @@ pub struct Game {
     /// The call on which a claim was last accepted (0 = none).
     last_accept_call: u16,
     results: Vec<StageResult>,
+    /// The cards issued so far, with the call after which each was issued.
+    issued: IssuedCards,
     next_seq: u64,
     seed_revealed: bool,
 }
@@ -118,6 +128,7 @@ impl Game {
             pending: Vec::new(),
             last_accept_call: 0,
             results: Vec::new(),
+            issued: IssuedCards::default(),
             next_seq: 1,
             seed_revealed: false,
         })

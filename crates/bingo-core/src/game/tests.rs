@@ -1,7 +1,7 @@
 use super::*;
 use crate::claim::Verdict;
 use crate::config::StageSpec;
-use crate::event::RejectReason;
+use crate::event::{Channel, RejectReason};
 use crate::kind::GameKind;
 use crate::pattern::PatternSpec;
 use crate::prize::Remainder;
@@ -16,9 +16,13 @@ fn running(config: GameConfig, s: u8) -> Game {
     let (mut game, created) = Game::create(config, seed(s), T).expect("valid config");
     assert_eq!(created.seq, 1);
     game.open(T).expect("open");
+    game.issue_cards(&[(1, ISSUED)], Channel::Paper, T).expect("issue");
     game.start(T).expect("start");
     game
 }
+
+/// The cards `running` issues before the first ball: 1 to ISSUED.
+const ISSUED: u64 = 1000;
 
 fn ninety(prizes: [u64; 3]) -> GameConfig {
     let mut config = GameConfig::standard(GameKind::Ball90);
@@ -183,6 +187,7 @@ fn state_rules() {
     let (mut game, _) = Game::create(GameConfig::standard(GameKind::Ball80), seed(7), T).expect("create");
     assert!(matches!(game.draw(T), Err(GameError::WrongState { .. })));
     assert!(matches!(game.claim(1, T), Err(GameError::WrongState { .. })));
+    game.issue_cards(&[(1, 1)], Channel::Phone, T).expect("issue before opening");
     game.start(T).expect("start without opening");
     game.pause(T).expect("pause");
     assert!(matches!(game.draw(T), Err(GameError::WrongState { state: GameState::Paused, .. })));
@@ -212,6 +217,7 @@ fn restore_replays_and_checks_the_log() {
     config.remainder = Remainder::House;
     let (mut game, created) = Game::create(config, seed(8), T).expect("create");
     let mut log = vec![created];
+    log.extend(game.issue_cards(&[(1, 60)], Channel::Paper, T).expect("issue"));
     log.extend(game.start(T).expect("start"));
     let w = draw_until_win(&mut game, 60);
     for e in 1..=game.calls().count() {
@@ -227,7 +233,7 @@ fn restore_replays_and_checks_the_log() {
     assert_eq!(restored.state(), GameState::Finished);
 
     let mut tampered = log.clone();
-    if let EventKind::BallCalled { number, .. } = &mut tampered[2].kind {
+    if let EventKind::BallCalled { number, .. } = &mut tampered[3].kind {
         *number = if *number == 1 { 2 } else { 1 };
     }
     assert!(matches!(Game::verify_log(&tampered), Err(GameError::BadLog { .. })));

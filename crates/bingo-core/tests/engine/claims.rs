@@ -73,6 +73,7 @@ fn agree(verdict: Verdict, refs: &[AltRef], now: u16, window: ClaimWindow) -> Re
                 return Err(format!("completed_at {completed_at}, reference {r:?}"));
             }
         }
+        Verdict::BeforeIssue { .. } => return Err("claim::check alone never knows when a card was issued".into()),
         Verdict::Sleeper { alternative, completed_at, claim_by } => {
             if !window.claim_before_next_ball {
                 return Err("a sleeper without the hall rule".into());
@@ -118,6 +119,7 @@ fn agree(verdict: Verdict, refs: &[AltRef], now: u16, window: ClaimWindow) -> Re
             Verdict::Won { .. } => "won",
             Verdict::Sleeper { .. } => "sleeper",
             Verdict::NotYet { .. } => "not yet",
+            Verdict::BeforeIssue { .. } => "before issue",
         };
         if expected != got {
             return Err(format!("verdict {got}, reference {expected}"));

@@ -4,8 +4,8 @@
 use crate::common::{any_kind, any_seed};
 use bingo_core::pattern::builtin_ids;
 use bingo_core::{
-    DrawMode, Event, EventKind, Game, GameConfig, GameError, GameKind, GameState, PatternSpec, Remainder, Seed,
-    StageSpec, Verdict,
+    Channel, DrawMode, Event, EventKind, Game, GameConfig, GameError, GameKind, GameState, PatternSpec, Remainder,
+    Seed, StageSpec, Verdict,
 };
 use proptest::prelude::*;
 
@@ -115,6 +115,12 @@ fn play(plan: &Plan) -> (Game, Vec<Event>, Vec<u64>) {
     let capacity = game.deck().capacity();
     let pool: Vec<u64> = plan.pool.iter().map(|x| 1 + x % capacity).collect();
     let mut log = vec![created];
+    // The pool's cards are issued before the first ball; claims on any other card are refused.
+    let mut issue: Vec<u64> = pool.clone();
+    issue.sort_unstable();
+    issue.dedup();
+    let ranges: Vec<(u64, u64)> = issue.iter().map(|&s| (s, s)).collect();
+    log.extend(game.issue_cards(&ranges, Channel::Paper, T0).unwrap());
     let mut t = T0;
     let balls = plan.kind.balls();
     for (step, &a) in [0u8, 1].iter().chain(&plan.actions).enumerate() {
@@ -470,6 +476,7 @@ fn finished_ninety_ball_log() -> Vec<Event> {
     let seed = crate::common::derived_seed("claim evidence", 0);
     let (mut game, created) = Game::create(GameConfig::standard(GameKind::Ball90), seed, T0).unwrap();
     let mut log = vec![created];
+    log.extend(game.issue_cards(&[(1, 60)], Channel::Paper, T0).unwrap());
     log.extend(game.start(T0).unwrap());
     while game.state() != GameState::Finished {
         let winner = (1..=60u64)

@@ -42,6 +42,7 @@ fn play(db: &TestDb, id: &str) -> (Game, Vec<Event>) {
     };
     append(game.open(T + 1).expect("open"), game.state(), &mut log);
     assert_eq!(db.store.game_meta(id).expect("meta").expect("exists").state, GameState::Open);
+    append(game.issue_cards(&[(1, 10)], bingo_core::Channel::Phone, T + 1).expect("issue"), game.state(), &mut log);
     append(game.start(T + 2).expect("start"), game.state(), &mut log);
     for i in 0..6 {
         append(game.draw(T + 10 + i).expect("draw"), game.state(), &mut log);
@@ -72,8 +73,8 @@ fn round_trip_with_engine_events(db: &TestDb) {
     // The claims, selected by kind: the one claim of the log, not its balls.
     let claims = db.store.events_of_kinds("g1", &EventKind::CLAIM_NAMES).expect("claims");
     assert_eq!(claims.len(), 1);
-    assert_eq!(claims[0].event().expect("parses"), log[9]);
-    assert!(matches!(log[9].kind, EventKind::ClaimAccepted { .. } | EventKind::ClaimRejected { .. }));
+    assert_eq!(claims[0].event().expect("parses"), log[10]);
+    assert!(matches!(log[10].kind, EventKind::ClaimAccepted { .. } | EventKind::ClaimRejected { .. }));
     assert!(db.store.events_of_kinds("g1", &["stage_won"]).expect("none").is_empty());
     let last = db.store.last_event("g1").expect("last").expect("some");
     assert_eq!(last.seq, log.len() as u64);

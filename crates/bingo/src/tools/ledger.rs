@@ -3,7 +3,7 @@
 
 use crate::out::outln;
 use anyhow::{bail, Context};
-use bingo_core::{Event, EventKind, Game, GameState};
+use bingo_core::{Channel, Event, EventKind, Game, GameState};
 use bingo_storage::{chain_hash, Store, StoredEvent, GENESIS_HASH};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -169,18 +169,65 @@ pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     }
     let config = game.config();
     outln!(
-        "FAIR: {}-ball game {} ({} events): the hash chain is intact, the revealed seed matches the commitment {}, all {} balls are the seed's draw order{}, and every claim was decided by the rules.",
+        "FAIR: {}-ball game {} ({} events): the hash chain is intact, the revealed seed matches the commitment {}, all {} balls are the seed's draw order{}, and every claim was decided by the rules{}.",
         config.kind,
         ledger.game_id,
         events.len(),
         ledger.commitment,
         game.calls().count(),
         if config.draw_mode == bingo_core::DrawMode::Manual { " (manual game: balls checked for range and repeats)" } else { "" },
+        if game.records_cards() { " for cards issued before the balls they won on" } else { "" },
     )?;
+    for line in card_report(&events, &game) {
+        outln!("{line}")?;
+    }
     for result in game.results() {
         let name = game.patterns().get(result.stage).map_or("stage", |p| p.name.as_str());
         let winners: Vec<String> = result.winners.iter().map(|w| format!("card {} ({})", w.serial, w.amount)).collect();
         outln!("  stage {} {name}: {}", result.stage + 1, winners.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the log says about the cards issued: how many, through which channel, and each late issue
+/// with the call it followed (a late card wins only on later balls; `Game::verify_log` checked it).
+fn card_report(events: &[Event], game: &Game) -> Vec<String> {
+    if !game.records_cards() {
+        return vec!["  cards: not checked (this game's log was made before issued cards were recorded)".into()];
+    }
+    let (mut calls, mut phone, mut paper) = (0u16, 0u64, 0u64);
+    let mut late = Vec::new();
+    for e in events {
+        match e.kind {
+            EventKind::BallCalled { call, .. } => calls = call,
+            EventKind::BallVoided { call, .. } => calls = call.saturating_sub(1),
+            EventKind::CardsIssued { first, last, channel, late: is_late } => {
+                let count = last - first + 1;
+                let via = match channel {
+                    Channel::Phone => {
+                        phone += count;
+                        "phone"
+                    }
+                    Channel::Paper => {
+                        paper += count;
+                        "paper"
+                    }
+                };
+                if is_late {
+                    let serials = if first == last { format!("card {first}") } else { format!("cards {first}-{last}") };
+                    late.push(format!("  late: {serials} ({via}) issued after call {calls}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let issued = game.issued();
+    let mut lines = vec![format!(
+        "  cards: {} issued ({phone} on phones, {paper} on paper), {} before the first ball, {} late",
+        issued.count(),
+        issued.count() - issued.late_count(),
+        issued.late_count()
+    )];
+    lines.extend(late);
+    lines
 }

@@ -10,11 +10,11 @@ fn run(args: &[&str]) -> Output {
     Command::new(bin()).args(args).output().expect("run bingo")
 }
 
-fn stdout(out: &Output) -> String {
+pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn export(platform: &Platform, game: &str, out: &std::path::Path) {
+pub fn export(platform: &Platform, game: &str, out: &std::path::Path) {
     let data = platform.data_dir();
     let o = run(&[
         "ledger",
@@ -29,12 +29,12 @@ fn export(platform: &Platform, game: &str, out: &std::path::Path) {
     assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
 }
 
-fn verify(path: &std::path::Path) -> Output {
+pub fn verify(path: &std::path::Path) -> Output {
     run(&["verify", "--ledger", path.to_str().expect("path")])
 }
 
 /// Re-hashes a ledger after editing payloads, as a forger with the file (but not the seed) would.
-fn rehash(ledger: &mut Value) {
+pub fn rehash(ledger: &mut Value) {
     use sha2::{Digest, Sha256};
     let mut prev = [0u8; 32];
     for e in ledger["events"].as_array_mut().expect("events") {

@@ -10,6 +10,7 @@ mod cluster;
 mod crash;
 mod game;
 mod heartbeat;
+mod issued;
 mod lan;
 mod ledger;
 mod loki;
