@@ -1,8 +1,8 @@
 //! What callers read of storage, named for what they need: the service is the only door to it.
 
-use super::{Result, Service};
+use super::{Result, Service, ServiceError};
 use bingo_core::EventKind;
-use bingo_storage::{GameMeta, PlayerSummary, StoredEvent};
+use bingo_storage::{GameMeta, Ledger, PlayerSummary, StoredEvent};
 
 /// What this node holds in memory (see `cache.rs`): all bounded, whatever the node's uptime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +27,21 @@ impl Service {
     pub async fn claims(&self, game_id: &str) -> Result<Vec<StoredEvent>> {
         let id = game_id.to_string();
         self.blocking(move |s| s.events_of_kinds(&id, &EventKind::CLAIM_NAMES)).await
+    }
+
+    /// The game's whole log with its hash chain, as a ledger file anyone can check with
+    /// `bingo verify --ledger` (the seed is in it only once the game has revealed it).
+    pub async fn ledger(&self, game_id: &str) -> Result<Ledger> {
+        let id = game_id.to_string();
+        let (meta, events) = self
+            .blocking(move |s| {
+                let Some(meta) = s.game_meta(&id)? else { return Ok(None) };
+                let events = s.events_after(&id, 0, u32::MAX)?;
+                Ok(Some((meta, events)))
+            })
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no game {game_id:?}")))?;
+        Ok(Ledger::new(&meta, &events))
     }
 
     /// A game's row (without its seed), if the game exists.

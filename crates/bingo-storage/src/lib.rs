@@ -54,6 +54,7 @@
 
 mod conn;
 mod error;
+mod ledger;
 mod model;
 mod rows;
 pub mod schema;
@@ -61,6 +62,7 @@ mod store;
 
 pub use conn::Backend;
 pub use error::{ConflictKind, Result, StoreError};
+pub use ledger::{Ledger, LedgerEvent, LEDGER_FORMAT};
 pub use model::{
     chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerCards, PlayerRow, PlayerSummary, Stats,
     StoredEvent, GENESIS_HASH,

@@ -4,34 +4,9 @@
 use crate::out::outln;
 use anyhow::{bail, Context};
 use bingo_core::{Channel, Event, EventKind, Game, GameState};
-use bingo_storage::{chain_hash, Store, StoredEvent, GENESIS_HASH};
-use serde::{Deserialize, Serialize};
+use bingo_storage::{Ledger, Store, LEDGER_FORMAT};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-pub const FORMAT: &str = "bingo-ledger/1";
-
-/// The file: the game's identity and every stored event with its chain link.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Ledger {
-    pub format: String,
-    pub game_id: String,
-    pub join_code: String,
-    pub epoch: String,
-    pub commitment: String,
-    pub events: Vec<LedgerEvent>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LedgerEvent {
-    pub seq: u64,
-    /// The event exactly as stored (JSON text): the hash covers these bytes.
-    pub payload: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -70,14 +45,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     let store = Store::open(&url, 1).context("opening the database")?;
     let meta = store.game_meta(&args.game)?.with_context(|| format!("no game {:?} in that database", args.game))?;
     let stored = store.events_after(&args.game, 0, u32::MAX)?;
-    let ledger = Ledger {
-        format: FORMAT.into(),
-        game_id: meta.id,
-        join_code: meta.join_code,
-        epoch: meta.epoch,
-        commitment: meta.commitment,
-        events: stored.iter().map(to_ledger).collect(),
-    };
+    let ledger = Ledger::new(&meta, &stored);
     let text = serde_json::to_string_pretty(&ledger)?;
     // The owner's only, as the database it comes from: a finished game's log holds its seed.
     crate::private::create_file(&args.out)
@@ -87,55 +55,15 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn to_ledger(e: &StoredEvent) -> LedgerEvent {
-    LedgerEvent {
-        seq: e.seq,
-        payload: e.payload.clone(),
-        prev_hash: hex::encode(e.prev_hash),
-        hash: hex::encode(e.hash),
-    }
-}
-
-/// Why a ledger does not verify, in words.
-fn check_chain(ledger: &Ledger) -> Result<Vec<Event>, String> {
-    let mut prev = GENESIS_HASH;
-    let mut events = Vec::with_capacity(ledger.events.len());
-    for (i, e) in ledger.events.iter().enumerate() {
-        let expected_seq = i as u64 + 1;
-        if e.seq != expected_seq {
-            return Err(format!(
-                "entry {} has sequence number {}, expected {expected_seq}: an event is missing or added",
-                i + 1,
-                e.seq
-            ));
-        }
-        if e.prev_hash != hex::encode(prev) {
-            return Err(format!("event {}'s prev_hash is not the hash of event {}", e.seq, e.seq - 1));
-        }
-        let hash = chain_hash(&prev, e.seq, e.payload.as_bytes());
-        if e.hash != hex::encode(hash) {
-            return Err(format!("event {}'s hash does not match its contents: it was altered", e.seq));
-        }
-        let event: Event =
-            serde_json::from_str(&e.payload).map_err(|err| format!("event {} is not a valid event: {err}", e.seq))?;
-        if event.seq != e.seq {
-            return Err(format!("event {} says it is event {}", e.seq, event.seq));
-        }
-        events.push(event);
-        prev = hash;
-    }
-    Ok(events)
-}
-
 /// `bingo verify --ledger FILE`.
 pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let ledger: Ledger =
         serde_json::from_str(&text).with_context(|| format!("{} is not a bingo ledger", path.display()))?;
-    if ledger.format != FORMAT {
-        bail!("{} is a {:?} file; this tool reads {FORMAT}", path.display(), ledger.format);
+    if ledger.format != LEDGER_FORMAT {
+        bail!("{} is a {:?} file; this tool reads {LEDGER_FORMAT}", path.display(), ledger.format);
     }
-    let events = match check_chain(&ledger) {
+    let events = match ledger.chained_events() {
         Ok(events) => events,
         Err(why) => {
             outln!("NOT VALID: {why}.")?;
