@@ -246,6 +246,7 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   assert.deepEqual(r.errors, ['Auto-draw: type whole seconds from 1 to 600, or leave it empty.']);
   await c.fill('#auto-draw', '8');
   await c.uncheck('#auto-daub-rule');
+  await c.check('#late-entry-rule');
   await c.fill('#max-cards', '4');
   r = await next();
   assert.equal(r.step, 'Step 4 of 4');
@@ -260,6 +261,7 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
     'Auto-draw', 'A ball every 8 s when you switch it on',
     'Claims', 'A winning card must be claimed before the next ball (else it is a sleeper)',
     'Auto-daub', 'Players mark their own numbers',
+    'Sales', 'Open after the first ball (late cards win only on later balls)',
     'Most cards per player', '4',
   ]);
   assert.equal(await c.locator('#review .pattern-ways').count(), 2);
@@ -272,5 +274,6 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   assert.deepEqual(snap.game.stages.map((s) => [s.name, s.prize]), [['X', 1234], ['Top row', 500]]);
   assert.equal(snap.game.rules.max_cards_per_player, 4);
   assert.equal(snap.game.rules.auto_daub, false);
+  assert.equal(snap.game.rules.late_entry, true);
   noErrors(c);
 });

@@ -27,6 +27,8 @@ pub struct RulesView {
     pub auto_draw_ms: Option<u32>,
     pub auto_daub: bool,
     pub max_cards_per_player: u16,
+    /// Cards may be issued after the first ball (marked late; they win only on later balls).
+    pub late_entry: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +84,7 @@ impl GameView {
                 auto_draw_ms: config.auto_draw_ms,
                 auto_daub: config.auto_daub,
                 max_cards_per_player: config.max_cards_per_player,
+                late_entry: config.late_entry,
             },
             last_seq: game.next_seq() - 1,
         }

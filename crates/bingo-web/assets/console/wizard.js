@@ -267,6 +267,7 @@ function config() {
     currency: currencyCode() || null,
     auto_draw_ms: autoDraw ? Number(autoDraw) * 1000 : null,
     auto_daub: $('#auto-daub-rule').checked,
+    late_entry: $('#late-entry-rule').checked,
     max_cards_per_player: Number($('#max-cards').value),
   };
 }
@@ -298,6 +299,7 @@ function renderReview() {
       item(t('review_auto_draw'), c.auto_draw_ms ? t('review_auto_every', { s: c.auto_draw_ms / 1000 }) : t('review_auto_none')),
       item(t('review_claims'), c.claim_before_next_ball ? t('review_claim_before') : t('review_claim_any')),
       item(t('review_auto_daub'), c.auto_daub ? t('review_auto_daub_yes') : t('review_auto_daub_no')),
+      item(t('review_late_entry'), c.late_entry ? t('review_late_entry_yes') : t('review_late_entry_no')),
       item(t('max_cards'), String(c.max_cards_per_player)),
     ),
   );
