@@ -20,7 +20,7 @@ fn tool(name: &str, install: &str) -> String {
 
 /// The venue Caddyfile (plain HTTP) exactly as modules/caddy/render.nix makes it, moved to a
 /// test port with the admin endpoint off.
-fn render(upstream: &str, port: u16) -> String {
+pub fn render(upstream: &str, port: u16) -> String {
     let nix = tool("nix-instantiate", "apt-get install nix-bin");
     let render = repo().join("modules/caddy/render.nix");
     let expr = format!(
@@ -35,7 +35,7 @@ fn render(upstream: &str, port: u16) -> String {
     text.replace(":80 {", &format!(":{port} {{")).replace("admin localhost:2019", "admin off")
 }
 
-struct Caddy(Child);
+pub struct Caddy(Child);
 
 impl Drop for Caddy {
     fn drop(&mut self) {
@@ -44,7 +44,7 @@ impl Drop for Caddy {
     }
 }
 
-fn start_caddy(config: &Path, port: u16) -> Caddy {
+pub fn start_caddy(config: &Path, port: u16) -> Caddy {
     let caddy = tool("caddy", "apt-get install caddy");
     let validate = Command::new(&caddy)
         .args(["validate", "--adapter", "caddyfile", "--config"])

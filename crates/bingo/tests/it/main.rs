@@ -9,6 +9,7 @@ mod cli;
 mod cluster;
 mod crash;
 mod game;
+mod hall;
 mod heartbeat;
 mod issued;
 mod lan;

@@ -21,7 +21,7 @@ fn post(base: &str, path: &str, body: &Value, headers: &[(&str, &str)]) -> (u16,
 }
 
 /// The shipped defaults, not the test kit's high limits.
-fn defaults(options: &mut Options) {
+pub fn defaults(options: &mut Options) {
     let limits = bingo_api::Limits::default();
     options.env.push(("BINGO_JOINS_PER_MINUTE".into(), limits.joins_per_minute.to_string()));
     options.env.push(("BINGO_CLAIMS_PER_MINUTE".into(), limits.claims_per_minute.to_string()));
