@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, adminSession, apiCall, apiGame, apiJoin, consoleWith, texts } from './support.mjs';
+import { startServer, launchBrowser, adminSession, apiCall, apiGame, apiJoin, consoleWith, consoleLogin, openPage, texts } from './support.mjs';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
@@ -276,4 +276,44 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   assert.equal(snap.game.rules.auto_daub, false);
   assert.equal(snap.game.rules.late_entry, true);
   noErrors(c);
+});
+
+test('a caller who logs out and back in mid-game runs it at once, and a closed tab keeps the login', async () => {
+  const game = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] }, { open: false });
+  const c = await openPage(browser); // logged in by the form, not by a planted token
+  await consoleLogin(c, base);
+  await c.waitForSelector('#login-view', { state: 'hidden' });
+  const run = async () => {
+    await c.goto(`${base}/console?game=${game.id}`);
+    await c.waitForSelector('#run-view:not([hidden])');
+  };
+  await run();
+  await c.click('#btn-open');
+  await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'open');
+  await apiJoin(base, game.join_code, 'Ann', 1);
+  await c.click('#btn-start');
+  await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
+  await c.click('#btn-next');
+  await c.waitForFunction(() => document.querySelector('#run-calls').textContent.trim() === '1 ball called');
+
+  // Log out and back in (a new session): the next ball is drawn at once, no "take over".
+  await c.click('#logout');
+  await c.waitForSelector('#login-view:not([hidden])');
+  await consoleLogin(c, base);
+  await c.waitForSelector('#login-view', { state: 'hidden' });
+  await run();
+  await c.click('#btn-next');
+  await c.waitForFunction(() => document.querySelector('#run-calls').textContent.trim() === '2 balls called');
+  assert.equal(await c.isHidden('#takeover'), true, 'no "take over control" after logging back in');
+
+  // The tab closes; a new one in the same browser is still logged in and still in control.
+  const context = c.context();
+  await c.close();
+  const again = await context.newPage();
+  await again.goto(`${base}/console?game=${game.id}`);
+  await again.waitForSelector('#run-view:not([hidden])');
+  await again.click('#btn-next');
+  await again.waitForFunction(() => document.querySelector('#run-calls').textContent.trim() === '3 balls called');
+  assert.equal(await again.isHidden('#takeover'), true);
+  await again.close();
 });

@@ -49,7 +49,7 @@ async function newConsole({ login = false } = {}) {
   if (login) {
     await consoleLogin(page, base);
   } else {
-    await page.addInitScript((token) => sessionStorage.setItem('bingo.console.token', token), adminToken);
+    await page.addInitScript((token) => localStorage.setItem('bingo.console.token', token), adminToken);
     await page.goto(base + '/console');
   }
   await page.waitForSelector('#games-view:not([hidden])');

@@ -131,7 +131,7 @@ export function apiJoin(base, code, nickname, cards = 1) {
 /** A console page already logged in with `token`, at `path` (e.g. `/console?game=<id>`). */
 export async function consoleWith(browser, base, token, path = '/console', viewport = LAPTOP) {
   const page = await openPage(browser, viewport);
-  await page.addInitScript((tok) => sessionStorage.setItem('bingo.console.token', tok), token);
+  await page.addInitScript((tok) => localStorage.setItem('bingo.console.token', tok), token);
   await page.goto(base + path);
   return page;
 }

@@ -27,8 +27,15 @@ fn hash_passphrase(passphrase: &str) -> Result<String> {
         .map_err(|e| ServiceError::Internal(format!("hashing the passphrase: {e}")))
 }
 
+const CONTROL_PREFIX: &str = "control:";
+
+/// A console session's id (the holder of its control leases): the start of its token's hash.
+fn session_id(token_hash: &[u8; 32]) -> String {
+    hex::encode(&token_hash[..8])
+}
+
 fn control_lease(game_id: &str) -> String {
-    format!("control:{game_id}")
+    format!("{CONTROL_PREFIX}{game_id}")
 }
 
 impl Service {
@@ -84,15 +91,22 @@ impl Service {
         let hash = token_hash(token);
         let now = now_ms();
         if self.blocking(move |s| s.session_valid(&hash, now)).await? {
-            Ok(AdminSession { id: hex::encode(&hash[..8]) })
+            Ok(AdminSession { id: session_id(&hash) })
         } else {
             Err(ServiceError::Unauthorized("the console session is not valid or has expired; log in again".into()))
         }
     }
 
+    /// Ends the console session and lets go of every game it controlled, so that the caller who
+    /// logs in again (a new session) runs them without "take over control".
     pub async fn logout(&self, token: &str) -> Result<()> {
         let hash = token_hash(token);
-        self.blocking(move |s| s.delete_session(&hash)).await?;
+        let holder = session_id(&hash);
+        self.blocking(move |s| {
+            s.delete_session(&hash)?;
+            s.release_leases_of(&holder, CONTROL_PREFIX)
+        })
+        .await?;
         Ok(())
     }
 

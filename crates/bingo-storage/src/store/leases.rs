@@ -46,6 +46,17 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Gives up every lease named `prefix…` that `holder` holds (a console logging out lets go of
+    /// every game it controls); how many.
+    pub fn release_leases_of(&self, holder: &str, prefix: &str) -> Result<usize> {
+        let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut conn = self.conn()?;
+        Ok(on_conn!(&mut *conn, c => diesel::delete(
+            leases::table.filter(leases::holder.eq(holder)).filter(leases::name.like(&pattern).escape('\\'))
+        )
+        .execute(c))?)
+    }
+
     /// Who holds the lease at `now`, if anyone.
     pub fn lease_holder(&self, name: &str, now: i64) -> Result<Option<String>> {
         let mut conn = self.conn()?;

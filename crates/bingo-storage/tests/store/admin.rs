@@ -28,3 +28,26 @@ fn passphrase_and_sessions(db: &TestDb) {
     assert!(!s.delete_session(&a).expect("gone"));
     assert!(!s.session_valid(&a, T).expect("gone"));
 }
+
+both_backends!(a_holder_lets_go_of_its_leases_by_prefix);
+
+/// A console logging out releases the games it controls, and only those: not another console's,
+/// not a lease of another kind, and a prefix's `_` or `%` matches only itself.
+fn a_holder_lets_go_of_its_leases_by_prefix(db: &TestDb) {
+    let s = &db.store;
+    for (name, holder) in [
+        ("control:g1", "me"),
+        ("control:g2", "me"),
+        ("control:g3", "other"),
+        ("auto-draw:g1", "me"),
+        ("controlXg4", "me"),
+    ] {
+        assert!(s.try_acquire_lease(name, holder, 60_000, T).expect("acquire"));
+    }
+    assert_eq!(s.release_leases_of("me", "control:").expect("release"), 2);
+    assert_eq!(s.lease_holder("control:g1", T).expect("holder"), None);
+    assert_eq!(s.lease_holder("control:g3", T).expect("holder").as_deref(), Some("other"));
+    assert_eq!(s.lease_holder("auto-draw:g1", T).expect("holder").as_deref(), Some("me"));
+    assert_eq!(s.release_leases_of("me", "control_").expect("a literal underscore"), 0);
+    assert_eq!(s.lease_holder("controlXg4", T).expect("holder").as_deref(), Some("me"));
+}

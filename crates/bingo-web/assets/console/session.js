@@ -1,6 +1,8 @@
-// The caller's session: logging in with the admin passphrase, the token (kept in sessionStorage,
-// gone when the tab closes), every API call the Console makes (errors shown in the page's error
-// box; 401 logs out; a 409 from another console offers "Take over control"), and logging out.
+// The caller's session: logging in with the admin passphrase, the token (kept in localStorage,
+// so that a closed tab or a restarted browser keeps the login until it expires or the caller logs
+// out), every API call the Console makes (errors shown in the page's error box; 401 logs out; a
+// 409 from another console offers "Take over control"), and logging out (which releases the
+// games this console controls).
 
 import { api } from '/shared/api.js';
 import { $ } from '/shared/dom.js';
@@ -8,7 +10,7 @@ import { t } from './t.js';
 import { go, show } from './nav.js';
 
 const KEY = 'bingo.console.token';
-let token = sessionStorage.getItem(KEY);
+let token = localStorage.getItem(KEY);
 const logoutHooks = [];
 
 export function loggedIn() {
@@ -64,7 +66,7 @@ export function showLogin() {
 export function logout() {
   if (token) api('POST', '/api/v1/admin/logout', { token }).catch(() => {});
   token = null;
-  sessionStorage.removeItem(KEY);
+  localStorage.removeItem(KEY);
   for (const fn of logoutHooks) fn();
   showLogin();
 }
@@ -77,7 +79,7 @@ $('#login-form').addEventListener('submit', async (ev) => {
     showError(null);
     const res = await api('POST', '/api/v1/admin/login', { body: { passphrase: $('#passphrase').value } });
     token = res.token;
-    sessionStorage.setItem(KEY, token);
+    localStorage.setItem(KEY, token);
     $('#passphrase').value = '';
     go('start');
   } catch (e) {

@@ -7,6 +7,7 @@ mod bad_input;
 mod caddy;
 mod cli;
 mod cluster;
+mod control;
 mod crash;
 mod game;
 mod hall;
