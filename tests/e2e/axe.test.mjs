@@ -2,26 +2,11 @@
 // impact or worse: a level-one heading on every page, all content inside landmarks, headings
 // in order.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, TV, LAPTOP, startServer, launchBrowser, openPage, adminSession, apiCall, apiGame, consoleWith, axeViolations } from './support.mjs';
+import { PHONE, TV, LAPTOP, openPage, apiCall, apiGame, consoleWith, axeViolations, sharedSetup } from './support.mjs';
 
-let server;
-let base;
-let browser;
-let token;
-
-before(async () => {
-  server = await startServer();
-  base = server.base;
-  browser = await launchBrowser();
-  token = await adminSession(base);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.stop();
-});
+const env = sharedSetup();
 
 async function clean(page, what) {
   // Let the pops and fades end: axe reads colours as they are drawn.
@@ -30,12 +15,12 @@ async function clean(page, what) {
 }
 
 test('the Console: login, games, each wizard step, a running game', async () => {
-  const login = await openPage(browser, LAPTOP);
-  await login.goto(base + '/console');
+  const login = await openPage(env.browser, LAPTOP);
+  await login.goto(env.base + '/console');
   await login.waitForSelector('#login-view:not([hidden])');
   await clean(login, 'login');
 
-  const c = await consoleWith(browser, base, token, '/console');
+  const c = await consoleWith(env.browser, env.base, env.token, '/console');
   await c.waitForSelector('#games-view:not([hidden])');
   await clean(c, 'games list (empty)');
   await c.click('#new-game');
@@ -53,11 +38,11 @@ test('the Console: login, games, each wizard step, a running game', async () => 
   await c.waitForFunction(() => document.querySelector('#run-state')?.dataset.state === 'created');
   await clean(c, 'a new game');
   const id = new URL(c.url()).searchParams.get('game');
-  const game = await apiCall(base, 'GET', `/api/v1/games/${id}`, undefined, token);
-  await apiCall(base, 'POST', `/api/v1/games/${id}/open`, undefined, token);
-  await apiCall(base, 'POST', '/api/v1/join', { join_code: game.join_code, nickname: 'Ann', cards: 2 });
-  await apiCall(base, 'POST', `/api/v1/games/${id}/start`, undefined, token);
-  for (let i = 0; i < 5; i++) await apiCall(base, 'POST', `/api/v1/games/${id}/draw`, undefined, token);
+  const game = await apiCall(env.base, 'GET', `/api/v1/games/${id}`, undefined, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${id}/open`, undefined, env.token);
+  await apiCall(env.base, 'POST', '/api/v1/join', { join_code: game.join_code, nickname: 'Ann', cards: 2 });
+  await apiCall(env.base, 'POST', `/api/v1/games/${id}/start`, undefined, env.token);
+  for (let i = 0; i < 5; i++) await apiCall(env.base, 'POST', `/api/v1/games/${id}/draw`, undefined, env.token);
   await c.waitForFunction(() => document.querySelector('#run-calls').textContent.startsWith('5 '));
   await c.fill('#check-serial', '1');
   await c.press('#check-serial', 'Enter');
@@ -69,27 +54,27 @@ test('the Console: login, games, each wizard step, a running game', async () => 
 });
 
 test('the Screen: the picker and a game with winners', async () => {
-  const pick = await openPage(browser, TV);
-  await pick.goto(base + '/screen');
+  const pick = await openPage(env.browser, TV);
+  await pick.goto(env.base + '/screen');
   await pick.waitForSelector('#pick-view:not([hidden])');
   await clean(pick, 'the picker');
 
-  const game = await apiGame(base, token, {
+  const game = await apiGame(env.base, env.token, {
     kind: '90',
     draw_mode: 'manual',
     currency: 'GBP',
     stages: [{ pattern: { builtin: 'one-line' }, prize: 1000 }, { pattern: { builtin: 'full-house' }, prize: 2000 }],
   });
-  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 1 }, token);
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
-  const screen = await openPage(browser, TV);
-  await screen.goto(`${base}/screen?code=${game.join_code}`);
+  const { cards } = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 1 }, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
+  const screen = await openPage(env.browser, TV);
+  await screen.goto(`${env.base}/screen?code=${game.join_code}`);
   await screen.waitForFunction((c) => document.querySelector('#join-code')?.textContent === c, game.join_code);
   await clean(screen, 'before the first ball');
   for (const number of cards[0].grid[0].filter((n) => n)) {
-    await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+    await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number }, env.token);
   }
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: cards[0].serial }, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: cards[0].serial }, env.token);
   await screen.waitForSelector('#winner-overlay:not([hidden])');
   await screen.evaluate(() => {
     document.querySelector('#winner-overlay').hidden = true;
@@ -99,9 +84,9 @@ test('the Screen: the picker and a game with winners', async () => {
 });
 
 test('the Player: joining, recovering, a game with the recovery code and the menu', async () => {
-  const game = await apiGame(base, token, { kind: '75', stages: [{ pattern: { builtin: 'any-line' }, prize: 500 }], currency: 'EUR' });
-  const p = await openPage(browser, PHONE, { isMobile: true, hasTouch: true });
-  await p.goto(`${base}/player?code=${game.join_code}`);
+  const game = await apiGame(env.base, env.token, { kind: '75', stages: [{ pattern: { builtin: 'any-line' }, prize: 500 }], currency: 'EUR' });
+  const p = await openPage(env.browser, PHONE, { isMobile: true, hasTouch: true });
+  await p.goto(`${env.base}/player?code=${game.join_code}`);
   await p.waitForFunction(() => document.querySelector('#game-info').textContent !== '');
   await clean(p, 'join');
   await p.click('#show-recover');
@@ -111,8 +96,8 @@ test('the Player: joining, recovering, a game with the recovery code and the men
   await p.click('#join-button');
   await p.waitForSelector('#game-view:not([hidden]) .player-card');
   await clean(p, 'the game with the recovery code');
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
-  for (let i = 0; i < 6; i++) await apiCall(base, 'POST', `/api/v1/games/${game.id}/draw`, undefined, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
+  for (let i = 0; i < 6; i++) await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/draw`, undefined, env.token);
   await p.waitForFunction(() => document.querySelector('#calls-count').textContent.startsWith('6 '));
   await p.click('#recovery-ok');
   await clean(p, 'the game');

@@ -1,34 +1,19 @@
 // The Console as the caller sees it, each test a defect of issue #16 that must stay fixed: what
 // the page says (names, counts, amounts) against what the server holds.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, adminSession, apiCall, apiGame, apiJoin, consoleWith, consoleLogin, openPage, texts } from './support.mjs';
+import { apiCall, apiGame, apiJoin, consoleWith, consoleLogin, openPage, texts, sharedSetup } from './support.mjs';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
-let server;
-let base;
-let browser;
-let token;
+const env = sharedSetup();
 const pages = [];
 
-before(async () => {
-  server = await startServer();
-  base = server.base;
-  browser = await launchBrowser();
-  token = await adminSession(base);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.stop();
-});
-
 async function console_(path) {
-  const page = await consoleWith(browser, base, token, path);
+  const page = await consoleWith(env.browser, env.base, env.token, path);
   pages.push(page);
   return page;
 }
@@ -38,9 +23,9 @@ function noErrors(page) {
 }
 
 test('the Players panel lists who joined, with their card counts, and again after a reload', async () => {
-  const game = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  const game = await apiGame(env.base, env.token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
   const joined = [['Ann', 6], ['Bob', 1], ['Cat', 3], ['Dev', 2], ['Eve', 4]];
-  for (const [name, cards] of joined) await apiJoin(base, game.join_code, name, cards);
+  for (const [name, cards] of joined) await apiJoin(env.base, game.join_code, name, cards);
   const expected = ['Ann — 6 cards', 'Bob — 1 card', 'Cat — 3 cards', 'Dev — 2 cards', 'Eve — 4 cards'];
 
   const c = await console_(`/console?game=${game.id}`);
@@ -49,7 +34,7 @@ test('the Players panel lists who joined, with their card counts, and again afte
   assert.equal((await c.textContent('#run-players')).trim(), '5 players');
 
   // A sixth joins while the console watches: the list follows.
-  await apiJoin(base, game.join_code, 'Fay', 1);
+  await apiJoin(env.base, game.join_code, 'Fay', 1);
   await c.waitForFunction(() => document.querySelectorAll('#players li').length === 6);
   assert.deepEqual(await texts(c, '#players li'), [...expected, 'Fay — 1 card']);
   assert.equal((await c.textContent('#run-players')).trim(), '6 players');
@@ -59,11 +44,11 @@ test('the Players panel lists who joined, with their card counts, and again afte
   assert.deepEqual(await texts(c, '#players li'), [...expected, 'Fay — 1 card']);
 
   // One player and one ball: the singulars.
-  const solo = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
-  await apiJoin(base, solo.join_code, 'Gus', 1);
-  await apiCall(base, 'POST', `/api/v1/games/${solo.id}/start`, undefined, token);
-  await apiCall(base, 'POST', `/api/v1/games/${solo.id}/draw`, undefined, token);
-  await c.goto(`${base}/console?game=${solo.id}`);
+  const solo = await apiGame(env.base, env.token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  await apiJoin(env.base, solo.join_code, 'Gus', 1);
+  await apiCall(env.base, 'POST', `/api/v1/games/${solo.id}/start`, undefined, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${solo.id}/draw`, undefined, env.token);
+  await c.goto(`${env.base}/console?game=${solo.id}`);
   await c.waitForFunction(() => document.querySelectorAll('#players li').length === 1);
   assert.deepEqual(await texts(c, '#players li'), ['Gus — 1 card']);
   assert.equal((await c.textContent('#run-players')).trim(), '1 player');
@@ -72,17 +57,17 @@ test('the Players panel lists who joined, with their card counts, and again afte
 });
 
 test('a paper card that does not win offers no "Accept claim"; one that wins does', async () => {
-  const game = await apiGame(base, token, {
+  const game = await apiGame(env.base, env.token, {
     kind: '90',
     draw_mode: 'manual',
     currency: 'GBP',
     stages: [{ pattern: { builtin: 'one-line' }, prize: 1000 }, { pattern: { builtin: 'full-house' } }],
   });
-  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 2 }, token);
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const { cards } = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 2 }, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
   const [winner, loser] = cards;
   for (const number of winner.grid[0].filter((n) => n)) {
-    await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+    await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number }, env.token);
   }
   const c = await console_(`/console?game=${game.id}`);
   await c.waitForFunction(() => document.querySelector('#run-calls').textContent.startsWith('5 '));
@@ -110,13 +95,13 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
 });
 
 test('once the last stage is won, neither "Next ball" nor "Start auto-draw" can be pressed', async () => {
-  const game = await apiGame(base, token, {
+  const game = await apiGame(env.base, env.token, {
     kind: '90',
     auto_draw_ms: 60000,
     stages: [{ pattern: { builtin: 'one-line' }, prize: 0 }],
   });
-  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 30 }, token);
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const { cards } = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 30 }, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
   const c = await console_(`/console?game=${game.id}`);
   await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
   assert.equal(await c.isEnabled('#btn-auto'), true, 'auto-draw can be started while the stage is played');
@@ -125,11 +110,11 @@ test('once the last stage is won, neither "Next ball" nor "Start auto-draw" can 
   const called = new Set();
   let winner = null;
   while (!winner) {
-    const res = await apiCall(base, 'POST', `/api/v1/games/${game.id}/draw`, undefined, token);
+    const res = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/draw`, undefined, env.token);
     for (const n of res.snapshot.game.calls) called.add(n);
     winner = cards.find((card) => card.grid.some((row) => row.filter((n) => n).every((n) => called.has(n))));
   }
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: winner.serial }, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: winner.serial }, env.token);
 
   await c.waitForFunction(() => /final stage is won/.test(document.querySelector('#run-note').textContent));
   assert.equal((await c.textContent('#run-note')).trim(), 'The final stage is won. End the game to pay out and reveal the seed.');
@@ -145,11 +130,11 @@ test('once the last stage is won, neither "Next ball" nor "Start auto-draw" can 
 });
 
 test('the games list says when each game was created, and offers a finished game\'s results, not "Run"', async () => {
-  const running = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
-  const over = await apiGame(base, token, { kind: '80', stages: [{ pattern: { builtin: 'full-card' } }] });
-  await apiCall(base, 'POST', `/api/v1/games/${over.id}/start`, undefined, token);
-  await apiCall(base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, token);
-  const { games } = await apiCall(base, 'GET', '/api/v1/games', undefined, token);
+  const running = await apiGame(env.base, env.token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  const over = await apiGame(env.base, env.token, { kind: '80', stages: [{ pattern: { builtin: 'full-card' } }] });
+  await apiCall(env.base, 'POST', `/api/v1/games/${over.id}/start`, undefined, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, env.token);
+  const { games } = await apiCall(env.base, 'GET', '/api/v1/games', undefined, env.token);
   const created = (id) => games.find((g) => g.id === id).created_at_ms;
 
   const c = await console_('/console');
@@ -269,7 +254,7 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   await c.click('#wizard-create');
   await c.waitForSelector('#run-view:not([hidden])');
   const id = new URL(c.url()).searchParams.get('game');
-  const snap = await apiCall(base, 'GET', `/api/v1/games/${id}`, undefined, token);
+  const snap = await apiCall(env.base, 'GET', `/api/v1/games/${id}`, undefined, env.token);
   assert.equal(snap.game.rules.currency, 'GBP');
   assert.deepEqual(snap.game.stages.map((s) => [s.name, s.prize]), [['X', 1234], ['Top row', 500]]);
   assert.equal(snap.game.rules.max_cards_per_player, 4);
@@ -279,18 +264,18 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
 });
 
 test('a caller who logs out and back in mid-game runs it at once, and a closed tab keeps the login', async () => {
-  const game = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] }, { open: false });
-  const c = await openPage(browser); // logged in by the form, not by a planted token
-  await consoleLogin(c, base);
+  const game = await apiGame(env.base, env.token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] }, { open: false });
+  const c = await openPage(env.browser); // logged in by the form, not by a planted env.token
+  await consoleLogin(c, env.base);
   await c.waitForSelector('#login-view', { state: 'hidden' });
   const run = async () => {
-    await c.goto(`${base}/console?game=${game.id}`);
+    await c.goto(`${env.base}/console?game=${game.id}`);
     await c.waitForSelector('#run-view:not([hidden])');
   };
   await run();
   await c.click('#btn-open');
   await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'open');
-  await apiJoin(base, game.join_code, 'Ann', 1);
+  await apiJoin(env.base, game.join_code, 'Ann', 1);
   await c.click('#btn-start');
   await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
   await c.click('#btn-next');
@@ -299,18 +284,18 @@ test('a caller who logs out and back in mid-game runs it at once, and a closed t
   // Log out and back in (a new session): the next ball is drawn at once, no "take over".
   await c.click('#logout');
   await c.waitForSelector('#login-view:not([hidden])');
-  await consoleLogin(c, base);
+  await consoleLogin(c, env.base);
   await c.waitForSelector('#login-view', { state: 'hidden' });
   await run();
   await c.click('#btn-next');
   await c.waitForFunction(() => document.querySelector('#run-calls').textContent.trim() === '2 balls called');
   assert.equal(await c.isHidden('#takeover'), true, 'no "take over control" after logging back in');
 
-  // The tab closes; a new one in the same browser is still logged in and still in control.
+  // The tab closes; a new one in the same env.browser is still logged in and still in control.
   const context = c.context();
   await c.close();
   const again = await context.newPage();
-  await again.goto(`${base}/console?game=${game.id}`);
+  await again.goto(`${env.base}/console?game=${game.id}`);
   await again.waitForSelector('#run-view:not([hidden])');
   await again.click('#btn-next');
   await again.waitForFunction(() => document.querySelector('#run-calls').textContent.trim() === '3 balls called');

@@ -1,37 +1,22 @@
 // The Player app as a phone shows it, each test a defect of issue #16 that must stay fixed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PHONE, startServer, launchBrowser, openPage, adminSession, apiCall, apiGame } from './support.mjs';
+import { PHONE, openPage, apiCall, apiGame, sharedSetup } from './support.mjs';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
-let server;
-let base;
-let browser;
-let token;
-
-before(async () => {
-  server = await startServer();
-  base = server.base;
-  browser = await launchBrowser();
-  token = await adminSession(base);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.stop();
-});
+const env = sharedSetup();
 
 function phone(viewport = PHONE) {
-  return openPage(browser, viewport, { isMobile: true, hasTouch: true });
+  return openPage(env.browser, viewport, { isMobile: true, hasTouch: true });
 }
 
 /** A phone that joins `code` as `name` with `cards` cards through the join form. */
 async function joinOn(page, code, name, cards = 1) {
-  await page.goto(`${base}/player?code=${code}`);
+  await page.goto(`${env.base}/player?code=${code}`);
   await page.waitForFunction((n) => document.querySelector(`#cards option[value="${n}"]`), cards);
   await page.fill('#nickname', name);
   await page.selectOption('#cards', String(cards));
@@ -39,10 +24,10 @@ async function joinOn(page, code, name, cards = 1) {
   await page.waitForSelector('#game-view:not([hidden]) .player-card');
 }
 
-const call = (game, number) => apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+const call = (game, number) => apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number }, env.token);
 
 test('a winner\'s phone keeps the win in view when the game ends, and after a reload', async () => {
-  const game = await apiGame(base, token, {
+  const game = await apiGame(env.base, env.token, {
     kind: '90',
     draw_mode: 'manual',
     currency: 'GBP',
@@ -50,7 +35,7 @@ test('a winner\'s phone keeps the win in view when the game ends, and after a re
   });
   const p = await phone();
   await joinOn(p, game.join_code, 'Ann', 2);
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
   const serial = Number(await p.getAttribute('.player-card >> nth=0', 'data-serial'));
   const row = await p.$$eval(`.player-card[data-serial="${serial}"] .cell[data-r="0"][data-n]`, (els) => els.map((e) => Number(e.dataset.n)));
   assert.equal(row.length, 5);
@@ -62,7 +47,7 @@ test('a winner\'s phone keeps the win in view when the game ends, and after a re
   await p.waitForSelector('#banner.good:not([hidden])');
   assert.match(await p.textContent('#banner'), new RegExp(`^Accepted! Card ${serial} wins `));
 
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/finish`, undefined, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/finish`, undefined, env.token);
   const said = `The game is over. You won One line with card ${serial} (£10.00). Thank you for playing!`;
   for (const when of ['at the end', 'after a reload']) {
     await p.waitForFunction(() => /game is over/.test(document.querySelector('#banner').textContent));
@@ -85,7 +70,7 @@ test('joining: a wrong code, a game not open yet and a finished one are said in 
   const raw = /no game has the join code|not open for joining|Finished\)/;
 
   // A code no game has.
-  await p.goto(base + '/player');
+  await p.goto(env.base + '/player');
   await p.fill('#join-code', 'ZZZZZZ');
   await p.waitForFunction(() => document.querySelector('#game-info').textContent !== '');
   assert.equal(await info(), 'No game with this code. Check the code on the big screen.');
@@ -96,30 +81,30 @@ test('joining: a wrong code, a game not open yet and a finished one are said in 
   assert.doesNotMatch(await p.textContent('body'), raw);
 
   // A game the caller has not opened yet: the form waits for it, then lets the player in.
-  const later = await apiGame(base, token, { kind: '75', stages: [{ pattern: { builtin: 'blackout' } }] }, { open: false });
+  const later = await apiGame(env.base, env.token, { kind: '75', stages: [{ pattern: { builtin: 'blackout' } }] }, { open: false });
   await p.fill('#join-code', later.join_code);
   await p.waitForFunction(() => /not opened/.test(document.querySelector('#game-info').textContent));
   assert.equal(await info(), 'The caller has not opened it yet: you can join as soon as they do.');
   assert.equal(await p.isDisabled('#join-button'), true);
-  await apiCall(base, 'POST', `/api/v1/games/${later.id}/open`, undefined, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${later.id}/open`, undefined, env.token);
   await p.waitForFunction(() => !document.querySelector('#join-button').disabled, null, { timeout: 10000 });
   assert.equal(await info(), '75-ball game · open, waiting for the first ball · Up to 6 cards');
 
   // A finished game.
-  const over = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
-  await apiCall(base, 'POST', `/api/v1/games/${over.id}/start`, undefined, token);
-  await apiCall(base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, token);
-  await p.goto(`${base}/player?code=${over.join_code}`);
+  const over = await apiGame(env.base, env.token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  await apiCall(env.base, 'POST', `/api/v1/games/${over.id}/start`, undefined, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${over.id}/finish`, undefined, env.token);
+  await p.goto(`${env.base}/player?code=${over.join_code}`);
   await p.waitForFunction(() => document.querySelector('#game-info').textContent !== '');
   assert.equal(await info(), 'This game is over and can no longer be joined.');
   assert.equal(await p.isDisabled('#join-button'), true);
 
   // A game that ends between the look-up and "Join the game".
-  const ending = await apiGame(base, token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
-  await p.goto(`${base}/player?code=${ending.join_code}`);
+  const ending = await apiGame(env.base, env.token, { kind: '90', stages: [{ pattern: { builtin: 'full-house' } }] });
+  await p.goto(`${env.base}/player?code=${ending.join_code}`);
   await p.waitForFunction(() => /^90-ball game · open/.test(document.querySelector('#game-info').textContent));
-  await apiCall(base, 'POST', `/api/v1/games/${ending.id}/start`, undefined, token);
-  await apiCall(base, 'POST', `/api/v1/games/${ending.id}/finish`, undefined, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${ending.id}/start`, undefined, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${ending.id}/finish`, undefined, env.token);
   await p.fill('#nickname', 'Bob');
   await p.click('#join-button');
   await p.waitForFunction(() => document.querySelector('#join-error').textContent !== '');
@@ -159,11 +144,12 @@ function cellRoom(page) {
 }
 
 test('phones: 320 px cells with room around the digits, the daub ring clear of them, a whole ticket in landscape, the recovery code in view and the focus after joining', async () => {
-  const game = await apiGame(base, token, { kind: '90', draw_mode: 'manual', stages: [{ pattern: { builtin: 'full-house' } }] });
+  // Late entry: the landscape phone joins after six balls.
+  const game = await apiGame(env.base, env.token, { kind: '90', draw_mode: 'manual', late_entry: true, stages: [{ pattern: { builtin: 'full-house' } }] });
 
   // A 320-pixel phone joins by the keyboard.
   const p = await phone({ width: 320, height: 640 });
-  await p.goto(`${base}/player?code=${game.join_code}`);
+  await p.goto(`${env.base}/player?code=${game.join_code}`);
   await p.waitForFunction(() => document.querySelector('#cards option[value="3"]'));
   await p.selectOption('#cards', '3');
   await p.fill('#nickname', 'Ann');
@@ -184,9 +170,9 @@ test('phones: 320 px cells with room around the digits, the daub ring clear of t
   assert.match(await p.textContent('#calls-count'), /^0 called · 1 player$/);
 
   // Six of the first card's numbers are called; three are daubed.
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
   const numbers = await p.$$eval('.player-card:first-child .cell[data-n]', (els) => els.slice(0, 6).map((e) => Number(e.dataset.n)));
-  for (const number of numbers) await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+  for (const number of numbers) await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number }, env.token);
   await p.waitForFunction(() => document.querySelectorAll('.cell.due').length === 6);
   for (let i = 0; i < 3; i++) await p.locator('.cell.due').first().tap();
   await p.waitForFunction(() => document.querySelectorAll('.cell.daubed').length === 3);
@@ -205,7 +191,7 @@ test('phones: 320 px cells with room around the digits, the daub ring clear of t
 
   // A phone on its side: a whole ticket in view beside the ball and BINGO.
   const land = await phone({ width: 740, height: 360 });
-  await land.goto(`${base}/player?code=${game.join_code}`);
+  await land.goto(`${env.base}/player?code=${game.join_code}`);
   await land.waitForFunction(() => document.querySelector('#cards option[value="2"]'));
   await land.selectOption('#cards', '2');
   await land.fill('#nickname', 'Bob');

@@ -1,65 +1,50 @@
 // The Screen as the hall sees it, each test a defect of issue #16 that must stay fixed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TV, PHONE, startServer, launchBrowser, openPage, adminSession, apiCall, apiGame, consoleWith, texts, textInCircles } from './support.mjs';
+import { TV, PHONE, startServer, openPage, adminSession, apiCall, apiGame, consoleWith, texts, textInCircles, sharedSetup } from './support.mjs';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
-let server;
-let base;
-let browser;
-let token;
-
-before(async () => {
-  server = await startServer();
-  base = server.base;
-  browser = await launchBrowser();
-  token = await adminSession(base);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.stop();
-});
+const env = sharedSetup();
 
 async function openScreen(code, viewport = TV) {
-  const page = await openPage(browser, viewport);
-  await page.goto(`${base}/screen?code=${code}`);
+  const page = await openPage(env.browser, viewport);
+  await page.goto(`${env.base}/screen?code=${code}`);
   await page.waitForFunction((c) => document.querySelector('#join-code')?.textContent === c, code);
   return page;
 }
 
 /** A manual game's caller: call `numbers` in order through the API. */
 async function callAll(game, numbers) {
-  for (const number of numbers) await apiCall(base, 'POST', `/api/v1/games/${game.id}/call`, { number }, token);
+  for (const number of numbers) await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number }, env.token);
 }
 
 test('a tie that does not divide evenly: each card with what it was paid', async () => {
   // One line for £10.01 between two paper cards, then a full house.
-  const game = await apiGame(base, token, {
+  const game = await apiGame(env.base, env.token, {
     kind: '90',
     draw_mode: 'manual',
     claim_before_next_ball: false,
     currency: 'GBP',
     stages: [{ pattern: { builtin: 'one-line' }, prize: 1001 }, { pattern: { builtin: 'full-house' }, prize: 500 }],
   });
-  const { cards } = await apiCall(base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 2 }, token);
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  const { cards } = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/paper`, { count: 2 }, env.token);
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
   const screen = await openScreen(game.join_code);
   const rows = cards.map((c) => c.grid[0].filter((n) => n));
   await callAll(game, [...new Set([...rows[0], ...rows[1]])]);
   for (const card of cards) {
-    const ev = await apiCall(base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: card.serial }, token);
+    const ev = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: card.serial }, env.token);
     assert.equal(ev.type, 'claim_accepted', JSON.stringify(ev));
   }
   // The next ball settles the stage.
   const next = Array.from({ length: 90 }, (_, i) => i + 1).find((n) => !rows[0].includes(n) && !rows[1].includes(n));
   await callAll(game, [next]);
 
-  const snap = await apiCall(base, 'GET', `/api/v1/games/${game.id}`, undefined, token);
+  const snap = await apiCall(env.base, 'GET', `/api/v1/games/${game.id}`, undefined, env.token);
   const winners = snap.game.results[0].winners;
   assert.deepEqual(winners.map((w) => w.amount).sort(), [500, 501], 'the engine paid £5.01 + £5.00');
   const pounds = (p) => '£' + (p / 100).toFixed(2);
@@ -73,7 +58,7 @@ test('a tie that does not divide evenly: each card with what it was paid', async
   assert.doesNotMatch(line, /each/);
 
   // The Console says the same.
-  const c = await consoleWith(browser, base, token, `/console?game=${game.id}`);
+  const c = await consoleWith(env.browser, env.base, env.token, `/console?game=${game.id}`);
   await c.waitForFunction(() => document.querySelectorAll('#results li').length === 1);
   assert.equal(
     (await texts(c, '#results li'))[0],
@@ -84,8 +69,9 @@ test('a tie that does not divide evenly: each card with what it was paid', async
 });
 
 test('75-ball: the letter and number stay inside the ball on the Screen and the phone; the phone\'s recent balls have their letters', async () => {
-  const game = await apiGame(base, token, { kind: '75', draw_mode: 'manual', stages: [{ pattern: { builtin: 'blackout' } }] });
-  await apiCall(base, 'POST', `/api/v1/games/${game.id}/start`, undefined, token);
+  // Late entry: the phone joins after the balls are called.
+  const game = await apiGame(env.base, env.token, { kind: '75', draw_mode: 'manual', late_entry: true, stages: [{ pattern: { builtin: 'blackout' } }] });
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/start`, undefined, env.token);
   // Wide numbers first (N35, O75, G59, I28, B13), the last on the screen's big ball.
   const numbers = [1, 13, 28, 59, 75, 35];
   await callAll(game, numbers);
@@ -102,8 +88,8 @@ test('75-ball: the letter and number stay inside the ball on the Screen and the 
     await screen.close();
   }
 
-  const phone = await openPage(browser, PHONE, { isMobile: true, hasTouch: true });
-  await phone.goto(`${base}/player?code=${game.join_code}`);
+  const phone = await openPage(env.browser, PHONE, { isMobile: true, hasTouch: true });
+  await phone.goto(`${env.base}/player?code=${game.join_code}`);
   await phone.waitForFunction(() => document.querySelector('#cards option[value="1"]'));
   await phone.fill('#nickname', 'Ann');
   await phone.click('#join-button');
@@ -136,7 +122,7 @@ test('the Screen from 1280x720 to 3840x2160: every panel in view with winners sh
     await apiCall(b, 'POST', `/api/v1/games/${game.id}/start`, undefined, tok);
 
     // Before the first ball: the stage's picture shows each row in turn ("any of 3 ways").
-    const first = await openPage(browser, TV);
+    const first = await openPage(env.browser, TV);
     await first.goto(`${b}/screen?code=${game.join_code}`);
     await first.waitForSelector('#stage .pattern-ways');
     assert.equal((await first.textContent('#stage .ways')).trim(), 'any of 3 ways');
@@ -181,7 +167,7 @@ test('the Screen from 1280x720 to 3840x2160: every panel in view with winners sh
     const sizes = {};
     for (const viewport of [{ width: 1280, height: 720 }, TV, { width: 3840, height: 2160 }]) {
       const at = `${viewport.width}x${viewport.height}`;
-      const screen = await openPage(browser, viewport);
+      const screen = await openPage(env.browser, viewport);
       await screen.goto(`${b}/screen?code=${game.join_code}`);
       await screen.waitForFunction(() => document.querySelectorAll('#winners li').length === 3);
       await screen.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));

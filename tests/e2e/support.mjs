@@ -3,6 +3,7 @@
 // default, CHROMIUM to change) driven by playwright-core.
 
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,4 +196,23 @@ export async function axeViolations(page) {
   return result.violations
     .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * The server, browser and admin token one test file shares: started before its tests and stopped
+ * after them. Read them as `env.base`, `env.browser`, `env.token` inside tests.
+ */
+export function sharedSetup() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.base = env.server.base;
+    env.browser = await launchBrowser();
+    env.token = await adminSession(env.base);
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.server) env.server.stop();
+  });
+  return env;
 }

@@ -20,7 +20,7 @@ fn tool(name: &str, install: &str) -> String {
 
 /// The venue Caddyfile (plain HTTP) exactly as modules/caddy/render.nix makes it, moved to a
 /// test port with the admin endpoint off.
-pub fn render(upstream: &str, port: u16) -> String {
+fn render(upstream: &str, port: u16) -> String {
     let nix = tool("nix-instantiate", "apt-get install nix-bin");
     let render = repo().join("modules/caddy/render.nix");
     let expr = format!(
@@ -44,7 +44,7 @@ impl Drop for Caddy {
     }
 }
 
-pub fn start_caddy(config: &Path, port: u16) -> Caddy {
+fn start_caddy(config: &Path, port: u16) -> Caddy {
     let caddy = tool("caddy", "apt-get install caddy");
     let validate = Command::new(&caddy)
         .args(["validate", "--adapter", "caddyfile", "--config"])
@@ -72,15 +72,21 @@ pub fn start_caddy(config: &Path, port: u16) -> Caddy {
     guard
 }
 
-#[test]
-fn the_deployed_caddyfile_serves_the_platform_end_to_end() {
-    let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
+/// The deployed Caddyfile in front of the platform's API node: Caddy's base URL, and the guards
+/// that stop Caddy and remove its directory.
+pub fn caddy_in_front(platform: &Platform) -> (String, Caddy, tempfile::TempDir) {
     let port = free_port();
     let dir = tempfile::tempdir().expect("tmp");
     let config = dir.path().join("Caddyfile");
     std::fs::write(&config, render(&format!("127.0.0.1:{}", platform.api().port), port)).expect("write");
-    let _caddy = start_caddy(&config, port);
-    let base = format!("http://127.0.0.1:{port}");
+    let caddy = start_caddy(&config, port);
+    (format!("http://127.0.0.1:{port}"), caddy, dir)
+}
+
+#[test]
+fn the_deployed_caddyfile_serves_the_platform_end_to_end() {
+    let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
+    let (base, _caddy, _dir) = caddy_in_front(&platform);
 
     // The apps, with the security headers, and /metrics kept private.
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
@@ -105,7 +111,7 @@ fn the_deployed_caddyfile_serves_the_platform_end_to_end() {
         (body["id"].as_str().expect("id").to_string(), body["join_code"].as_str().expect("code").to_string());
     assert_eq!(console.post(&format!("/api/v1/games/{id}/open"), &Value::Null).0, 200);
     join(&Http::new(&base), &code, "ann", 2);
-    let mut screen = hello_screen(&format!("ws://127.0.0.1:{port}/ws"), &code);
+    let mut screen = hello_screen(&format!("{}/ws", base.replacen("http://", "ws://", 1)), &code);
     assert_eq!(console.post(&format!("/api/v1/games/{id}/start"), &Value::Null).0, 200);
     let (status, body) = console.post(&format!("/api/v1/games/{id}/draw"), &Value::Null);
     assert_eq!(status, 200, "{body}");

@@ -2,9 +2,9 @@
 //! hall of 1,000 phones behind the deployed Caddy (one address for all) joins within 10 s, and
 //! every claim is answered by the game, never refused by a rate limit.
 
-use super::caddy::{render, start_caddy};
+use super::caddy::caddy_in_front;
 use super::game::{bin, ninety_ball};
-use bingo_testkit::{free_port, Backend, Http, Options, Platform};
+use bingo_testkit::{Backend, Http, Options, Platform};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -51,12 +51,7 @@ fn a_hall_of_1000_behind_caddy_joins_within_10_seconds_and_every_claim_is_answer
     // What modules/bingo sets for its Caddy on the same machine.
     options.env.push(("BINGO_TRUSTED_PROXIES".into(), "127.0.0.1,::1".into()));
     let platform = Platform::start(options);
-    let port = free_port();
-    let dir = tempfile::tempdir().expect("tmp");
-    let config = dir.path().join("Caddyfile");
-    std::fs::write(&config, render(&format!("127.0.0.1:{}", platform.api().port), port)).expect("write");
-    let _caddy = start_caddy(&config, port);
-    let base = format!("http://127.0.0.1:{port}");
+    let (base, _caddy, _dir) = caddy_in_front(&platform);
     let hall = Http::new(&base);
     let console = platform.console();
     let (id, code) = platform.open_game(&console, ninety_ball());

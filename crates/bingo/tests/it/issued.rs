@@ -2,8 +2,8 @@
 //! has already won cannot learn it, issue it or claim it once the first ball is called, and
 //! `bingo verify --ledger` checks every claimed card's issue.
 
-use super::game::{bin, join, ninety_ball, winners};
-use super::ledger::{export, rehash, stdout, verify};
+use super::game::{bin, join, ninety_ball};
+use super::ledger::{export, rehash, stdout, verify, win_and_finish};
 use bingo_testkit::{Backend, Http, Options, Platform};
 use serde_json::{json, Value};
 
@@ -57,16 +57,7 @@ fn late_entry_is_marked_in_the_ledger_and_a_claim_on_a_card_never_issued_does_no
     assert_eq!(status, 201, "late entry allows paper after the first ball: {printed}");
     let late = join(&platform.api().http(), &join_code, "bob", 2);
 
-    let winner = loop {
-        assert_eq!(console.post(&format!("/api/v1/games/{id}/draw"), &Value::Null).0, 200);
-        if let Some(&w) = winners(&console, &id, &early.serials).first() {
-            break w;
-        }
-    };
-    let (status, body) =
-        platform.api().http().with_token(&early.token).post("/api/v1/me/claims", &json!({"serial": winner}));
-    assert_eq!((status, body["type"].as_str()), (200, Some("claim_accepted")), "{body}");
-    assert_eq!(console.post(&format!("/api/v1/games/{id}/finish"), &Value::Null).0, 200);
+    let winner = win_and_finish(&platform, &console, &id, &early);
 
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("ledger.json");

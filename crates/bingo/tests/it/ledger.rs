@@ -1,8 +1,8 @@
 //! `bingo ledger export` and `bingo verify --ledger`: a finished game verifies end to end; an
 //! altered file, or a re-hashed forgery, does not.
 
-use super::game::{bin, join, winners};
-use bingo_testkit::{Backend, Options, Platform};
+use super::game::{bin, join, winners, Player};
+use bingo_testkit::{Backend, Http, Options, Platform};
 use serde_json::{json, Value};
 use std::process::{Command, Output};
 
@@ -50,6 +50,21 @@ pub fn rehash(ledger: &mut Value) {
     }
 }
 
+/// Draws until one of `player`'s cards wins, claims it from the phone, ends the game: the winner.
+pub fn win_and_finish(platform: &Platform, console: &Http, id: &str, player: &Player) -> u64 {
+    let winner = loop {
+        assert_eq!(console.post(&format!("/api/v1/games/{id}/draw"), &Value::Null).0, 200);
+        if let Some(&w) = winners(console, id, &player.serials).first() {
+            break w;
+        }
+    };
+    let (status, body) =
+        platform.api().http().with_token(&player.token).post("/api/v1/me/claims", &json!({"serial": winner}));
+    assert_eq!((status, body["type"].as_str()), (200, Some("claim_accepted")), "{body}");
+    assert_eq!(console.post(&format!("/api/v1/games/{id}/finish"), &Value::Null).0, 200);
+    winner
+}
+
 #[test]
 fn a_finished_game_verifies_and_tampering_is_caught() {
     let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
@@ -65,16 +80,7 @@ fn a_finished_game_verifies_and_tampering_is_caught() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).starts_with("INCOMPLETE"), "{}", stdout(&o));
 
-    let winner = loop {
-        assert_eq!(console.post(&format!("/api/v1/games/{id}/draw"), &Value::Null).0, 200);
-        if let Some(&w) = winners(&console, &id, &player.serials).first() {
-            break w;
-        }
-    };
-    let (status, body) =
-        platform.api().http().with_token(&player.token).post("/api/v1/me/claims", &json!({"serial": winner}));
-    assert_eq!((status, body["type"].as_str()), (200, Some("claim_accepted")), "{body}");
-    assert_eq!(console.post(&format!("/api/v1/games/{id}/finish"), &Value::Null).0, 200);
+    let winner = win_and_finish(&platform, &console, &id, &player);
 
     let path = dir.path().join("ledger.json");
     export(&platform, &id, &path);
