@@ -173,6 +173,7 @@ pub struct Platform {
     pub nodes: Vec<Node>,
     _dir: tempfile::TempDir,
     _db: Option<PgDatabase>,
+    data_dir: PathBuf,
 }
 
 /// How to start a platform.
@@ -187,6 +188,14 @@ pub struct Options {
     pub env: Vec<(String, String)>,
     /// The address the nodes listen on (a loopback address, or one of a test's own network).
     pub listen_ip: std::net::IpAddr,
+    /// The Redis the nodes use, instead of `BINGO_TEST_REDIS` (a test's own server, to stop).
+    pub redis_url: Option<String>,
+    /// The PostgreSQL database the nodes use as it is, instead of a fresh one on `BINGO_TEST_PG`
+    /// (in a test's own cluster, to restart; the test creates and removes it).
+    pub database_url: Option<String>,
+    /// The embedded database's directory, instead of one in the platform's temporary directory
+    /// (a small filesystem a test mounted, to fill).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -198,6 +207,9 @@ impl Options {
             realtime_nodes: 0,
             env: Vec::new(),
             listen_ip: std::net::Ipv4Addr::LOCALHOST.into(),
+            redis_url: None,
+            database_url: None,
+            data_dir: None,
         }
     }
 }
@@ -207,20 +219,24 @@ impl Platform {
         let dir = tempfile::tempdir().expect("temp dir");
         let passphrase_file = dir.path().join("passphrase");
         std::fs::write(&passphrase_file, PASSPHRASE).expect("write passphrase");
-        let db = matches!(options.backend, Backend::Postgres).then(PgDatabase::create);
+        let postgres = matches!(options.backend, Backend::Postgres);
+        let db = (postgres && options.database_url.is_none()).then(PgDatabase::create);
+        let data_dir = options.data_dir.clone().unwrap_or_else(|| dir.path().join("data"));
         let mut env: Vec<(String, String)> = vec![
-            ("BINGO_DATA_DIR".into(), dir.path().join("data").display().to_string()),
+            ("BINGO_DATA_DIR".into(), data_dir.display().to_string()),
             ("BINGO_ADMIN_PASSPHRASE_FILE".into(), passphrase_file.display().to_string()),
             ("BINGO_LOG_FORMAT".into(), "json".into()),
             ("BINGO_LOG_LEVEL".into(), "info".into()),
             ("BINGO_JOINS_PER_MINUTE".into(), "100000".into()),
             ("BINGO_CLAIMS_PER_MINUTE".into(), "100000".into()),
         ];
-        if let Some(db) = &db {
-            env.push(("BINGO_DATABASE_URL".into(), db.url.clone()));
+        if let Some(url) = db.as_ref().map(|db| &db.url).or(options.database_url.as_ref().filter(|_| postgres)) {
+            env.push(("BINGO_DATABASE_URL".into(), url.clone()));
         }
         if options.redis || options.realtime_nodes > 0 {
-            let url = std::env::var("BINGO_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+            let url = options.redis_url.clone().unwrap_or_else(|| {
+                std::env::var("BINGO_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+            });
             env.push(("BINGO_REDIS_URL".into(), url));
             env.push(("BINGO_REDIS_PREFIX".into(), format!("bingo-test-{}", random_suffix())));
         }
@@ -249,12 +265,12 @@ impl Platform {
             node.spawn();
             nodes.push(node);
         }
-        Platform { nodes, _dir: dir, _db: db }
+        Platform { nodes, _dir: dir, _db: db, data_dir }
     }
 
     /// The data directory of the embedded database (SQLite backend).
     pub fn data_dir(&self) -> PathBuf {
-        self._dir.path().join("data")
+        self.data_dir.clone()
     }
 
     /// The node that serves the API (the first).

@@ -5,6 +5,7 @@
 mod backup;
 mod bad_input;
 mod caddy;
+mod chaos;
 mod cli;
 mod cluster;
 mod control;
