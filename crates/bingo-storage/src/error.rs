@@ -11,8 +11,8 @@ pub enum StoreError {
     /// Another writer got there first, or a unique value is taken (HTTP 409). See [`ConflictKind`].
     #[error("conflict: {message}")]
     Conflict { kind: ConflictKind, message: String },
-    /// The database cannot be reached, the pool is exhausted, or SQLite stayed locked past its busy
-    /// timeout (HTTP 503; retrying later may succeed).
+    /// The database cannot be reached, the pool is exhausted, SQLite stayed locked past its busy
+    /// timeout, or the disk is full (HTTP 503; retrying later may succeed).
     #[error("storage unavailable: {0}")]
     Unavailable(String),
     /// Stored data does not parse or does not add up: a payload that is not an event, a broken
@@ -74,6 +74,7 @@ impl From<DieselError> for StoreError {
                     | DatabaseErrorKind::NotNullViolation
                     | DatabaseErrorKind::CheckViolation => StoreError::Invalid(message),
                     _ if is_busy(&message) => StoreError::Unavailable(message),
+                    _ if is_disk_full(&message) => StoreError::Unavailable(format!("the disk is full ({message})")),
                     _ => StoreError::Other(message),
                 }
             }
@@ -90,6 +91,13 @@ fn is_busy(message: &str) -> bool {
     ["database is locked", "database is busy", "terminating connection", "server closed the connection"]
         .iter()
         .any(|needle| m.contains(needle))
+}
+
+/// SQLite's SQLITE_FULL and PostgreSQL's disk_full (53100): nothing was written, and the write
+/// succeeds once space is freed, so the caller is told so rather than given a 500.
+fn is_disk_full(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("database or disk is full") || m.contains("no space left on device")
 }
 
 impl From<diesel::ConnectionError> for StoreError {

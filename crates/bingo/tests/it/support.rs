@@ -209,22 +209,6 @@ impl Client {
         }
     }
 
-    /// Records whatever arrives within `window` (no more), without expecting anything.
-    pub fn read_for(&mut self, window: Duration) {
-        let deadline = Instant::now() + window;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
-            }
-            match self.ws().next(left) {
-                Next::Message(msg) => self.take(msg),
-                Next::Closed(code) => panic!("{}: closed ({code:?}) at seq {}", self.name, self.seq),
-                Next::Nothing => return,
-            }
-        }
-    }
-
     /// Reads for `quiet` and checks no event arrived (nothing beyond what was expected).
     pub fn assert_no_event_for(&mut self, quiet: Duration) {
         let before = self.events.len();

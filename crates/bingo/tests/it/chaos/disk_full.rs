@@ -6,7 +6,9 @@
 
 use super::{is_root, report, run};
 use crate::game::{bin, join, ninety_ball};
-use crate::support::{calls, draw, last_seq, numbers, post, screen_hello, stored_events, verify_finished, Client};
+use crate::support::{
+    calls, card_number, draw, last_seq, numbers, post, screen_hello, stored_events, verify_finished, Client,
+};
 use bingo_testkit::{Backend, Options, Platform};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -68,7 +70,7 @@ fn a_full_data_directory_refuses_clearly_and_loses_nothing() {
     let mut platform = Platform::start(options);
     let console = platform.console();
     let (id, code) = platform.open_game(&console, ninety_ball());
-    join(&platform.api().http(), &code, "ann", 6);
+    let ann = join(&platform.api().http(), &code, "ann", 6);
     let (mut screen, _) = Client::connect("screen", &platform.api().ws_url(), screen_hello(&code, 0, None));
     post(&console, &format!("/api/v1/games/{id}/start"));
     for _ in 0..5 {
@@ -86,6 +88,13 @@ fn a_full_data_directory_refuses_clearly_and_loses_nothing() {
     assert_eq!(body["error"]["code"], "unavailable", "{body}");
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("full"), "the message says what is wrong: {body}");
+    // A player's daub is refused the same way.
+    let player = platform.api().http().with_token(&ann.token);
+    let (_, me) = player.get("/api/v1/me");
+    let card = &me["cards"][0];
+    let daub = serde_json::json!({"serial": card["serial"], "number": card_number(card), "on": true});
+    let (daub_status, body) = player.put("/api/v1/me/daubs", &daub);
+    assert_eq!((daub_status, &body["error"]["code"]), (503, &"unavailable".into()), "a daub on a full disk: {body}");
     assert!(platform.api_mut().is_running(), "the server stays up:\n{}", platform.api().output());
     assert_eq!(platform.api().http().get("/health").0, 200);
     // Nothing committed is lost or changed, and the refused ball is nowhere.
@@ -101,6 +110,7 @@ fn a_full_data_directory_refuses_clearly_and_loses_nothing() {
     let rows = stored_events(&console, &id);
     assert_eq!(rows[..committed.len()], committed[..], "the log before the fill is unchanged");
 
+    assert_eq!(player.put("/api/v1/me/daubs", &daub).0, 204, "the daub once space is back");
     let body = post(&console, &format!("/api/v1/games/{id}/finish"));
     let game = body["snapshot"]["game"].clone();
     verify_finished(bin(), &game, "90");
@@ -121,6 +131,7 @@ fn a_full_data_directory_refuses_clearly_and_loses_nothing() {
 
     report(TEST, "filesystem", format!("tmpfs of {SIZE}, filled with {} KiB of zeros", filled / 1024));
     report(TEST, "the draw on the full disk", format!("{status} {message:?} in {} ms", answered_in.as_millis()));
+    report(TEST, "a daub on the full disk", daub_status);
     report(TEST, "balls before the fill / after space was back", format!("{} / {}", committed_calls.len(), 4));
     // The server is stopped before the mount goes.
     drop(platform);
