@@ -48,7 +48,7 @@ impl PgCluster {
         let dir = tempfile::tempdir().expect("temp dir");
         run(Command::new("chown").arg("postgres:").arg(dir.path()));
         let cluster = PgCluster { programs, dir, port: free_port() };
-        run(&mut cluster
+        run(cluster
             .as_postgres("initdb")
             .args(["-U", "postgres", "-A", "trust", "--no-sync", "-D"])
             .arg(cluster.data()));
