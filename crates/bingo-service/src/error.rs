@@ -141,18 +141,6 @@ impl ServiceError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::ErrorCode;
-
-    #[test]
-    fn codes_are_written_as_serde_writes_them() {
-        for code in ErrorCode::ALL {
-            assert_eq!(serde_json::to_value(code).ok(), Some(serde_json::Value::from(code.as_str())));
-        }
-    }
-}
-
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -173,5 +161,17 @@ impl From<getrandom::Error> for ServiceError {
 impl From<tokio::task::JoinError> for ServiceError {
     fn from(e: tokio::task::JoinError) -> Self {
         ServiceError::Internal(format!("a storage task failed: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_are_written_as_serde_writes_them() {
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).ok(), Some(serde_json::Value::from(code.as_str())));
+        }
     }
 }

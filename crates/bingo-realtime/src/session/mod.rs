@@ -262,3 +262,6 @@ impl<S: Io> Conn<S> {
         send(&mut self.sink, &answer).await
     }
 }
+
+#[cfg(test)]
+mod tests;
