@@ -292,13 +292,15 @@ impl<L: EventLog> HubState<L> {
                 break;
             }
         }
-        if channel.last_seq >= channel.announced {
+        // A whole read's worth: the log may hold more than any notice announced.
+        let full = events.as_ref().is_some_and(|e| e.len() >= FILL_LIMIT as usize);
+        if channel.last_seq >= channel.announced && !full {
             channel.failures = 0;
             channel.retry_at = None;
             return;
         }
         if events.is_some() && channel.last_seq > before {
-            // More to read (a read returns at most FILL_LIMIT events).
+            // More to read.
             channel.failures = 0;
             channel.retry_at = None;
             self.fill(game_id);

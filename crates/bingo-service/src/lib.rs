@@ -194,10 +194,10 @@ impl Service {
 
     /// Publishes one message. A bus failure is logged and counted, never lost: the log has the
     /// events, and realtime nodes poll it (an update is superseded by the next one).
-    async fn notify(&self, message: BusMessage) {
+    async fn notify(&self, game_id: &str, message: BusMessage) {
         if let Err(err) = self.inner.bus.publish(message).await {
             self.inner.metrics.redis_error();
-            tracing::warn!(error = %err, "could not publish; nodes catch up from the log");
+            tracing::warn!(game_id, error = %err, "could not publish; nodes catch up from the log");
         }
     }
 
@@ -210,13 +210,13 @@ impl Service {
                 published_at_ms: now_ms(),
                 event: event.clone(),
             };
-            self.notify(BusMessage::Event(Arc::new(notice))).await;
+            self.notify(game_id, BusMessage::Event(Arc::new(notice))).await;
         }
     }
 
     /// Publishes news that is not part of a game's log (player counts, auto-draw timing).
     async fn publish_update(&self, game_id: &str, update: Update) {
         let notice = UpdateNotice { game_id: game_id.to_string(), published_at_ms: now_ms(), update };
-        self.notify(BusMessage::Update(Arc::new(notice))).await;
+        self.notify(game_id, BusMessage::Update(Arc::new(notice))).await;
     }
 }

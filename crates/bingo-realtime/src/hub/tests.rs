@@ -151,3 +151,15 @@ async fn notices_held_while_the_log_fails_are_bounded_and_none_is_lost() {
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "in order");
     assert_eq!(seen.last(), Some(&last));
 }
+
+#[tokio::test(start_paused = true)]
+async fn events_whose_notices_never_came_are_delivered_by_the_poll_however_many() {
+    let (log, bus) = (FakeLog::default(), Bus::local());
+    let hub = Hub::spawn(log.clone(), bus.subscribe(), metrics());
+    let mut outbox = hub.join(GAME, 0, "e1").await.expect("joined");
+    log.commit(2_500); // more than one read returns, and not one notice (Redis was down)
+    tokio::time::sleep(Duration::from_millis(3_100)).await; // one poll
+    assert_eq!(hub.inspect(GAME).await, Some((2_500, 0)));
+    assert_eq!(drain(&mut outbox).last(), Some(&2_500));
+    assert!(log.reads() <= 4, "reads: {}", log.reads());
+}
