@@ -78,7 +78,7 @@ impl ResponseError for ApiError {
 }
 
 /// The HTTP status of each service error code.
-pub fn status_of(code: ErrorCode) -> StatusCode {
+fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::NotFound | ErrorCode::NoSuchCard | ErrorCode::CardNotIssued => StatusCode::NOT_FOUND,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,

@@ -105,12 +105,6 @@ impl ErrorCode {
     }
 }
 
-impl std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl ServiceError {
     /// The stable, machine-readable code.
     pub fn code(&self) -> ErrorCode {
