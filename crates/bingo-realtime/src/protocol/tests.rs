@@ -47,6 +47,20 @@ fn wire_names<T: DeserializeOwned + std::fmt::Debug>(unknown: &str) -> BTreeSet<
     expected.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
+/// What a part of the document writes as code in its prose and tables (not in its examples).
+fn code_spans(part: &str) -> BTreeSet<String> {
+    let mut in_example = false;
+    let prose: Vec<&str> = part
+        .lines()
+        .filter(|line| {
+            let fence = line.trim_start().starts_with("```");
+            in_example ^= fence;
+            !fence && !in_example
+        })
+        .collect();
+    prose.join("\n").split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
 fn type_of(value: &Value) -> String {
     value["type"].as_str().unwrap_or_default().to_string()
 }
@@ -102,21 +116,22 @@ fn every_message_type_has_an_example() {
 }
 
 #[test]
+fn every_kind_of_event_is_named() {
+    let doc = doc();
+    let (_, events) = doc.split_once("\n## Events").expect("an Events section");
+    let (events, _) = events.split_once("\n## ").expect("a section after it");
+    let named = code_spans(events);
+    for kind in wire_names::<bingo_core::EventKind>(r#"{"type":"~"}"#) {
+        assert!(named.contains(&kind), "the event `{kind}` is not named in docs/PROTOCOL.md, Events");
+    }
+}
+
+#[test]
 fn every_error_code_is_documented_and_none_other() {
     let doc = doc();
     let (_, errors) = doc.split_once("\n## Errors").expect("an Errors section");
-    // Its prose and tables (not its example), and in them what is written as code.
-    let mut in_example = false;
-    let prose: String = errors
-        .lines()
-        .filter(|line| {
-            let fence = line.trim_start().starts_with("```");
-            in_example ^= fence;
-            !fence && !in_example
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let listed: BTreeSet<&str> = prose.split('`').skip(1).step_by(2).filter(|w| !w.contains(' ')).collect();
+    let listed = code_spans(errors);
+    let listed: BTreeSet<&str> = listed.iter().map(String::as_str).filter(|w| !w.contains(' ')).collect();
     let service = wire_names::<bingo_service::ErrorCode>(r#""~""#);
     let socket = wire_names::<SocketError>(r#""~""#);
     // The lists the code keeps are complete, and written as serde writes them.
