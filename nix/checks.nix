@@ -24,8 +24,9 @@ in
   # (cargo's is --cargo-profile). Rehearsed outside Nix by tests/nix/source-build.sh.
   nextest = craneLib.cargoNextest (commonArgs // {
     inherit cargoArtifacts;
-    # crates/ and the workspace, plus tests/fairness/ (read by crates/bingo/tests/it/cli.rs) and
-    # .config/nextest.toml (nix/source.nix, tests = true).
+    # crates/ and the workspace, plus tests/fairness/ (read by crates/bingo/tests/it/cli.rs),
+    # docs/PROTOCOL.md (crates/bingo-realtime's protocol tests) and .config/nextest.toml
+    # (nix/source.nix, tests = true).
     src = build.testSrc;
     cargoNextestExtraArgs = "--profile nix-sandbox --no-tests=fail";
     # psql, pg_dump and pg_restore (the testkit and the backup tests) come with postgresql;

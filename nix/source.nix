@@ -31,8 +31,9 @@ let
 
   # Read at run time by tests of the nextest check (nix-sandbox profile):
   #   crates/bingo/tests/it/cli.rs: tests/fairness/vectors.json and tests/fairness/reference.py;
+  #   crates/bingo-realtime/src/protocol/tests.rs: docs/PROTOCOL.md (tested against the types);
   #   cargo-nextest: .config/nextest.toml (the nix-sandbox profile itself).
-  testPaths = [ ".config/nextest.toml" "tests/fairness" ];
+  testPaths = [ ".config/nextest.toml" "tests/fairness" "docs/PROTOCOL.md" ];
   extra = if tests then testPaths else [ ];
 
   # Never read by a build: cargo's output (target/), npm's (node_modules/, gitignored, so never

@@ -117,9 +117,9 @@ fi
 
 extra="$(LC_ALL=C comm -13 <(sorted "$lists/build") <(sorted "$lists/test"))"
 dropped="$(LC_ALL=C comm -23 <(sorted "$lists/build") <(sorted "$lists/test"))"
-strange="$(printf '%s\n' "$extra" | grep -vE '^(\.config|\.config/nextest\.toml|tests|tests/fairness(/.*)?)$' | grep . || true)"
+strange="$(printf '%s\n' "$extra" | grep -vE '^(\.config|\.config/nextest\.toml|tests|tests/fairness(/.*)?|docs|docs/PROTOCOL\.md)$' | grep . || true)"
 if [ -z "$dropped$strange" ] && printf '%s\n' "$extra" | grep -xF .config/nextest.toml >/dev/null; then
-  ok "the check's source is the package source plus $(printf '%s\n' "$extra" | grep -c .) entries (.config/nextest.toml, tests/fairness)"
+  ok "the check's source is the package source plus $(printf '%s\n' "$extra" | grep -c .) entries (.config/nextest.toml, tests/fairness, docs/PROTOCOL.md)"
 else
   bad "the check's source: dropped [$dropped] unexpected extras [$strange]"
 fi

@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use bingo_service::ServiceError;
+use bingo_service::{ErrorCode, ServiceError};
 use serde::Serialize;
 use std::fmt;
 
@@ -77,24 +77,31 @@ impl ResponseError for ApiError {
     }
 }
 
+/// The HTTP status of each service error code.
+fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::NotFound | ErrorCode::NoSuchCard | ErrorCode::CardNotIssued => StatusCode::NOT_FOUND,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Invalid | ErrorCode::InvalidGame | ErrorCode::OutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Conflict
+        | ErrorCode::WrongState
+        | ErrorCode::WrongMode
+        | ErrorCode::AlreadyCalled
+        | ErrorCode::CannotVoid
+        | ErrorCode::AllBallsDrawn
+        | ErrorCode::FinalStageWon
+        | ErrorCode::SalesClosed
+        | ErrorCode::AlreadyIssued => StatusCode::CONFLICT,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::CorruptLog | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         let code = e.code();
-        let status = match &e {
-            ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServiceError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ServiceError::Conflict(_) => StatusCode::CONFLICT,
-            ServiceError::Game(_) => match code {
-                "invalid_game" | "out_of_range" => StatusCode::UNPROCESSABLE_ENTITY,
-                "no_such_card" | "card_not_issued" => StatusCode::NOT_FOUND,
-                "corrupt_log" => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::CONFLICT,
-            },
-            ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let status = status_of(code);
         // Internal details stay in the log, not in the response.
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "internal error");
@@ -102,7 +109,7 @@ impl From<ServiceError> for ApiError {
         } else {
             e.to_string()
         };
-        ApiError { status, code, message, retry_after: None }
+        ApiError { status, code: code.as_str(), message, retry_after: None }
     }
 }
 

@@ -1,5 +1,7 @@
 //! The event bus between nodes. After an API node commits game events to the database it
-//! publishes one [`Notice`] per event; every realtime node hears them and fans them out.
+//! publishes one [`BusMessage::Event`] per event, and news that is not part of the log (player
+//! counts, auto-draw timing) as [`BusMessage::Update`]; every realtime node hears them and fans
+//! them out.
 //!
 //! The bus only *notifies*: the database's event log is the one durable copy. A subscriber that
 //! may have missed notices (a Redis reconnect, a lagging receiver) is told so with
@@ -12,6 +14,7 @@
 mod local;
 mod redis_bus;
 
+pub use bingo_core::Event;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -19,24 +22,46 @@ use tokio::sync::broadcast;
 pub use local::LocalBus;
 pub use redis_bus::RedisBus;
 
-/// One committed game event, as published.
+/// A committed game event, as published.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notice {
+pub struct EventNotice {
     pub game_id: String,
-    pub seq: u64,
     /// The game's log epoch; it changes only if the log is ever reset.
     pub epoch: String,
     /// When the API node published it (Unix ms), to measure bus lag and delivery delay.
     pub published_at_ms: i64,
-    /// The event exactly as stored (JSON).
-    pub event: String,
+    /// The event as committed; its `seq` is its place in the game's log.
+    pub event: Event,
 }
 
-/// What a subscriber receives.
-#[derive(Clone, Debug)]
+/// News of a game that is not part of its log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateNotice {
+    pub game_id: String,
+    /// When it was published (Unix ms), to measure bus lag.
+    pub published_at_ms: i64,
+    pub update: Update,
+}
+
+/// What a game's clients are told besides its events (docs/PROTOCOL.md, "Updates").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Update {
+    /// How many players have joined.
+    Players { players: u64 },
+    /// The auto-draw timer: on or off, and when the next ball is due (Unix ms) while on.
+    AutoDraw { on: bool, next_draw_at_ms: Option<i64> },
+}
+
+/// What goes over the bus. Between nodes it is JSON with a `type` (`event` or `update`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum BusMessage {
-    Notice(Arc<Notice>),
-    /// Notices may have been lost (reconnect or lag): re-read the log for every game you follow.
+    Event(Arc<EventNotice>),
+    Update(Arc<UpdateNotice>),
+    /// Messages may have been lost (reconnect or lag): re-read the log for every game you follow.
+    /// Made by a [`Subscription`]; never published.
+    #[serde(skip)]
     Resync,
 }
 
@@ -48,6 +73,8 @@ pub enum BusError {
     Unavailable(String),
     #[error("a bus message could not be encoded: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("a resync is made by a subscription, never published")]
+    NotPublishable,
 }
 
 /// Receives bus messages; created by [`Bus::subscribe`].
@@ -87,13 +114,17 @@ impl Bus {
         Ok(Bus::Redis(RedisBus::connect(url, prefix).await?))
     }
 
-    pub async fn publish(&self, notice: &Notice) -> Result<(), BusError> {
+    /// Publishes an event or an update to every subscriber (of every node, over Redis).
+    pub async fn publish(&self, message: BusMessage) -> Result<(), BusError> {
+        if matches!(message, BusMessage::Resync) {
+            return Err(BusError::NotPublishable);
+        }
         match self {
             Bus::Local(b) => {
-                b.publish(notice);
+                b.publish(message);
                 Ok(())
             }
-            Bus::Redis(b) => b.publish(notice).await,
+            Bus::Redis(b) => b.publish(&message).await,
         }
     }
 
@@ -112,6 +143,12 @@ impl Bus {
         }
     }
 
+    /// Whether every subscriber is in this process (one node: `bingo serve`).
+    pub fn is_local(&self) -> bool {
+        matches!(self, Bus::Local(_))
+    }
+
+    /// The kind, for logs.
     pub fn kind(&self) -> &'static str {
         match self {
             Bus::Local(_) => "local",

@@ -1,7 +1,6 @@
 //! The in-process bus of a single `bingo serve`.
 
-use super::{BusMessage, Notice, Subscription, FANOUT_CAPACITY};
-use std::sync::Arc;
+use super::{BusMessage, Subscription, FANOUT_CAPACITY};
 use tokio::sync::broadcast;
 
 #[derive(Clone)]
@@ -20,9 +19,9 @@ impl LocalBus {
         LocalBus { tx: broadcast::channel(FANOUT_CAPACITY).0 }
     }
 
-    pub fn publish(&self, notice: &Notice) {
+    pub fn publish(&self, message: BusMessage) {
         // No subscriber yet is fine: the log has the event.
-        let _ = self.tx.send(BusMessage::Notice(Arc::new(notice.clone())));
+        let _ = self.tx.send(message);
     }
 
     pub fn subscribe(&self) -> Subscription {

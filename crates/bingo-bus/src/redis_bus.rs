@@ -2,10 +2,9 @@
 //! background task per process holds the subscription, reconnects with backoff, and tells local
 //! subscribers to resync after every reconnect (Pub/Sub drops what a disconnected subscriber missed).
 
-use super::{BusError, BusMessage, Notice, Subscription, FANOUT_CAPACITY};
+use super::{BusError, BusMessage, Subscription, FANOUT_CAPACITY};
 use deadpool_redis::{Config, Pool, Runtime};
 use futures_util::StreamExt;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -33,8 +32,8 @@ impl RedisBus {
         Ok(bus)
     }
 
-    pub async fn publish(&self, notice: &Notice) -> Result<(), BusError> {
-        let body = serde_json::to_string(notice)?;
+    pub async fn publish(&self, message: &BusMessage) -> Result<(), BusError> {
+        let body = serde_json::to_string(message)?;
         let mut conn = self.pool.get().await.map_err(|e| BusError::Unavailable(e.to_string()))?;
         redis::cmd("PUBLISH")
             .arg(&self.channel)
@@ -85,11 +84,11 @@ async fn listen(client: redis::Client, channel: String, tx: broadcast::Sender<Bu
             let mut stream = current.on_message();
             while let Some(msg) = stream.next().await {
                 let Ok(body) = msg.get_payload::<String>() else { continue };
-                match serde_json::from_str::<Notice>(&body) {
-                    Ok(notice) => {
-                        let _ = tx.send(BusMessage::Notice(Arc::new(notice)));
+                match serde_json::from_str::<BusMessage>(&body) {
+                    Ok(message) => {
+                        let _ = tx.send(message);
                     }
-                    Err(e) => tracing::warn!(error = %e, "bus: ignored a message that is not a notice"),
+                    Err(e) => tracing::warn!(error = %e, "bus: ignored a message that is not a bus message"),
                 }
             }
         }

@@ -14,8 +14,10 @@ pub mod upgrade;
 
 pub use hub::{Hub, Out, Outbox};
 
-use bingo_service::Service;
+use bingo_core::Event;
+use bingo_service::{Service, ServiceError};
 use bingo_telemetry::Metrics;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,7 +62,7 @@ pub struct RealtimeState {
 impl RealtimeState {
     /// Starts the hub for this node.
     pub fn start(service: Service, metrics: Metrics, heartbeat: Heartbeat) -> Arc<Self> {
-        let hub = Hub::spawn(service.clone(), metrics.clone());
+        let hub = Hub::spawn(service.clone(), service.bus().subscribe(), metrics.clone());
         Arc::new(RealtimeState { service, metrics, hub, heartbeat, draining: AtomicBool::new(false) })
     }
 
@@ -72,5 +74,27 @@ impl RealtimeState {
 
     pub fn is_draining(&self) -> bool {
         self.draining.load(Ordering::SeqCst)
+    }
+}
+
+/// Where the hub and the sessions read the events a client missed: the durable log.
+pub(crate) trait EventLog: Clone + Send + Sync + 'static {
+    /// Up to `limit` events of the game after `after_seq`, in order.
+    fn read(
+        &self,
+        game_id: &str,
+        after_seq: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Event>, ServiceError>> + Send;
+}
+
+impl EventLog for Service {
+    async fn read(&self, game_id: &str, after_seq: u64, limit: u32) -> Result<Vec<Event>, ServiceError> {
+        let stored = self.events_after(game_id, after_seq, limit).await?;
+        stored
+            .iter()
+            .map(|e| serde_json::from_str(&e.payload))
+            .collect::<Result<_, _>>()
+            .map_err(|e| ServiceError::Internal(format!("an event in the log does not read: {e}")))
     }
 }

@@ -117,13 +117,16 @@ async fn upgrade(
     }
     let response = match actix_http::ws::handshake(req.head()) {
         Ok(mut builder) => builder.finish().drop_body(),
+        // RFC 6455 4.1: the method is GET; a 405 says which method the resource allows (RFC 9110 15.5.6).
+        Err(HandshakeError::GetMethodRequired) => {
+            let message = "not a WebSocket handshake: the method must be GET";
+            let status = StatusCode::METHOD_NOT_ALLOWED;
+            let allow = Some(("allow", "GET"));
+            return refuse_with(&mut framed, status, "bad_handshake", message, allow).await.map(|s| (WS_PATH, s));
+        }
         Err(e) => {
-            let status = match e {
-                HandshakeError::GetMethodRequired => StatusCode::METHOD_NOT_ALLOWED,
-                _ => StatusCode::BAD_REQUEST,
-            };
             let message = format!("not a WebSocket handshake: {e}");
-            return refuse(&mut framed, status, "bad_handshake", &message).await.map(|s| (WS_PATH, s));
+            return refuse(&mut framed, StatusCode::BAD_REQUEST, "bad_handshake", &message).await.map(|s| (WS_PATH, s));
         }
     };
     framed.send(H1::Item((response, BodySize::None))).await.map_err(std::io::Error::other)?;
@@ -151,9 +154,23 @@ async fn refuse(
     code: &str,
     message: &str,
 ) -> std::io::Result<StatusCode> {
+    refuse_with(framed, status, code, message, None).await
+}
+
+/// [`refuse`] with a header of its own.
+async fn refuse_with(
+    framed: &mut Framed<TcpStream, h1::Codec>,
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    header: Option<(&'static str, &'static str)>,
+) -> std::io::Result<StatusCode> {
     let body = Bytes::from(serde_json::json!({"error": {"code": code, "message": message}}).to_string());
     let mut response = Response::build(status);
     response.insert_header(("content-type", "application/json")).force_close();
+    if let Some(header) = header {
+        response.insert_header(header);
+    }
     let response = response.finish().drop_body();
     let sent = async {
         framed.send(H1::Item((response, BodySize::Sized(body.len() as u64)))).await?;

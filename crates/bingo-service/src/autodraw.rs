@@ -40,15 +40,13 @@ impl Service {
         self.blocking(move |s| s.set_auto_draw(&id, on, next)).await?;
         live.meta.auto_draw = on;
         live.meta.next_draw_at_ms = next;
-        let epoch = live.meta.epoch.clone();
         drop(live);
-        self.announce_auto_draw(game_id, &epoch, on, next).await;
+        self.announce_auto_draw(game_id, on, next).await;
         Ok(())
     }
 
-    async fn announce_auto_draw(&self, game_id: &str, epoch: &str, on: bool, next: Option<i64>) {
-        let body = serde_json::json!({"type": "auto_draw", "on": on, "next_draw_at_ms": next});
-        self.publish_ephemeral(game_id, epoch, body).await;
+    async fn announce_auto_draw(&self, game_id: &str, on: bool, next: Option<i64>) {
+        self.publish_update(game_id, bingo_bus::Update::AutoDraw { on, next_draw_at_ms: next }).await;
     }
 
     /// Draws the balls that are due, every [`TICK`], until `cancel`.
@@ -112,11 +110,10 @@ impl Service {
         let id = game_id.to_string();
         self.blocking(move |s| s.set_auto_draw(&id, true, Some(next))).await?;
         let result = self.command(game_id, |game, now| game.draw(now)).await;
-        let epoch = meta.epoch.clone();
         match result {
             Ok(_) => {
                 live.lock().await.meta.next_draw_at_ms = Some(next);
-                self.announce_auto_draw(game_id, &epoch, true, Some(next)).await;
+                self.announce_auto_draw(game_id, true, Some(next)).await;
                 Ok(Some(next))
             }
             Err(ServiceError::Game(e)) => {
@@ -128,7 +125,7 @@ impl Service {
                     live.meta.auto_draw = false;
                     live.meta.next_draw_at_ms = None;
                 }
-                self.announce_auto_draw(game_id, &epoch, false, None).await;
+                self.announce_auto_draw(game_id, false, None).await;
                 Ok(None)
             }
             Err(e) => Err(e),

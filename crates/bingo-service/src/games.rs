@@ -120,8 +120,7 @@ impl Service {
                     if let Ok(mut cache) = self.cache() {
                         cache.replace(&id, &join_code, Arc::new(tokio::sync::Mutex::new(live)));
                     }
-                    let payload = serde_json::to_string(&created).map_err(|e| ServiceError::Internal(e.to_string()))?;
-                    self.notify(&id, &epoch, 1, payload).await;
+                    self.publish(&id, &epoch, std::slice::from_ref(&created)).await;
                     return Ok(CreatedGame { id, join_code, commitment });
                 }
                 Err(StoreError::Conflict { kind: ConflictKind::JoinCodeTaken, .. }) => continue,
@@ -157,7 +156,7 @@ impl Service {
                         self.finished(game_id);
                     }
                     self.count(&events);
-                    self.publish(game_id, &epoch, &stored).await;
+                    self.publish(game_id, &epoch, &events).await;
                     return Ok(events);
                 }
                 Err(e) if attempt == 0 && is_stale(&e) => {

@@ -24,14 +24,14 @@ mod tasks;
 
 pub use admin::{AdminSession, SESSION_MS};
 pub use bingo_storage::{GameMeta, PlayerRow, PlayerSummary, StoredEvent};
-pub use error::{Result, ServiceError};
+pub use error::{ErrorCode, Result, ServiceError};
 pub use games::{CreatedGame, PaperCards};
 pub use players::{Joined, PlayerView};
 pub use queries::Held;
 pub use snapshot::{AutoDrawView, SharedSnapshot, Snapshot};
 pub use tasks::{Running, Tasks};
 
-use bingo_bus::{Bus, Notice};
+use bingo_bus::{Bus, BusMessage, EventNotice, Update, UpdateNotice};
 use bingo_core::Game;
 use bingo_core::{Event, EventKind};
 use bingo_storage::Store;
@@ -103,7 +103,7 @@ impl Service {
     /// and that wait is the pool-wait metric.
     pub fn new(store: Store, bus: Bus, node: impl Into<String>, metrics: Metrics) -> Self {
         let storage_slots = Arc::new(tokio::sync::Semaphore::new(store.pool_size() as usize));
-        let recent = (bus.kind() == "local").then(recent::RecentPlayers::default);
+        let recent = bus.is_local().then(recent::RecentPlayers::default);
         let (lookups, lookups_queue) = lookups::Lookups::new();
         Service {
             inner: Arc::new(Inner {
@@ -192,26 +192,31 @@ impl Service {
         Ok(tokio::task::spawn_blocking(move || f(&store)).await?)
     }
 
-    /// Publishes one notice (`seq` 0: not part of the log). A bus failure is logged and counted,
-    /// never lost: the log has the events, and realtime nodes poll it.
-    async fn notify(&self, game_id: &str, epoch: &str, seq: u64, event: String) {
-        let notice =
-            Notice { game_id: game_id.to_string(), seq, epoch: epoch.to_string(), published_at_ms: now_ms(), event };
-        if let Err(err) = self.inner.bus.publish(&notice).await {
+    /// Publishes one message. A bus failure is logged and counted, never lost: the log has the
+    /// events, and realtime nodes poll it (an update is superseded by the next one).
+    async fn notify(&self, game_id: &str, message: BusMessage) {
+        if let Err(err) = self.inner.bus.publish(message).await {
             self.inner.metrics.redis_error();
-            tracing::warn!(game_id, seq, error = %err, "could not publish; nodes catch up from the log");
+            tracing::warn!(game_id, error = %err, "could not publish; nodes catch up from the log");
         }
     }
 
     /// Publishes committed events.
-    async fn publish(&self, game_id: &str, epoch: &str, stored: &[bingo_storage::StoredEvent]) {
-        for e in stored {
-            self.notify(game_id, epoch, e.seq, e.payload.clone()).await;
+    async fn publish(&self, game_id: &str, epoch: &str, events: &[Event]) {
+        for event in events {
+            let notice = EventNotice {
+                game_id: game_id.to_string(),
+                epoch: epoch.to_string(),
+                published_at_ms: now_ms(),
+                event: event.clone(),
+            };
+            self.notify(game_id, BusMessage::Event(Arc::new(notice))).await;
         }
     }
 
-    /// Publishes something that is not part of a game's log (player counts, auto-draw timing).
-    async fn publish_ephemeral(&self, game_id: &str, epoch: &str, body: serde_json::Value) {
-        self.notify(game_id, epoch, 0, body.to_string()).await;
+    /// Publishes news that is not part of a game's log (player counts, auto-draw timing).
+    async fn publish_update(&self, game_id: &str, update: Update) {
+        let notice = UpdateNotice { game_id: game_id.to_string(), published_at_ms: now_ms(), update };
+        self.notify(game_id, BusMessage::Update(Arc::new(notice))).await;
     }
 }

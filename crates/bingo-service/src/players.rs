@@ -57,13 +57,12 @@ impl Service {
         let nickname = check_nickname(nickname)?;
         let game_id = self.game_id_by_join_code(join_code).await?;
         let live = self.live(&game_id).await?;
-        let (deck, max, state, epoch, records, sales_open) = {
+        let (deck, max, state, records, sales_open) = {
             let live = live.lock().await;
             (
                 live.game.deck().clone(),
                 live.game.config().max_cards_per_player,
                 live.game.state(),
-                live.meta.epoch.clone(),
                 live.game.records_cards(),
                 live.game.sales_open(),
             )
@@ -113,7 +112,7 @@ impl Service {
             !std::mem::replace(&mut live.count_due, true)
         };
         if first_since_publish {
-            self.publish_player_count_soon(game_id.clone(), epoch, live.clone());
+            self.publish_player_count_soon(game_id.clone(), live.clone());
         }
         let cards = serials
             .map(|s| deck.card(s))
@@ -133,7 +132,7 @@ impl Service {
     /// until then: a hall's crowd joining at once is told its count a few times a second rather
     /// than once per join to every connected client.
     /// On shutdown the count is published at once.
-    fn publish_player_count_soon(&self, game_id: String, epoch: String, live: super::LiveGame) {
+    fn publish_player_count_soon(&self, game_id: String, live: super::LiveGame) {
         let service = self.clone();
         let cancel = self.inner.cancel.clone();
         self.inner.errands.spawn(async move {
@@ -146,8 +145,7 @@ impl Service {
                 live.count_due = false;
                 live.players
             };
-            let count = serde_json::json!({"type": "players", "players": players});
-            service.publish_ephemeral(&game_id, &epoch, count).await;
+            service.publish_update(&game_id, bingo_bus::Update::Players { players }).await;
         });
     }
 

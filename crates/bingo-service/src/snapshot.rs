@@ -3,6 +3,7 @@
 use super::{Live, Result, Service, ServiceError};
 use bingo_core::GameView;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, Serialize)]
@@ -29,8 +30,8 @@ pub struct Snapshot {
 pub struct SharedSnapshot {
     pub last_seq: u64,
     pub epoch: String,
-    /// The `Snapshot` as JSON.
-    pub json: Arc<str>,
+    /// The `Snapshot` as JSON, written as it is into every message that carries it.
+    pub json: Arc<RawValue>,
 }
 
 /// What a shared snapshot depends on: the log position, the player count and the auto-draw timer.
@@ -65,7 +66,7 @@ impl Service {
             }
         }
         let snapshot = build(&live);
-        let json = serde_json::to_string(&snapshot).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let json = serde_json::value::to_raw_value(&snapshot).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let shared = SharedSnapshot { last_seq: snapshot.game.last_seq, epoch: snapshot.epoch, json: json.into() };
         live.shared = Some((key, shared.clone()));
         Ok(shared)

@@ -12,8 +12,7 @@
 //! tracked too: shutdown publishes them at once and waits for them.
 
 use super::{now_ms, Result, Service, ServiceError};
-use bingo_bus::BusMessage;
-use bingo_core::Event;
+use bingo_bus::{BusMessage, Update};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -100,24 +99,18 @@ impl Service {
                     None => return,
                 },
             };
-            let notice = match msg {
-                BusMessage::Notice(notice) => notice,
-                BusMessage::Resync => {
-                    self.refresh_cached().await;
-                    continue;
+            match msg {
+                BusMessage::Event(notice) => {
+                    if let Err(e) = self.follow(&notice.game_id, &notice.event).await {
+                        tracing::warn!(game_id = notice.game_id, error = %e, "could not follow a game's events");
+                    }
                 }
-            };
-            if notice.seq == 0 {
-                if let Ok(update) = serde_json::from_str::<serde_json::Value>(&notice.event) {
-                    if let Some(players) = update.get("players").and_then(serde_json::Value::as_u64) {
+                BusMessage::Update(notice) => {
+                    if let Update::Players { players } = notice.update {
                         self.follow_players(&notice.game_id, players).await;
                     }
                 }
-                continue;
-            }
-            let Ok(event) = serde_json::from_str::<Event>(&notice.event) else { continue };
-            if let Err(e) = self.follow(&notice.game_id, &event).await {
-                tracing::warn!(game_id = notice.game_id, error = %e, "could not follow a game's events");
+                BusMessage::Resync => self.refresh_cached().await,
             }
         }
     }

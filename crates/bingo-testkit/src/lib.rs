@@ -12,7 +12,7 @@ mod http;
 mod ws;
 
 pub use http::Http;
-pub use ws::{Next, Watched, Ws};
+pub use ws::{Next, Ws};
 
 use serde_json::Value;
 use std::net::TcpListener;

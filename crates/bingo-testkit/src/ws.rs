@@ -17,17 +17,6 @@ pub enum Next {
     Nothing,
 }
 
-/// What a client saw while reading for a while (see [`Ws::watch`]).
-#[derive(Debug, Default)]
-pub struct Watched {
-    /// WebSocket pings from the server (each answered with a pong, as a browser does).
-    pub pings: usize,
-    /// Text messages, parsed.
-    pub messages: Vec<Value>,
-    /// The server closed the connection.
-    pub closed: bool,
-}
-
 pub struct Ws {
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
 }
@@ -127,32 +116,6 @@ impl Ws {
             }
         }
         Next::Nothing
-    }
-
-    /// Reads everything that comes for `duration`, answering pings; stops early when the server closes.
-    pub fn watch(&mut self, duration: Duration) -> Watched {
-        let deadline = Instant::now() + duration;
-        let mut seen = Watched::default();
-        while Instant::now() < deadline {
-            match self.socket.read() {
-                Ok(Message::Ping(_)) => seen.pings += 1,
-                Ok(Message::Text(text)) => {
-                    seen.messages.push(serde_json::from_str(text.as_str()).unwrap_or(Value::Null));
-                }
-                Ok(Message::Close(_)) => {
-                    seen.closed = true;
-                    break;
-                }
-                Ok(_) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
-                Err(_) => {
-                    seen.closed = true;
-                    break;
-                }
-            }
-        }
-        seen
     }
 
     pub fn close(mut self) {

@@ -15,7 +15,7 @@ use crate::kind::GameKind;
 use crate::rng::prp::Prp;
 use crate::rng::siphash::SipKey;
 use crate::seed::Seed;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The largest card of any kind has 27 cells (90-ball: 3 x 9).
 pub const MAX_CELLS: usize = 27;
@@ -99,6 +99,44 @@ impl Serialize for Card {
         }
         st.serialize_field("grid", &self.grid())?;
         st.end()
+    }
+}
+
+/// A card read back from what [`Serialize`] writes: the grid must fit the kind (its shape, each
+/// number in its column's range, no number twice) and a 90-ball ticket's strip and position must
+/// be its serial's. Whether the card belongs to a game is for the game's deck to say.
+impl<'de> Deserialize<'de> for Card {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Written {
+            kind: GameKind,
+            serial: u64,
+            #[serde(default)]
+            strip: Option<u64>,
+            #[serde(default)]
+            position: Option<u8>,
+            grid: Vec<Vec<Option<u8>>>,
+        }
+        use serde::de::Error;
+        let w = Written::deserialize(d)?;
+        let (rows, cols) = (usize::from(w.kind.rows()), usize::from(w.kind.cols()));
+        if w.grid.len() != rows || w.grid.iter().any(|row| row.len() != cols) {
+            return Err(D::Error::custom(format!("a {}-ball card has {rows} rows of {cols} cells", w.kind)));
+        }
+        let mut card = Card { kind: w.kind, serial: w.serial, cells: [0; MAX_CELLS] };
+        for (i, cell) in w.grid.iter().flatten().enumerate() {
+            let Some(n) = *cell else { continue };
+            if w.kind.column_of(n) != Some(i % cols) || card.cells.contains(&n) {
+                return Err(D::Error::custom(format!("{n} cannot stand in that cell of a {}-ball card", w.kind)));
+            }
+            card.cells[i] = n;
+        }
+        let expected = card.strip_position().map_or((None, None), |(strip, position)| (Some(strip), Some(position)));
+        if (w.strip, w.position) != expected {
+            return Err(D::Error::custom(format!("card {}: wrong strip and position", w.serial)));
+        }
+        Ok(card)
     }
 }
 

@@ -160,6 +160,30 @@ proptest! {
     }
 
     #[test]
+    fn a_card_as_written_reads_back_as_the_same_card(
+        seed in any_seed(),
+        kind in crate::common::any_kind(),
+        raw in prop::collection::vec(any::<u64>(), 1..6),
+    ) {
+        let deck = Deck::new(kind, &seed);
+        for serial in raw.into_iter().map(|x| 1 + x % capacity(kind)) {
+            let card = deck.card(serial).unwrap();
+            let written = serde_json::to_value(card).unwrap();
+            prop_assert_eq!(serde_json::from_value::<Card>(written.clone()).unwrap(), card);
+            // A number moved to another column, or a wrong strip, is refused.
+            let mut moved = written.clone();
+            let row = moved["grid"][0].as_array_mut().unwrap();
+            row.rotate_left(1);
+            prop_assert!(serde_json::from_value::<Card>(moved).is_err());
+            if kind == GameKind::Ball90 {
+                let mut strip = written;
+                strip["position"] = serde_json::json!(7);
+                prop_assert!(serde_json::from_value::<Card>(strip).is_err());
+            }
+        }
+    }
+
+    #[test]
     fn serials_out_of_range_are_errors_not_panics(seed in any_seed(), kind in crate::common::any_kind()) {
         let deck = Deck::new(kind, &seed);
         let cap = capacity(kind);

@@ -273,6 +273,8 @@ fn requests_that_are_not_a_websocket_handshake_get_the_api_error_body() {
         let (got, head, body) = raw_exchange(&addr, request.as_bytes());
         assert_eq!(got, status, "{what}: {head}\n{body}");
         assert!(head.contains("content-type: application/json"), "{what}: {head}");
+        // A 405 names the methods the resource allows (RFC 9110 15.5.6): the handshake's GET.
+        assert_eq!(head.contains("\r\nallow: get\r\n"), status == 405, "{what}: {head}");
         let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
         assert_eq!(body["error"]["code"], code, "{what}: {body}");
         assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {body}");
