@@ -57,10 +57,12 @@ pub struct ServerArgs {
     /// This node's name in metrics and logs [default: the host name and role].
     #[arg(long, env = "BINGO_NODE_ID")]
     pub node_id: Option<String>,
-    /// Log format: json (for journald) or pretty [default: pretty on a terminal, else json].
+    /// Log format: json (one object a line, for journald and Loki) or pretty (one readable line an
+    /// event, for people) [default: pretty when stdout is a terminal, else json].
     #[arg(long, env = "BINGO_LOG_FORMAT")]
     pub log_format: Option<String>,
-    /// Log filter, e.g. info or info,bingo_service=debug [default: info].
+    /// Log filter, e.g. info or info,bingo_service=debug; actix_server logs from warn up unless
+    /// the filter names it [default: info].
     #[arg(long, env = "BINGO_LOG_LEVEL")]
     pub log_level: Option<String>,
     /// Also push logs to this Loki (http://host:3100); best effort.

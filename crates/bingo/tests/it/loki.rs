@@ -137,23 +137,6 @@ struct Server {
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
-/// A pseudo-terminal: its main side, read by the test, and its other side, the server's stdout.
-fn terminal() -> (std::fs::File, std::fs::File) {
-    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
-    use std::os::unix::fs::OpenOptionsExt;
-    let main = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
-    grantpt(&main).expect("grantpt");
-    unlockpt(&main).expect("unlockpt");
-    let name = ptsname(&main, Vec::new()).expect("ptsname");
-    let side = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
-        .open(name.to_str().expect("a pty name"))
-        .expect("the pty's other side");
-    (std::fs::File::from(main), side)
-}
-
 impl Server {
     /// Starts `bingo serve` with a fresh data directory in `dir` and only the settings given here:
     /// the passphrase from `--admin-passphrase-file`, or none (so one is generated).
@@ -180,7 +163,7 @@ impl Server {
                 None
             }
             Stdout::Terminal => {
-                let (mut main, side) = terminal();
+                let (mut main, side) = crate::support::terminal();
                 cmd.stdout(side);
                 let shown = shown.clone();
                 Some(std::thread::spawn(move || {

@@ -290,3 +290,21 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A pseudo-terminal: its main side, read by the test, and its other side, to give a child as
+/// its stdout (it then sees a terminal).
+pub fn terminal() -> (std::fs::File, std::fs::File) {
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    use std::os::unix::fs::OpenOptionsExt;
+    let main = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+    grantpt(&main).expect("grantpt");
+    unlockpt(&main).expect("unlockpt");
+    let name = ptsname(&main, Vec::new()).expect("ptsname");
+    let side = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+        .open(name.to_str().expect("a pty name"))
+        .expect("the pty's other side");
+    (std::fs::File::from(main), side)
+}
