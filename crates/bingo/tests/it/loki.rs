@@ -21,27 +21,25 @@ struct StalledLoki {
 impl StalledLoki {
     fn start() -> StalledLoki {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
         let port = listener.local_addr().expect("addr").port();
         let (pushes, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
         let (p, s) = (pushes.clone(), stop.clone());
         std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(120);
             let mut held = Vec::new();
-            while !s.load(Ordering::Relaxed) && Instant::now() < deadline {
-                match listener.accept() {
-                    Ok((mut stream, _)) => {
-                        let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-                        let mut head = [0u8; 64];
-                        if let Ok(n) = stream.read(&mut head) {
-                            if head[..n].starts_with(b"POST /loki/api/v1/push") {
-                                p.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                        held.push(stream);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            // Blocking accepts; dropping the StalledLoki sets `stop` and connects once to wake it.
+            for stream in listener.incoming() {
+                if s.load(Ordering::Relaxed) {
+                    break;
                 }
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                let mut head = [0u8; 64];
+                if let Ok(n) = stream.read(&mut head) {
+                    if head[..n].starts_with(b"POST /loki/api/v1/push") {
+                        p.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                held.push(stream);
             }
         });
         StalledLoki { port, pushes, stop }
@@ -51,6 +49,7 @@ impl StalledLoki {
 impl Drop for StalledLoki {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
     }
 }
 
@@ -78,18 +77,13 @@ fn a_stalled_loki_never_slows_the_service_and_drops_are_counted() {
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(60), "3,000 requests took {elapsed:?} with Loki stalled");
 
-    // The pushes were attempted, and what could not be shipped is counted.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut count = 0.0;
-    while Instant::now() < deadline {
-        count = dropped(&platform.api().http().get_text("/metrics").1);
-        if count > 0.0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(loki.pushes.load(Ordering::Relaxed) > 0, "the service never tried to push to Loki");
-    assert!(count > 0.0, "bingo_log_events_dropped_total stayed 0");
+    // The pushes were attempted, and what could not be shipped is counted (a generation holds at
+    // most 500 events, so most of these 3,000 lines are counted as they are logged).
+    let count = within("bingo_log_events_dropped_total above 0", || {
+        Some(dropped(&platform.api().http().get_text("/metrics").1)).filter(|n| *n > 0.0)
+    });
+    assert!(count > 0.0);
+    within("a push to the stalled Loki", || (loki.pushes.load(Ordering::Relaxed) > 0).then_some(()));
 
     // Still serving, memory bounded.
     assert_eq!(http.get("/ready").0, 200);
