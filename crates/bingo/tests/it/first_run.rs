@@ -4,9 +4,8 @@
 //! either format when asked for, wherever stdout goes.
 
 use crate::game::bin;
-use crate::support::terminal;
+use crate::support::on_terminal;
 use bingo_testkit::{free_port, Http};
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -37,18 +36,7 @@ fn first_run(out: Out, env: &[(&str, &str)]) -> String {
             cmd.stdout(std::fs::File::create(&stdout_file).expect("stdout file"));
             None
         }
-        Out::Terminal => {
-            let (mut main, side) = terminal();
-            cmd.stdout(side);
-            let shown = shown.clone();
-            Some(std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                // Ends (EIO) once the server has exited and the terminal's other side is closed.
-                while let Ok(n @ 1..) = main.read(&mut buf) {
-                    shown.lock().unwrap().extend_from_slice(&buf[..n]);
-                }
-            }))
-        }
+        Out::Terminal => Some(on_terminal(&mut cmd, shown.clone())),
     };
     let mut child = crate::support::KillOnDrop(cmd.spawn().expect("start bingo"));
     drop(cmd); // this process's copy of the terminal's other side

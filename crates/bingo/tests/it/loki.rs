@@ -156,18 +156,7 @@ impl Server {
                 cmd.stdout(std::fs::File::create(&out_file).expect("stdout file"));
                 None
             }
-            Stdout::Terminal => {
-                let (mut main, side) = crate::support::terminal();
-                cmd.stdout(side);
-                let shown = shown.clone();
-                Some(std::thread::spawn(move || {
-                    let mut buf = [0u8; 4096];
-                    // Ends (EIO) once the server has exited and the other side is closed.
-                    while let Ok(n @ 1..) = main.read(&mut buf) {
-                        shown.lock().unwrap().extend_from_slice(&buf[..n]);
-                    }
-                }))
-            }
+            Stdout::Terminal => Some(crate::support::on_terminal(&mut cmd, shown.clone())),
         };
         let child = cmd.spawn().expect("start bingo");
         drop(cmd); // closes this process's copy of the terminal's other side

@@ -291,9 +291,28 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Makes `cmd`'s stdout a pseudo-terminal (the child then sees a terminal) and reads what it
+/// shows into `shown`, on a thread that ends once the child has exited. Drop `cmd` after
+/// spawning it: it holds a copy of the terminal's other side.
+pub fn on_terminal(
+    cmd: &mut std::process::Command,
+    shown: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<()> {
+    use std::io::Read;
+    let (mut main, side) = terminal();
+    cmd.stdout(side);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        // Ends (EIO) once the child has exited and the terminal's other side is closed.
+        while let Ok(n @ 1..) = main.read(&mut buf) {
+            shown.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    })
+}
+
 /// A pseudo-terminal: its main side, read by the test, and its other side, to give a child as
 /// its stdout (it then sees a terminal).
-pub fn terminal() -> (std::fs::File, std::fs::File) {
+fn terminal() -> (std::fs::File, std::fs::File) {
     use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
     use std::os::unix::fs::OpenOptionsExt;
     let main = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
