@@ -218,6 +218,21 @@ pub fn live_info(conn: &mut Conn) -> Result<LiveInfo> {
     })
 }
 
+/// The role the connection is logged in as.
+pub fn current_user(conn: &mut Conn) -> Result<String> {
+    let user = conn.texts("SELECT current_user::text AS v").context("reading the current role")?;
+    Ok(user.into_iter().next().unwrap_or_default())
+}
+
+/// Whether the connection's role may create databases (CREATEDB, or a superuser): the restore
+/// needs it for its side database.
+pub fn may_create_databases(conn: &mut Conn) -> Result<bool> {
+    let answer = conn
+        .texts("SELECT (rolcreatedb OR rolsuper)::text AS v FROM pg_catalog.pg_roles WHERE rolname = current_user")
+        .context("reading the role's rights")?;
+    Ok(answer == ["true"])
+}
+
 /// Other sessions connected to database `name` (a running server holds some). A client that
 /// has just disconnected (the backup's pg_dump, a server stopped a moment ago) stays listed until
 /// its backend process has exited: they are given up to two seconds to go.

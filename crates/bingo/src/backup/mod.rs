@@ -463,14 +463,12 @@ fn restore_pg(
         }
         Err(e) if e.to_string().contains("does not exist") => {
             let name = target.database_in_url().context("the database URL names no database")?;
-            let user = maint.texts("SELECT current_user::text AS v")?.into_iter().next().unwrap_or_default();
+            let user = pg::current_user(&mut maint)?;
             (false, name, None, user)
         }
         Err(e) => return Err(e.into()),
     };
-    let may_create = maint
-        .texts("SELECT (rolcreatedb OR rolsuper)::text AS v FROM pg_catalog.pg_roles WHERE rolname = current_user")?;
-    if may_create != ["true"] {
+    if !pg::may_create_databases(&mut maint)? {
         bail!(
             "the database role {current_user} may not create databases, which the restore needs for its side database: \
              grant it (ALTER ROLE \"{current_user}\" CREATEDB) or run the restore as the postgres superuser; nothing was changed"
