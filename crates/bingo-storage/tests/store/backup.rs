@@ -75,3 +75,18 @@ fn sqlite_online_copy_is_whole_checked_and_restorable() {
     let missing = sqlite::open(&dir.path().join("missing.db")).err().expect("refused");
     assert!(missing.to_string().starts_with("there is no database at "), "{missing}");
 }
+
+#[test]
+fn postgres_role_checks_tell_who_may_make_a_side_database() {
+    let db = TestDb::postgres();
+    let mut conn = connect(&db);
+    assert!(backup::pg::may_create_databases(&mut conn).expect("rights"), "the tests' role creates databases");
+    let role = crate::db::unique("bingo_test_role_");
+    conn.execute(&format!("CREATE ROLE {role} NOLOGIN; SET ROLE {role}")).expect("a role without CREATEDB");
+    let checked = (
+        backup::pg::current_user(&mut conn).expect("current role"),
+        backup::pg::may_create_databases(&mut conn).expect("rights"),
+    );
+    conn.execute(&format!("RESET ROLE; DROP ROLE {role}")).expect("drop the role");
+    assert_eq!(checked, (role, false));
+}
