@@ -3,6 +3,7 @@
 //! cannot be locked, and a restored copy is checked game by game.
 
 use crate::db::{create_game, filler, TestDb};
+use bingo_core::GameState;
 use bingo_storage::backup::{self, sqlite, MIGRATIONS_TABLE};
 use bingo_storage::Backend;
 
@@ -19,7 +20,7 @@ fn connect(db: &TestDb) -> backup::Conn {
 
 fn direct_connection_reads_tables_rows_and_migrations(db: &TestDb) {
     create_game(db, "g1", "BACK1", 1);
-    db.store.append_events("g1", 1, &[filler(2), filler(3)]).expect("append");
+    db.store.append_events("g1", 1, &[filler(2), filler(3)], GameState::Running).expect("append");
     let mut conn = connect(db);
     assert_eq!(conn.backend(), db.store.backend());
     let tables = conn.tables().expect("tables");
@@ -45,7 +46,7 @@ both_backends!(direct_connection_reads_tables_rows_and_migrations);
 fn sqlite_online_copy_is_whole_checked_and_restorable() {
     let db = TestDb::sqlite();
     create_game(&db, "g1", "COPY1", 2);
-    db.store.append_events("g1", 1, &[filler(2)]).expect("append");
+    db.store.append_events("g1", 1, &[filler(2)], GameState::Paused).expect("append");
     let live = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
 
     // The store holds the database open, as a running server does: no exclusive lock.
