@@ -40,6 +40,12 @@ let
 
   bingo = craneLib.buildPackage (commonArgs // {
     inherit cargoArtifacts;
+    # Only the `bingo` package: crane installs the executables its cargo build log lists for the
+    # workspace members (lib/setupHooks/installFromCargoBuildLogHook.sh), so the package carries
+    # `bingo` and nothing else. The benchmarks' load generator, `bingo-loadgen`
+    # (crates/bingo-loadgen), is a workspace member that the clippy and nextest checks build, lint
+    # and test with the rest (nix/checks.nix), but no package installs it: `cargo build --release
+    # -p bingo-loadgen` builds it for tests/bench.
     cargoExtraArgs = "--locked -p bingo";
     # Tests run once, in the nextest check (with PostgreSQL and Redis).
     doCheck = false;

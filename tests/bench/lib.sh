@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Shared by the server benchmarks: start bingo roles on loopback, wait until ready, clean up.
+# BINGO and LOADGEN name the two binaries (default: the release builds of bingo and bingo-loadgen).
 # Every wait is bounded; every process started here is stopped by its pid on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BINGO=${BINGO:-$ROOT/target/release/bingo}
+LOADGEN=${LOADGEN:-$ROOT/target/release/bingo-loadgen}
 OUT=${OUT:-/tmp/bingo-bench}
 PG=${BINGO_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 REDIS=${BINGO_BENCH_REDIS:-redis://127.0.0.1:6379}
@@ -15,7 +17,11 @@ DBS=()
 echo "bench-passphrase-$(date +%s)" > "$WORK/passphrase"
 ulimit -n "$(ulimit -Hn)"
 
-[ -x "$BINGO" ] || { echo "build first: cargo build --release -p bingo" >&2; exit 1; }
+[ -x "$BINGO" ] || { echo "build first: cargo build --release -p bingo ($BINGO is missing)" >&2; exit 1; }
+# need_loadgen: for the scripts that run the load generator.
+need_loadgen() {
+  [ -x "$LOADGEN" ] || { echo "build first: cargo build --release -p bingo-loadgen ($LOADGEN is missing)" >&2; exit 1; }
+}
 
 cleanup() {
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
@@ -57,7 +63,7 @@ wait_ready() {
 
 start_baseline() {
   local port=$1
-  "$BINGO" loadgen baseline-server --listen 127.0.0.1:$port >"$OUT/baseline.log" 2>&1 &
+  "$LOADGEN" baseline-server --listen 127.0.0.1:$port >"$OUT/baseline.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
   for _ in $(seq 1 500); do

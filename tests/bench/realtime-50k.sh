@@ -3,6 +3,7 @@
 # PostgreSQL, all on this machine. PLAYERS, BALLS, INTERVAL_MS, NODES override the defaults;
 # RT_WORKERS sets the realtime nodes' worker threads (default: one per core), RT_POOL their pools.
 source "$(dirname "$0")/lib.sh"
+need_loadgen
 PLAYERS=${PLAYERS:-50000}; BALLS=${BALLS:-10}; INTERVAL_MS=${INTERVAL_MS:-1000}; NODES=${NODES:-3}
 machine | tee "$OUT/realtime-50k.machine"
 DB=$(new_pg)
@@ -18,7 +19,7 @@ for i in $(seq 1 "$NODES"); do
   WS+=(--ws-url "ws://127.0.0.1:$((8080 + i))/ws")
 done
 for i in $(seq 1 "$NODES"); do wait_ready $((8080 + i)); done
-"$BINGO" loadgen --url http://127.0.0.1:8080 "${WS[@]}" "${SERVER[@]}" \
+"$LOADGEN" --url http://127.0.0.1:8080 "${WS[@]}" "${SERVER[@]}" \
   --players "$PLAYERS" --cards 1 --balls "$BALLS" --interval-ms "$INTERVAL_MS" \
   --passphrase-file "$WORK/passphrase" --source-ips 127.0.0.2-127.0.0.40 \
   --join-concurrency 32 ${LOADGEN_ARGS:-} \

@@ -19,7 +19,7 @@ pub use routes::ROUTES;
 use actix_web::web;
 use bingo_service::Service;
 use bingo_telemetry::Metrics;
-use rate::{FailureLimit, RateLimiter};
+use rate::{Clock, FailureLimit, RateLimiter};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -34,9 +34,11 @@ pub struct Limits {
     pub joins_per_minute: u32,
     /// Claims per minute per player (by token, not address); the burst is 10 seconds' worth.
     pub claims_per_minute: u32,
-    /// Failed admin logins per minute per client address (the burst is half of it).
+    /// Failed admin logins per minute per client address (the burst is half of it, at least 3):
+    /// `--failed-logins-per-minute`.
     pub logins_per_minute: u32,
-    /// Failed admin logins per minute from all addresses together.
+    /// Failed admin logins per minute from all addresses together (the burst is half of it, at
+    /// least 3): `--failed-logins-per-minute-total`.
     pub global_logins_per_minute: u32,
     /// Peers whose X-Forwarded-For / Forwarded headers name the client.
     pub trusted_proxies: TrustedProxies,
@@ -68,10 +70,17 @@ pub struct ApiState {
     /// but one at a time, so guessing past the limit costs at most one core.
     pub login_queue: tokio::sync::Semaphore,
     pub trusted_proxies: TrustedProxies,
+    /// The time the rate limits go by.
+    pub clock: Clock,
 }
 
 impl ApiState {
     pub fn new(service: Service, metrics: Metrics, limits: &Limits) -> Arc<Self> {
+        Self::with_clock(service, metrics, limits, Clock::System)
+    }
+
+    /// [`ApiState::new`] with the rate limits on `clock` (tests: [`Clock::manual`]).
+    pub fn with_clock(service: Service, metrics: Metrics, limits: &Limits, clock: Clock) -> Arc<Self> {
         let joins = limits.joins_per_minute;
         let claims = limits.claims_per_minute;
         Arc::new(ApiState {
@@ -82,6 +91,7 @@ impl ApiState {
             login_failures: FailureLimit::new(limits.logins_per_minute, limits.global_logins_per_minute),
             login_queue: tokio::sync::Semaphore::new(1),
             trusted_proxies: limits.trusted_proxies.clone(),
+            clock,
         })
     }
 }

@@ -1,11 +1,44 @@
 //! Rate limits: a token bucket per key (client address, player), in memory, bounded in size.
-//! Time is passed in (`now`) so the arithmetic is tested without sleeping.
+//! Time is passed in (`now`), and the handlers read it from the [`Clock`] in their state, so the
+//! limits are tested, here and through HTTP, on a clock that moves only when a test says so.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// Where the rate limits read the time.
+#[derive(Clone, Debug, Default)]
+pub enum Clock {
+    /// The monotonic clock (`Instant::now`).
+    #[default]
+    System,
+    /// A clock that stands still until [`Clock::advance`] moves it (tests).
+    Manual(Arc<Mutex<Instant>>),
+}
+
+impl Clock {
+    /// A manual clock, standing at the present moment.
+    pub fn manual() -> Clock {
+        Clock::Manual(Arc::new(Mutex::new(Instant::now())))
+    }
+
+    pub fn now(&self) -> Instant {
+        match self {
+            Clock::System => Instant::now(),
+            Clock::Manual(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Moves a manual clock on by `by` (the system clock moves by itself: nothing happens).
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Manual(at) = self {
+            let mut at = at.lock().unwrap_or_else(|e| e.into_inner());
+            *at += by;
+        }
+    }
+}
 
 /// Allows `burst` requests at once and `per_minute` on average, per key.
 pub struct RateLimiter<K> {
@@ -148,6 +181,19 @@ mod tests {
         let spread: Vec<bool> = (3..20).map(|i| limit.reserve(ip(i), t0).is_ok()).collect();
         assert_eq!(spread.iter().filter(|ok| **ok).count(), 5, "{spread:?}");
         assert!(limit.reserve(ip(2), t0 + Duration::from_secs(3)).is_ok(), "the global budget refills");
+    }
+
+    #[test]
+    fn a_manual_clock_moves_only_when_told_and_all_its_copies_with_it() {
+        let clock = Clock::manual();
+        let copy = clock.clone();
+        let t0 = clock.now();
+        assert_eq!(copy.now(), t0);
+        clock.advance(Duration::from_secs(6));
+        assert_eq!(copy.now(), t0 + Duration::from_secs(6));
+        let system = Clock::System;
+        system.advance(Duration::from_secs(3600));
+        assert!(system.now() < Instant::now() + Duration::from_secs(60), "the system clock is not moved");
     }
 
     #[test]

@@ -52,6 +52,7 @@
 //!   `BEGIN IMMEDIATE`, so a reader never has to upgrade to a writer (which can fail at once with
 //!   "database is locked" whatever the busy timeout).
 
+pub mod backup;
 mod conn;
 mod error;
 mod ledger;

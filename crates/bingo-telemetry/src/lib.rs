@@ -6,7 +6,7 @@
 //!   disabled) plus the `prometheus` crate's process collector.
 //! - [`RequestMetrics`]: actix-web middleware recording the HTTP series, assigning request ids
 //!   (`x-request-id`) and running each request in the `http_request` tracing span.
-//! - [`init_logging`]: JSON (journald) or pretty lines on stdout, and best-effort, bounded shipping
+//! - [`init_logging`]: JSON (journald) or readable lines on stdout, and best-effort, bounded shipping
 //!   to Loki through `tracing-loki`.
 //!
 //! # Metrics
@@ -79,7 +79,7 @@ pub mod loki;
 mod metrics;
 mod middleware;
 
-pub use logging::{init_logging, LogConfig, LogFormat, LogGuard, LogOutput, LOG_SHUTDOWN_WAIT};
+pub use logging::{init_logging, LogConfig, LogFormat, LogGuard, LogOutput, LOG_SHUTDOWN_WAIT, QUIET};
 pub use metrics::{
     log_events_dropped, ClaimOutcome, GameState, InFlightGuard, Metrics, MetricsConfig, WsClient, WsConnectionGuard,
     LATENCY_BUCKETS_SECONDS,

@@ -1,6 +1,7 @@
 //! [`init_logging`]: the process-wide `tracing` subscriber.
 
 use std::fmt;
+use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use tracing::Dispatch;
@@ -19,7 +20,9 @@ pub enum LogFormat {
     /// (the current span's fields) and `spans` (every enclosing span with its fields).
     #[default]
     Json,
-    /// Multi-line human-readable output for a terminal.
+    /// One readable line per event, for people at a terminal (tracing-subscriber's default
+    /// format): time, level, target, the enclosing spans with their fields, the message and the
+    /// event's fields; in colour when the lines go to a terminal and `NO_COLOR` is unset.
     Pretty,
 }
 
@@ -47,7 +50,8 @@ impl fmt::Debug for LogOutput {
 pub struct LogConfig {
     /// Line format on [`LogConfig::output`].
     pub format: LogFormat,
-    /// An `EnvFilter` directive such as `"info"` or `"info,bingo_api=debug"`; applies to stdout and Loki.
+    /// An `EnvFilter` directive such as `"info"` or `"info,bingo_api=debug"`; applies to stdout and
+    /// Loki. Unless it names `actix_server`, that crate logs from `warn` up (see [`QUIET`]).
     pub level: String,
     /// Loki base URL (`http://host:3100`; `/loki/api/v1/push` is appended). `None`: no Loki.
     pub loki_url: Option<url::Url>,
@@ -72,6 +76,21 @@ impl Default for LogConfig {
             host: "localhost".into(),
             output: LogOutput::Stdout,
         }
+    }
+}
+
+/// Added to every filter that does not name the crate: actix-server's start-up lines ("starting
+/// 2 workers", "Actix runtime found", "starting service ...") say again what the server's own
+/// ready line says, and would crowd the start banner; its warnings and errors still show.
+pub const QUIET: &str = "actix_server=warn";
+
+/// The filter directives for `level` (empty: `info`), with [`QUIET`] unless `level` names its crate.
+fn directives(level: &str) -> String {
+    let level = if level.trim().is_empty() { "info" } else { level.trim() };
+    if level.contains("actix_server") {
+        level.to_string()
+    } else {
+        format!("{level},{QUIET}")
     }
 }
 
@@ -112,7 +131,7 @@ impl Drop for LogGuard {
 }
 
 /// Installs the global `tracing` subscriber (and the `log` bridge): lines on stdout as JSON or
-/// pretty text, filtered by `config.level`, plus best-effort shipping to Loki when
+/// readable text, filtered by `config.level`, plus best-effort shipping to Loki when
 /// `config.loki_url` is set, with stream labels `service`, `role`, `host` and `level` (the last
 /// added by `tracing-loki` itself). Each Loki line is a JSON object of the event's fields, the
 /// fields of its enclosing spans (so `request_id` and connection ids), `_spans`, `_target`,
@@ -124,8 +143,12 @@ impl Drop for LogGuard {
 ///
 /// Errors: an invalid filter directive or Loki label, or a global subscriber already installed.
 pub fn init_logging(config: LogConfig) -> Result<LogGuard, TelemetryError> {
-    let filter = EnvFilter::try_new(if config.level.trim().is_empty() { "info" } else { config.level.as_str() })
+    let filter = EnvFilter::try_new(directives(&config.level))
         .map_err(|e| TelemetryError::Logging(format!("log level {:?}: {e}", config.level)))?;
+    // Colours only for a terminal: escape codes in a file or a pipe are noise.
+    let colour = matches!(config.output, LogOutput::Stdout)
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let writer = match config.output {
         LogOutput::Stdout => BoxMakeWriter::new(std::io::stdout),
         LogOutput::Writer(w) => w,
@@ -134,7 +157,7 @@ pub fn init_logging(config: LogConfig) -> Result<LogGuard, TelemetryError> {
         LogFormat::Json => Box::new(
             tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(true).with_writer(writer),
         ),
-        LogFormat::Pretty => Box::new(tracing_subscriber::fmt::layer().pretty().with_writer(writer)),
+        LogFormat::Pretty => Box::new(tracing_subscriber::fmt::layer().with_ansi(colour).with_writer(writer)),
     };
     let (loki_layer, driver) = match &config.loki_url {
         Some(url) => {
@@ -156,4 +179,17 @@ pub fn init_logging(config: LogConfig) -> Result<LogGuard, TelemetryError> {
         None => None,
     };
     Ok(LogGuard { driver })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actix_servers_start_up_lines_are_quiet_unless_named() {
+        assert_eq!(directives(""), "info,actix_server=warn");
+        assert_eq!(directives(" debug "), "debug,actix_server=warn");
+        assert_eq!(directives("info,actix_server=info"), "info,actix_server=info");
+        assert!(EnvFilter::try_new(directives("info,bingo_api=debug")).is_ok());
+    }
 }

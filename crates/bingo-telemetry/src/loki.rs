@@ -208,13 +208,49 @@ impl Driver {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Push {
     Idle,
     Delivered,
     Failed { dropped: usize, error: String },
 }
 
-async fn drive(shared: Arc<Shared>, mut stop: tokio::sync::watch::Receiver<bool>, app: Dispatch) {
+/// What the driver drives: the generations to push ([`Shared`]), or in the tests of its schedule
+/// a stand-in that needs no network, run on a paused Tokio clock.
+trait Batches {
+    /// Pushes what is queued, within `timeout`.
+    fn push(&self, timeout: Duration) -> impl std::future::Future<Output = Push>;
+    /// Events waiting in the current generation.
+    fn queued(&self) -> usize;
+    /// Told when the current generation is half full.
+    fn half_full(&self) -> &tokio::sync::Notify;
+}
+
+impl Batches for Shared {
+    fn push(&self, timeout: Duration) -> impl std::future::Future<Output = Push> {
+        push_current(self, timeout)
+    }
+    fn queued(&self) -> usize {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).admitted()
+    }
+    fn half_full(&self) -> &tokio::sync::Notify {
+        &self.wake
+    }
+}
+
+/// The pause after `failures` consecutive failed pushes: 1 s, 2 s, 4 s, ... up to [`MAX_BACKOFF`].
+fn backoff(failures: u32) -> Duration {
+    Duration::from_millis(500u64.saturating_mul(1 << failures.min(8))).min(MAX_BACKOFF)
+}
+
+/// The driver's loop: a push every [`FLUSH_INTERVAL`] (sooner when half full), each within
+/// [`PUSH_TIMEOUT`]; after failures, a [`backoff`]; on stop, one last push within
+/// [`SHUTDOWN_PUSH_TIMEOUT`], and what is still queued counted as dropped.
+async fn drive(shared: Arc<Shared>, stop: tokio::sync::watch::Receiver<bool>, app: Dispatch) {
+    run(&*shared, stop, app).await;
+}
+
+async fn run(shared: &impl Batches, mut stop: tokio::sync::watch::Receiver<bool>, app: Dispatch) {
     let mut failures: u32 = 0;
     let mut dropped_while_failing: usize = 0;
     loop {
@@ -223,12 +259,12 @@ async fn drive(shared: Arc<Shared>, mut stop: tokio::sync::watch::Receiver<bool>
             || tokio::select! {
                 r = stop.changed() => { let _ = r; true }
                 _ = tokio::time::sleep(FLUSH_INTERVAL) => false,
-                _ = shared.wake.notified() => false,
+                _ = shared.half_full().notified() => false,
             };
         let timeout = if stopping { SHUTDOWN_PUSH_TIMEOUT } else { PUSH_TIMEOUT };
         let outcome = tokio::select! {
             biased;
-            outcome = push_current(&shared, timeout) => outcome,
+            outcome = shared.push(timeout) => outcome,
             // A stop request interrupts a stalled push (its events count as dropped inside).
             _ = stop.wait_for(|s| *s), if !stopping => Push::Failed { dropped: 0, error: "stopping".into() },
         };
@@ -265,15 +301,14 @@ async fn drive(shared: Arc<Shared>, mut stop: tokio::sync::watch::Receiver<bool>
         if stopping || *stop.borrow() {
             if !stopping {
                 // Interrupted by a stop request: one last bounded flush.
-                let _ = push_current(&shared, SHUTDOWN_PUSH_TIMEOUT).await;
+                let _ = shared.push(SHUTDOWN_PUSH_TIMEOUT).await;
             }
-            count_dropped(shared.current.read().unwrap_or_else(|e| e.into_inner()).admitted());
+            count_dropped(shared.queued());
             return;
         }
         if failures > 0 {
-            let backoff = Duration::from_millis(500u64.saturating_mul(1 << failures.min(8))).min(MAX_BACKOFF);
             tokio::select! {
-                _ = tokio::time::sleep(backoff) => {}
+                _ = tokio::time::sleep(backoff(failures)) => {}
                 _ = stop.wait_for(|s| *s) => {}
             }
         }
@@ -358,5 +393,128 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for Observer {
             let mut slot = self.error.lock().unwrap_or_else(|e| e.into_inner());
             slot.get_or_insert(text.trim_end().to_owned());
         }
+    }
+}
+
+/// The driver's schedule on a paused Tokio clock: time jumps to the next timer whenever the
+/// driver waits, so minutes of pushes, timeouts and back-offs take no time, and every moment is
+/// exact. Pushing itself (tracing-loki, HTTP) is tested against a fake Loki in tests/telemetry.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+    use tokio::time::Instant;
+
+    /// A stand-in for the generations: `queued` events wait; its Loki answers or stalls.
+    struct Fake {
+        start: Instant,
+        queued: AtomicUsize,
+        /// Every push with events: when it began (since `start`) and the time it was given.
+        pushes: Mutex<Vec<(Duration, Duration)>>,
+        stalls: AtomicBool,
+        wake: tokio::sync::Notify,
+    }
+
+    impl Fake {
+        fn new(queued: usize, stalls: bool) -> Arc<Fake> {
+            Arc::new(Fake {
+                start: Instant::now(),
+                queued: AtomicUsize::new(queued),
+                pushes: Mutex::new(Vec::new()),
+                stalls: AtomicBool::new(stalls),
+                wake: tokio::sync::Notify::new(),
+            })
+        }
+
+        fn pushes(&self) -> Vec<(Duration, Duration)> {
+            self.pushes.lock().unwrap().clone()
+        }
+    }
+
+    impl Batches for Fake {
+        async fn push(&self, timeout: Duration) -> Push {
+            // A stalled Loki keeps getting new events; an answering one takes them all.
+            let n = if self.stalls.load(Ordering::Relaxed) {
+                self.queued.load(Ordering::Relaxed)
+            } else {
+                self.queued.swap(0, Ordering::Relaxed)
+            };
+            if n == 0 {
+                return Push::Idle;
+            }
+            self.pushes.lock().unwrap().push((self.start.elapsed(), timeout));
+            if !self.stalls.load(Ordering::Relaxed) {
+                return Push::Delivered;
+            }
+            match tokio::time::timeout(timeout, std::future::pending::<()>()).await {
+                Ok(()) => Push::Delivered,
+                Err(_) => Push::Failed { dropped: n, error: format!("push timed out after {timeout:?}") },
+            }
+        }
+        fn queued(&self) -> usize {
+            self.queued.load(Ordering::Relaxed)
+        }
+        fn half_full(&self) -> &tokio::sync::Notify {
+            &self.wake
+        }
+    }
+
+    /// Starts the driver on `fake`; the stop sender and the driver's task.
+    fn start(fake: &Arc<Fake>) -> (tokio::sync::watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let fake = fake.clone();
+        (stop, tokio::spawn(async move { run(&*fake, stopped, Dispatch::none()).await }))
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_are_pushed_every_flush_interval_or_at_once_when_half_full() {
+        let fake = Fake::new(3, false);
+        let (stop, driver) = start(&fake);
+        tokio::time::sleep(ms(2_200)).await;
+        assert_eq!(fake.pushes(), [(FLUSH_INTERVAL, PUSH_TIMEOUT)], "one push, then nothing while idle");
+        fake.queued.store(1, Ordering::Relaxed);
+        tokio::time::sleep(ms(400)).await; // 2.6 s: the push at 2.5 s took it
+        fake.queued.store(FLUSH_THRESHOLD, Ordering::Relaxed);
+        fake.wake.notify_one();
+        tokio::time::sleep(ms(1)).await;
+        assert_eq!(fake.pushes(), [(ms(500), PUSH_TIMEOUT), (ms(2_500), PUSH_TIMEOUT), (ms(2_600), PUSH_TIMEOUT)]);
+        stop.send(true).unwrap();
+        driver.await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stalled_loki_is_given_up_on_after_the_timeout_and_retried_ever_less_often() {
+        let fake = Fake::new(10, true);
+        let (stop, driver) = start(&fake);
+        tokio::time::sleep(Duration::from_secs(300)).await;
+        let starts: Vec<Duration> = fake.pushes().iter().map(|p| p.0).collect();
+        let gaps: Vec<Duration> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+        // Between two pushes: the timeout, the back-off (1, 2, 4, 8, 16 s, then 30 s at most) and
+        // the flush interval.
+        let expected: Vec<Duration> =
+            (1..=gaps.len() as u32).map(|k| PUSH_TIMEOUT + backoff(k) + FLUSH_INTERVAL).collect();
+        assert_eq!(starts[0], FLUSH_INTERVAL);
+        assert_eq!(gaps, expected);
+        assert_eq!(&gaps[..6], [6_500, 7_500, 9_500, 13_500, 21_500, 35_500].map(ms));
+        assert!(gaps.len() >= 9, "{gaps:?}");
+        stop.send(true).unwrap();
+        driver.await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stopping_interrupts_a_stalled_push_and_the_last_one_is_bounded() {
+        let fake = Fake::new(10, true);
+        let (stop, driver) = start(&fake);
+        tokio::time::sleep(ms(1_000)).await; // the first push began at 0.5 s and stalls
+        let asked = Instant::now();
+        stop.send(true).unwrap();
+        driver.await.unwrap();
+        assert_eq!(asked.elapsed(), SHUTDOWN_PUSH_TIMEOUT, "stopped one final (stalled) push later");
+        assert_eq!(fake.pushes(), [(ms(500), PUSH_TIMEOUT), (ms(1_000), SHUTDOWN_PUSH_TIMEOUT)]);
+        assert!(SHUTDOWN_PUSH_TIMEOUT < crate::LOG_SHUTDOWN_WAIT, "the guard waits for it");
     }
 }

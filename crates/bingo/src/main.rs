@@ -1,7 +1,6 @@
 //! The `bingo` binary: one executable for the platform's roles and its command-line tools.
 
 mod backup;
-mod loadgen;
 mod out;
 mod private;
 mod server;
@@ -43,8 +42,6 @@ enum Command {
     /// Restore the database from a backup: verified first, a safety backup taken, restored
     /// beside the live database, checked, then swapped in. Stop the server first.
     Restore(backup::RestoreArgs),
-    /// Load-test a server: join players, hold their sockets, draw, and report delivery delays.
-    Loadgen(loadgen::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,7 +60,6 @@ fn main() -> ExitCode {
         Command::Ledger(command) => tools::ledger::run(command),
         Command::Backup(args) => backup::run_backup(args),
         Command::Restore(args) => backup::run_restore(args),
-        Command::Loadgen(args) => loadgen::run(args),
     };
     match result {
         Ok(code) => code,

@@ -6,7 +6,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use bingo_service::ServiceError;
 use serde::Deserialize;
 use serde_json::json;
-use std::time::Instant;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +19,7 @@ pub async fn login(req: HttpRequest, state: web::Data<ApiState>, body: web::Json
     }
     let ip = client_ip(&req, &state);
     // Only failures count, so whoever shares the admin's address cannot lock the admin out.
-    let token = match state.login_failures.reserve(ip, Instant::now()) {
+    let token = match state.login_failures.reserve(ip, state.clock.now()) {
         Ok(()) => {
             let token = state.service.login(&body.passphrase).await?;
             state.login_failures.refund(ip);

@@ -5,7 +5,6 @@ use crate::auth::Player;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use std::time::Instant;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +27,7 @@ fn short(field: &str, value: &str, max: usize) -> ApiResult<()> {
 }
 
 pub async fn join(req: HttpRequest, state: web::Data<ApiState>, body: web::Json<Join>) -> ApiResult<HttpResponse> {
-    state.joins.check(&client_ip(&req, &state), Instant::now()).map_err(ApiError::rate_limited)?;
+    state.joins.check(&client_ip(&req, &state), state.clock.now()).map_err(ApiError::rate_limited)?;
     short("join_code", &body.join_code, 32)?;
     short("nickname", &body.nickname, 256)?;
     let joined = state.service.join(&body.join_code, &body.nickname, body.cards).await?;
@@ -47,7 +46,7 @@ pub async fn recover(
     state: web::Data<ApiState>,
     body: web::Json<Recover>,
 ) -> ApiResult<HttpResponse> {
-    state.joins.check(&client_ip(&req, &state), Instant::now()).map_err(ApiError::rate_limited)?;
+    state.joins.check(&client_ip(&req, &state), state.clock.now()).map_err(ApiError::rate_limited)?;
     short("join_code", &body.join_code, 32)?;
     short("recovery_code", &body.recovery_code, 32)?;
     let joined = state.service.recover(&body.join_code, &body.recovery_code).await?;
@@ -66,7 +65,7 @@ pub struct Claim {
 
 pub async fn claim(state: web::Data<ApiState>, player: Player, claim: Body<Claim>) -> ApiResult<HttpResponse> {
     // Per player, not per address: a hall behind one address claims as freely as one at home.
-    state.claims.check(&player.0.id, Instant::now()).map_err(ApiError::rate_limited)?;
+    state.claims.check(&player.0.id, state.clock.now()).map_err(ApiError::rate_limited)?;
     let serial = body(claim)?.serial;
     let event = state.service.claim(&player.0, serial).await?;
     Ok(HttpResponse::Ok().json(event))

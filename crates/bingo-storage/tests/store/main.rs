@@ -27,6 +27,7 @@ macro_rules! both_backends {
 }
 
 mod admin;
+mod backup;
 mod concurrency;
 mod games;
 mod players;

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -66,6 +66,8 @@ pub struct FakeLoki {
     mode: Arc<AtomicU8>,
     stop: Arc<AtomicBool>,
     received: Arc<Mutex<Vec<Received>>>,
+    /// Requests held unanswered (in `Mode::Stall`).
+    stalled: Arc<AtomicUsize>,
     addr: std::net::SocketAddr,
 }
 
@@ -81,24 +83,31 @@ impl FakeLoki {
         let mode = Arc::new(AtomicU8::new(Mode::Answer as u8));
         let stop = Arc::new(AtomicBool::new(false));
         let received = Arc::new(Mutex::new(Vec::new()));
+        let stalled = Arc::new(AtomicUsize::new(0));
         {
-            let (mode, stop, received) = (mode.clone(), stop.clone(), received.clone());
+            let (mode, stop, received, stalled) = (mode.clone(), stop.clone(), received.clone(), stalled.clone());
             thread::spawn(move || {
                 for conn in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
                     let Ok(conn) = conn else { continue };
-                    let (mode, stop, received) = (mode.clone(), stop.clone(), received.clone());
-                    thread::spawn(move || serve(conn, &mode, &stop, &received));
+                    let (mode, stop, received, stalled) =
+                        (mode.clone(), stop.clone(), received.clone(), stalled.clone());
+                    thread::spawn(move || serve(conn, &mode, &stop, &received, &stalled));
                 }
             });
         }
-        FakeLoki { url: url::Url::parse(&format!("http://{addr}")).unwrap(), mode, stop, received, addr }
+        FakeLoki { url: url::Url::parse(&format!("http://{addr}")).unwrap(), mode, stop, received, stalled, addr }
     }
 
     pub fn set_mode(&self, mode: Mode) {
         self.mode.store(mode as u8, Ordering::SeqCst);
+    }
+
+    /// How many requests it has held unanswered so far.
+    pub fn stalled(&self) -> usize {
+        self.stalled.load(Ordering::SeqCst)
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -117,7 +126,7 @@ impl Drop for FakeLoki {
     }
 }
 
-fn serve(conn: TcpStream, mode: &AtomicU8, stop: &AtomicBool, received: &Mutex<Vec<Received>>) {
+fn serve(conn: TcpStream, mode: &AtomicU8, stop: &AtomicBool, received: &Mutex<Vec<Received>>, stalled: &AtomicUsize) {
     conn.set_read_timeout(Some(Duration::from_secs(10))).ok();
     let mut writer = match conn.try_clone() {
         Ok(w) => w,
@@ -156,6 +165,7 @@ fn serve(conn: TcpStream, mode: &AtomicU8, stop: &AtomicBool, received: &Mutex<V
         match mode.load(Ordering::SeqCst) {
             m if m == Mode::Stall as u8 => {
                 // Never answer; hold the socket until the client gives up or we stop.
+                stalled.fetch_add(1, Ordering::SeqCst);
                 let deadline = std::time::Instant::now() + STALL_FOR;
                 while std::time::Instant::now() < deadline && !stop.load(Ordering::SeqCst) {
                     let mut buf = [0u8; 1024];

@@ -12,11 +12,12 @@
 
 use super::progress::Progress;
 use anyhow::{bail, Context};
+pub use bingo_storage::backup::{fsync_dir, fsync_file, sidecar};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// What the manifest's `format` field says.
@@ -177,13 +178,6 @@ pub fn parse_own_name(name: &str) -> Option<OwnName> {
     Some(OwnName { dump, stamp, suffix })
 }
 
-/// `<file>.sha256`, `<file>.manifest.json`.
-pub fn sidecar(file: &Path, suffix: &str) -> PathBuf {
-    let mut name = file.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
 /// SHA-256 of a whole file, hex, and its length; `on_bytes` is told the running total.
 pub fn sha256_file(path: &Path, mut on_bytes: impl FnMut(u64)) -> anyhow::Result<(String, u64)> {
     sha256_reading(path, |_, total| {
@@ -218,17 +212,6 @@ pub fn sha256_bytes(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Flushes a file's data to disk.
-pub fn fsync_file(path: &Path) -> anyhow::Result<()> {
-    File::open(path).and_then(|f| f.sync_all()).with_context(|| format!("flushing {} to disk", path.display()))
-}
-
-/// Flushes a directory (a rename in it) to disk.
-pub fn fsync_dir(dir: &Path) -> anyhow::Result<()> {
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    File::open(dir).and_then(|f| f.sync_all()).with_context(|| format!("flushing the directory {}", dir.display()))
-}
-
 /// Who may read a file that [`write_atomic`] writes.
 #[derive(Clone, Copy)]
 pub enum Access {
@@ -241,7 +224,7 @@ pub enum Access {
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> anyhow::Result<()> {
     let tmp = sidecar(path, ".tmp");
-    let result = (|| {
+    let result = (|| -> anyhow::Result<()> {
         let created = match access {
             Access::Owner => crate::private::create_file(&tmp),
             Access::Umask => File::create(&tmp),
@@ -249,12 +232,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> anyhow::Result
         let mut f = created.with_context(|| format!("creating {}", tmp.display()))?;
         f.write_all(bytes).and_then(|()| f.sync_all()).with_context(|| format!("writing {}", tmp.display()))?;
         std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
-        fsync_dir(path.parent().unwrap_or(Path::new(".")))
+        Ok(fsync_dir(path.parent().unwrap_or(Path::new(".")))?)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Copies the backup `src` to `dest` (which must not exist), hashing what it reads; fails unless
+/// the SHA-256 is `sha256`. The copy becomes the live database: the owner's only, as the server
+/// makes it.
+pub fn copy_verified(src: &Path, dest: &Path, sha256: &str, progress: &mut Progress) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut to = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(crate::private::FILE_MODE)
+        .open(dest)
+        .and_then(|f| crate::private::restrict(&f).map(|()| f))
+        .with_context(|| format!("creating {}", dest.display()))?;
+    let (read, _) = sha256_reading(src, |chunk, total| {
+        to.write_all(chunk).with_context(|| format!("writing {}", dest.display()))?;
+        progress.bytes("copied", total);
+        Ok(())
+    })?;
+    progress.done();
+    to.sync_all().with_context(|| format!("flushing {}", dest.display()))?;
+    if read != sha256 {
+        bail!("{} changed while it was copied (its checksum no longer matches)", src.display());
+    }
+    Ok(())
 }
 
 /// Creates a directory for backups (or for the database they restore), its owner's only; an

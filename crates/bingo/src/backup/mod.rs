@@ -16,26 +16,44 @@
 //! PostgreSQL renames live to `<live>_old_<time>` (kept) and the side database to live in one
 //! transaction; SQLite renames the side file over the live one. A failure before the swap
 //! leaves the live data as it was.
+//!
+//! This module holds the files (names, manifests, checksums: [`files`]), retention and the
+//! command-line flow; the database work under it (the online copy, pg_dump and pg_restore, the
+//! side database, the check of a restored copy) is `bingo_storage::backup`.
 
-mod db;
 pub mod files;
-mod pg;
 mod progress;
 mod retention;
-mod sqlite;
 
 use crate::out::{errln, outln};
 use crate::server::config::ServerArgs;
 use anyhow::{bail, Context};
+use bingo_storage::backup::pg::{self, PgTarget, PgTools};
+use bingo_storage::backup::{self as db, sqlite, CheckReport, Conn, MIGRATIONS_TABLE};
 use bingo_storage::Backend;
-use diesel::sqlite::SqliteConnection;
 use files::{Access, Kind, Manifest, Stamp, BEFORE_RESTORE, FORMAT, FORMAT_VERSION, PREFIX};
-use pg::{PgTarget, PgToolArgs};
 use progress::{human, Progress};
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// The setting that says where the PostgreSQL client tools are (`bingo backup` and
+/// `bingo restore` run them).
+#[derive(clap::Args, Debug)]
+pub struct PgToolArgs {
+    /// Directory holding pg_dump and pg_restore, e.g. /usr/lib/postgresql/16/bin (PostgreSQL
+    /// only; they must be at least as new as the server) [default: found on PATH].
+    #[arg(long, env = "BINGO_PG_BIN_DIR", value_name = "DIR")]
+    pub pg_bin_dir: Option<PathBuf>,
+}
+
+impl PgToolArgs {
+    pub fn tools(&self) -> PgTools {
+        PgTools::new(self.pg_bin_dir.clone())
+    }
+}
 
 /// `bingo backup`.
 #[derive(clap::Args, Debug)]
@@ -79,10 +97,11 @@ pub struct RestoreArgs {
 /// The database being backed up.
 enum Live<'a> {
     Pg(&'a PgTarget),
-    Sqlite(&'a mut SqliteConnection),
+    Sqlite(&'a mut Conn),
 }
 
 /// A backup on disk.
+#[derive(Debug)]
 struct Written {
     path: PathBuf,
     manifest: Manifest,
@@ -135,7 +154,7 @@ fn write_backup(
         crate::private::create_new(&partial).with_context(|| format!("creating {}", partial.display()))?;
         let (migrations, rows, server_version) = match live {
             Live::Pg(target) => {
-                let mut conn = db::Conn::Pg(target.connect()?);
+                let mut conn = target.connect()?;
                 let info = pg::live_info(&mut conn)?;
                 let migrations = conn.migrations().context("reading the applied migrations")?;
                 drop(conn);
@@ -144,7 +163,8 @@ fn write_backup(
                     info.name,
                     partial.display()
                 ));
-                pg::dump(target, &partial, progress)?;
+                pg::dump(target, &partial, |n| progress.bytes("written", n))?;
+                progress.done();
                 progress.step("verifying the dump: pg_restore reads it whole");
                 pg::verify_dump(target.tools(), &partial)?;
                 (migrations, None, Some(info.server_version))
@@ -403,12 +423,24 @@ fn safety_backup(live: Live<'_>, dir: &Path, stamp: Stamp, progress: &mut Progre
     Ok(written.path)
 }
 
-fn report(check: &db::CheckReport) -> String {
+/// `games 3, events 120, players 10, ...` for messages.
+fn describe_rows(rows: &BTreeMap<String, u64>) -> String {
+    rows.iter().filter(|(t, _)| *t != MIGRATIONS_TABLE).map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The migrations a check applied to a restored copy, one step each.
+fn show_migrated(check: &CheckReport, progress: &mut Progress) {
+    for name in &check.migrated {
+        progress.step(&format!("applied migration {name} to the restored copy (the backup had an older schema)"));
+    }
+}
+
+fn report(check: &CheckReport) -> String {
     let mut text = format!(
         "{} games with {} events, hash chains verified; rows: {}",
         check.games,
         check.events,
-        db::describe_rows(&check.rows)
+        describe_rows(&check.rows)
     );
     if !check.migrated.is_empty() {
         text.push_str(&format!("; brought to the current schema with {}", check.migrated.join(", ")));
@@ -425,20 +457,18 @@ fn restore_pg(
 ) -> anyhow::Result<()> {
     let mut maint = pg::connect_maintenance(target)?;
     let (live_exists, name, owner, current_user) = match target.connect() {
-        Ok(conn) => {
-            let info = pg::live_info(&mut db::Conn::Pg(conn))?;
+        Ok(mut conn) => {
+            let info = pg::live_info(&mut conn)?;
             (true, info.name, Some(info.owner), info.current_user)
         }
         Err(e) if e.to_string().contains("does not exist") => {
             let name = target.database_in_url().context("the database URL names no database")?;
-            let user = maint.texts("SELECT current_user::text AS v")?.into_iter().next().unwrap_or_default();
+            let user = pg::current_user(&mut maint)?;
             (false, name, None, user)
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
-    let may_create = maint
-        .texts("SELECT (rolcreatedb OR rolsuper)::text AS v FROM pg_catalog.pg_roles WHERE rolname = current_user")?;
-    if may_create != ["true"] {
+    if !pg::may_create_databases(&mut maint)? {
         bail!(
             "the database role {current_user} may not create databases, which the restore needs for its side database: \
              grant it (ALTER ROLE \"{current_user}\" CREATEDB) or run the restore as the postgres superuser; nothing was changed"
@@ -468,12 +498,14 @@ fn restore_pg(
     progress.step(&format!("creating the side database {side}"));
     pg::create_database(&mut maint, &side, owner.as_deref())?;
     let side_target = target.with_database(&side);
-    let checked = (|| -> anyhow::Result<db::CheckReport> {
+    let checked = (|| -> anyhow::Result<CheckReport> {
         progress.step(&format!("restoring into {side} with pg_restore"));
         let role = owner.as_deref().filter(|o| *o != current_user);
         pg::restore_into(&side_target, file, role)?;
         progress.step(&format!("checking {side}: migrations, rows, every game's hash chain"));
-        db::check_restored(db::Conn::Pg(side_target.connect()?), &side_target.url(), Backend::Postgres, progress)
+        let check = db::check_restored(side_target.connect()?, &side_target.url())?;
+        show_migrated(&check, progress);
+        Ok(check)
     })();
     let checked = match checked {
         Ok(c) => c,
@@ -486,7 +518,7 @@ fn restore_pg(
     progress.step(&format!("swapping: {name} → {old}, {side} → {name}"));
     if let Err(e) = pg::swap(&mut maint, &name, live_exists, &side, &old) {
         let _ = pg::drop_database(&mut maint, &side);
-        return Err(e);
+        return Err(e.into());
     }
     progress.done();
     outln!("restored {} into the PostgreSQL database {name}: {}", file.display(), report(&checked))?;
@@ -524,13 +556,14 @@ fn restore_sqlite(
     side.push(format!(".restore-{}", stamp.compact()));
     let side = PathBuf::from(side);
     sqlite::remove_with_sidecars(&side);
-    let checked = (|| -> anyhow::Result<db::CheckReport> {
+    let checked = (|| -> anyhow::Result<CheckReport> {
         progress.step(&format!("copying the backup to {}", side.display()));
-        sqlite::copy_verified(file, &side, &manifest.sha256, progress)?;
+        files::copy_verified(file, &side, &manifest.sha256, progress)?;
         progress.step(&format!("checking {}: integrity, migrations, rows, every game's hash chain", side.display()));
         let conn = sqlite::integrity_check(sqlite::open(&side)?, &side)?;
         let url = format!("sqlite://{}", side.display());
-        let check = db::check_restored(conn, &url, Backend::Sqlite, progress)?;
+        let check = db::check_restored(conn, &url)?;
+        show_migrated(&check, progress);
         sqlite::settle(&side)?;
         if let Some(expected) = &manifest.rows {
             for (table, n) in expected {
@@ -553,7 +586,7 @@ fn restore_sqlite(
     progress.step(&format!("swapping: renaming {} over {}", side.display(), live.display()));
     if let Err(e) = sqlite::swap(lock, live, &side) {
         sqlite::remove_with_sidecars(&side);
-        return Err(e);
+        return Err(e.into());
     }
     progress.done();
     outln!("restored {} into {}: {}", file.display(), live.display(), report(&checked))?;
@@ -561,4 +594,50 @@ fn restore_sqlite(
         outln!("safety backup of the previous data: {}", path.display())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    /// The time is given, not read from the clock: a backup is named by its second, a second one
+    /// in the same second is refused without touching the first, and the next second is free.
+    #[test]
+    fn a_backup_is_named_by_its_second_and_another_in_that_second_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("bingo.db");
+        let store = bingo_storage::Store::open(&format!("sqlite://{}", db.display()), 1).unwrap();
+        store.migrate().unwrap();
+        drop(store);
+        let mut conn = sqlite::open(&db).unwrap();
+        let backups = dir.path().join("backups");
+        std::fs::create_dir(&backups).unwrap();
+        let mut progress = Progress::new();
+        let at = Stamp { unix: 1_735_788_600 };
+
+        let first = write_backup(Live::Sqlite(&mut conn), &backups, at, "scheduled", &mut progress).unwrap();
+        assert_eq!(first.path, backups.join("bingo-20250102T033000Z.sqlite"));
+        assert_eq!(
+            (first.manifest.created_at.as_str(), first.manifest.created_at_unix),
+            ("2025-01-02T03:30:00Z", at.unix)
+        );
+        let written = names(&backups);
+        assert_eq!(written.len(), 3, "{written:?}");
+
+        let again = write_backup(Live::Sqlite(&mut conn), &backups, at, "scheduled", &mut progress).unwrap_err();
+        assert!(format!("{again:#}").contains("already exists (two backups in the same second?)"), "{again:#}");
+        assert_eq!(names(&backups), written, "the refusal touched nothing");
+
+        let next = Stamp { unix: at.unix + 1 };
+        let safety = write_backup(Live::Sqlite(&mut conn), &backups, next, "before-restore", &mut progress).unwrap();
+        assert_eq!(safety.path, backups.join("bingo-20250102T033001Z-before-restore.sqlite"));
+        assert_eq!(names(&backups).len(), 6);
+    }
 }

@@ -61,13 +61,14 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// Prints where the apps are and, on the very first start, the admin passphrase or its file. A
-/// closed stdout loses the banner, not the server.
+/// Prints where the apps are and, on the very first start, the admin passphrase or its file,
+/// after the start-up log lines and set apart from them and from what follows by a blank line
+/// each side. A closed stdout loses the banner, not the server.
 pub fn announce(role: Role, config: &Config, generated: Option<&Reveal>) {
     if role == Role::Realtime {
         return;
     }
-    if let Err(e) = crate::out::outln!("{}", text(role, config, generated)) {
+    if let Err(e) = crate::out::outln!("\n{}\n", text(role, config, generated)) {
         tracing::warn!(error = %format!("{e:#}"), "the start banner could not be printed");
     }
 }

@@ -57,10 +57,12 @@ pub struct ServerArgs {
     /// This node's name in metrics and logs [default: the host name and role].
     #[arg(long, env = "BINGO_NODE_ID")]
     pub node_id: Option<String>,
-    /// Log format: json (for journald) or pretty [default: pretty on a terminal, else json].
+    /// Log format: json (one object a line, for journald and Loki) or pretty (one readable line an
+    /// event, for people) [default: pretty when stdout is a terminal, else json].
     #[arg(long, env = "BINGO_LOG_FORMAT")]
     pub log_format: Option<String>,
-    /// Log filter, e.g. info or info,bingo_service=debug [default: info].
+    /// Log filter, e.g. info or info,bingo_service=debug; actix_server logs from warn up unless
+    /// the filter names it [default: info].
     #[arg(long, env = "BINGO_LOG_LEVEL")]
     pub log_level: Option<String>,
     /// Also push logs to this Loki (http://host:3100); best effort.
@@ -76,6 +78,15 @@ pub struct ServerArgs {
     /// Claims per minute from one player (by token), with a burst of 10 seconds' worth [default: 60].
     #[arg(long, env = "BINGO_CLAIMS_PER_MINUTE")]
     pub claims_per_minute: Option<u32>,
+    /// Failed admin logins per minute from one client address, with a burst of half a minute's
+    /// worth (at least 3); over it, wrong passphrases get 429 with Retry-After, and the right one is
+    /// still accepted [default: 10].
+    #[arg(long, env = "BINGO_FAILED_LOGINS_PER_MINUTE", value_name = "N")]
+    pub failed_logins_per_minute: Option<u32>,
+    /// Failed admin logins per minute from all addresses together, with a burst of half a minute's
+    /// worth (at least 3): guessing spread over many addresses [default: 60].
+    #[arg(long, env = "BINGO_FAILED_LOGINS_PER_MINUTE_TOTAL", value_name = "N")]
+    pub failed_logins_per_minute_total: Option<u32>,
     /// Proxies whose X-Forwarded-For / Forwarded headers name the client, for rate limits: IP
     /// addresses and CIDR blocks, comma-separated (e.g. 127.0.0.1,::1 for a Caddy on this
     /// machine). Other peers' headers are ignored [default: none].
@@ -200,6 +211,11 @@ impl ServerArgs {
         };
         let trusted_proxies = bingo_api::TrustedProxies::parse(&pick!(trusted_proxies).unwrap_or_default())
             .context("the trusted proxies")?;
+        let failed_logins = pick!(failed_logins_per_minute).unwrap_or(defaults.logins_per_minute);
+        let failed_logins_total = pick!(failed_logins_per_minute_total).unwrap_or(defaults.global_logins_per_minute);
+        if failed_logins == 0 || failed_logins_total == 0 {
+            bail!("failed admin logins per minute must be at least 1 (per address and in total)");
+        }
         let lan_port = pick!(lan_port);
         if lan_port == Some(0) {
             bail!("the LAN port 0: give the port players reach this machine on (1 to 65535), or leave it unset");
@@ -216,8 +232,9 @@ impl ServerArgs {
             limits: bingo_api::Limits {
                 joins_per_minute: pick!(joins_per_minute).unwrap_or(defaults.joins_per_minute),
                 claims_per_minute: pick!(claims_per_minute).unwrap_or(defaults.claims_per_minute),
+                logins_per_minute: failed_logins,
+                global_logins_per_minute: failed_logins_total,
                 trusted_proxies,
-                ..defaults
             },
             heartbeat,
             listen,

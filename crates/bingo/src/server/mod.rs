@@ -155,8 +155,15 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", config.listen))?;
     let handle = server.handle();
 
+    tracing::info!(
+        role = role.name(),
+        listen = %config.listen,
+        workers = config.workers,
+        node = config.node_id,
+        bus = api.service.bus().kind(),
+        "bingo is ready"
+    );
     banner::announce(role, &config, generated.as_ref());
-    tracing::info!(role = role.name(), listen = %config.listen, node = config.node_id, bus = api.service.bus().kind(), "bingo is ready");
 
     let shutdown = async move {
         wait_for_signal().await;

@@ -10,6 +10,7 @@ mod cli;
 mod cluster;
 mod control;
 mod crash;
+mod first_run;
 mod game;
 mod hall;
 mod heartbeat;

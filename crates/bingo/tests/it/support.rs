@@ -290,3 +290,40 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// Makes `cmd`'s stdout a pseudo-terminal (the child then sees a terminal) and reads what it
+/// shows into `shown`, on a thread that ends once the child has exited. Drop `cmd` after
+/// spawning it: it holds a copy of the terminal's other side.
+pub fn on_terminal(
+    cmd: &mut std::process::Command,
+    shown: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<()> {
+    use std::io::Read;
+    let (mut main, side) = terminal();
+    cmd.stdout(side);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        // Ends (EIO) once the child has exited and the terminal's other side is closed.
+        while let Ok(n @ 1..) = main.read(&mut buf) {
+            shown.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    })
+}
+
+/// A pseudo-terminal: its main side, read by the test, and its other side, to give a child as
+/// its stdout (it then sees a terminal).
+fn terminal() -> (std::fs::File, std::fs::File) {
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    use std::os::unix::fs::OpenOptionsExt;
+    let main = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+    grantpt(&main).expect("grantpt");
+    unlockpt(&main).expect("unlockpt");
+    let name = ptsname(&main, Vec::new()).expect("ptsname");
+    let side = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+        .open(name.to_str().expect("a pty name"))
+        .expect("the pty's other side");
+    (std::fs::File::from(main), side)
+}

@@ -3,8 +3,8 @@
 //! to the coordinator in JSON lines: reports on stdout, orders on stdin (`final <seq> <grace_ms>`
 //! or `stop`). A process may hold at most so many open files, so big runs use several workers.
 
-use super::http::{Http, Target};
-use super::stats::{now_ms, raise_nofile, Hist};
+use crate::http::{Http, Target};
+use crate::stats::{now_ms, raise_nofile, Hist};
 use anyhow::{anyhow, Context};
 use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -148,7 +148,7 @@ enum Phase {
 /// our stdin too, which stops the worker.
 fn emit(report: &Report) {
     if let Ok(line) = serde_json::to_string(report) {
-        let _ = crate::out::outln!("{line}");
+        let _ = crate::out::line(&line);
     }
 }
 

@@ -1,23 +1,17 @@
-//! `bingo loadgen`: a load generator for the platform's own servers (docs/BENCHMARKS.md).
-//!
-//! The coordinator (this module) logs in, creates and opens a game, starts worker processes
-//! (`bingo loadgen worker`, hidden) that join the players through the API and hold their
-//! WebSockets, starts the game, draws the balls, and merges what the workers measured: for each
-//! ball event, receipt time minus the node's `sent_at_ms` and minus `published_at_ms` (the
-//! commit), for every (client, ball); the time for the last client per ball; connection errors;
-//! gaps and missed balls. With `--baseline` the same clients first measure the minimal broadcast
-//! server (`bingo loadgen baseline-server`) in the same run.
+//! The coordinator (`bingo-loadgen` without a subcommand): logs in, creates and opens a game,
+//! starts worker processes (`bingo-loadgen worker`, hidden) that join the players through the API
+//! and hold their WebSockets, starts the game, draws the balls, and merges what the workers
+//! measured: for each ball event, receipt time minus the node's `sent_at_ms` and minus
+//! `published_at_ms` (the commit), for every (client, ball); the time for the last client per
+//! ball; connection errors; gaps and missed balls. With `--baseline` the same clients first
+//! measure the minimal broadcast server (`bingo-loadgen baseline-server`) in the same run.
 
-mod baseline;
-mod http;
-mod stats;
-mod worker;
-
+use crate::http::{self, Http};
+use crate::stats::{self, cpu_secs, now_ms, raise_nofile, rss_kib, Hist};
+use crate::worker::{ConnectStats, DeliveryStats, JoinStats, Report};
 use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
-use http::Http;
 use serde_json::{json, Value};
-use stats::{cpu_secs, now_ms, raise_nofile, rss_kib, Hist};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -25,25 +19,6 @@ use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
-use worker::{ConnectStats, DeliveryStats, JoinStats, Report};
-
-#[derive(clap::Args, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct Args {
-    #[command(subcommand)]
-    pub sub: Option<Sub>,
-    #[command(flatten)]
-    pub run: RunArgs,
-}
-
-#[derive(clap::Subcommand, Debug)]
-pub enum Sub {
-    /// A minimal tokio-tungstenite broadcast server to measure the platform against.
-    BaselineServer(baseline::Args),
-    /// One worker process (started by the coordinator).
-    #[command(hide = true)]
-    Worker(worker::Args),
-}
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -114,21 +89,13 @@ pub struct RunArgs {
     pub pattern: String,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    match args.sub {
-        Some(Sub::BaselineServer(a)) => baseline::run(a),
-        Some(Sub::Worker(a)) => worker::run(a),
-        None => coordinate(args.run),
-    }
-}
-
-fn coordinate(args: RunArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let (soft, hard) = raise_nofile();
-    crate::out::errln!("open files: {soft} (hard limit {hard})");
+    crate::out::err(&format!("open files: {soft} (hard limit {hard})"));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let report = runtime.block_on(async {
         let mut report = json!({
-            "tool": "bingo loadgen",
+            "tool": "bingo-loadgen",
             "version": env!("CARGO_PKG_VERSION"),
             "machine": machine(),
             "args": format!("{args:?}"),
@@ -142,11 +109,11 @@ fn coordinate(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         anyhow::Ok(report)
     })?;
-    crate::out::outln!("{}", human(&report))?;
+    crate::out::line(&human(&report))?;
     if let Some(path) = &args.report {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
-        crate::out::outln!("report written to {}", path.display())?;
+        crate::out::line(&format!("report written to {}", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -207,7 +174,7 @@ impl Workers {
         for w in 0..n {
             let count = args.players / n + usize::from(w < args.players % n);
             let mut cmd = tokio::process::Command::new(&exe);
-            cmd.args(["loadgen", "worker", "--api-url", &args.url])
+            cmd.args(["worker", "--api-url", &args.url])
                 .args(["--count", &count.to_string(), "--offset", &offset.to_string()])
                 .args(["--cards", &args.cards.to_string(), "--threads", &args.worker_threads.to_string()])
                 .args(["--connect-concurrency", &(args.connect_concurrency / n).max(1).to_string()])
@@ -242,7 +209,7 @@ impl Workers {
                                 break;
                             }
                         }
-                        Err(_) => crate::out::errln!("worker {w}: {line}"),
+                        Err(_) => crate::out::err(&format!("worker {w}: {line}")),
                     }
                 }
             });
@@ -318,7 +285,7 @@ impl Workers {
         }
         self.draw_progress(true);
         if self.tty {
-            crate::out::errln!();
+            crate::out::err("");
         }
         Ok(got.into_iter().flatten().collect())
     }

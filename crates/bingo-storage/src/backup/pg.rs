@@ -5,30 +5,13 @@
 //! `/proc/*/cmdline`): the tools get the URL without its password, and the password through
 //! `PGPASSWORD`.
 
-use super::db::{ident, literal, Conn};
-use super::progress::Progress;
-use anyhow::{bail, Context};
+use super::{bail, ident, literal, BackupError, Conn, Context, Result};
+use crate::conn::DbConn;
 use diesel::pg::PgConnection;
 use diesel::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-/// The setting that says where the PostgreSQL client tools are (`bingo backup` and
-/// `bingo restore` run them).
-#[derive(clap::Args, Debug)]
-pub struct PgToolArgs {
-    /// Directory holding pg_dump and pg_restore, e.g. /usr/lib/postgresql/16/bin (PostgreSQL
-    /// only; they must be at least as new as the server) [default: found on PATH].
-    #[arg(long, env = "BINGO_PG_BIN_DIR", value_name = "DIR")]
-    pub pg_bin_dir: Option<PathBuf>,
-}
-
-impl PgToolArgs {
-    pub fn tools(&self) -> PgTools {
-        PgTools::new(self.pg_bin_dir.clone())
-    }
-}
 
 /// Where the PostgreSQL client tools (pg_dump, pg_restore) are: a directory (`--pg-bin-dir`,
 /// `BINGO_PG_BIN_DIR`), or, without one, looked up on PATH.
@@ -52,22 +35,22 @@ impl PgTools {
 
     /// The error for a tool that could not be started: which one, where it was looked for, and
     /// the setting that says where it is.
-    fn spawn_error(&self, program: &str, e: std::io::Error) -> anyhow::Error {
-        match (&self.bin_dir, e.kind()) {
-            (Some(dir), std::io::ErrorKind::NotFound) => anyhow::anyhow!(
+    fn spawn_error(&self, program: &str, e: std::io::Error) -> BackupError {
+        BackupError::new(match (&self.bin_dir, e.kind()) {
+            (Some(dir), std::io::ErrorKind::NotFound) => format!(
                 "{program} was not found in {} (the --pg-bin-dir / BINGO_PG_BIN_DIR setting): point it at the \
                  directory holding the PostgreSQL client tools pg_dump and pg_restore (a version at least the server's)",
                 dir.display()
             ),
-            (None, std::io::ErrorKind::NotFound) => anyhow::anyhow!(
+            (None, std::io::ErrorKind::NotFound) => format!(
                 "{program} was not found on PATH ({}): install the PostgreSQL client tools (a version at least the \
                  server's, e.g. apt-get install postgresql-client), or set --pg-bin-dir / BINGO_PG_BIN_DIR to the \
                  directory holding pg_dump and pg_restore",
                 std::env::var("PATH").unwrap_or_default()
             ),
-            (Some(dir), _) => anyhow::anyhow!("cannot run {}: {e}", dir.join(program).display()),
-            (None, _) => anyhow::anyhow!("cannot run {program}: {e}"),
-        }
+            (Some(dir), _) => format!("cannot run {}: {e}", dir.join(program).display()),
+            (None, _) => format!("cannot run {program}: {e}"),
+        })
     }
 }
 
@@ -104,9 +87,10 @@ fn pct_decode(text: &str) -> String {
 }
 
 impl PgTarget {
-    pub fn parse(url: &str, tools: PgTools) -> anyhow::Result<PgTarget> {
+    pub fn parse(url: &str, tools: PgTools) -> Result<PgTarget> {
         // Never echo the URL in an error: it may hold a password.
-        let url = url::Url::parse(url).map_err(|e| anyhow::anyhow!("the PostgreSQL URL is not valid ({e})"))?;
+        let url =
+            url::Url::parse(url).map_err(|e| BackupError::new(format!("the PostgreSQL URL is not valid ({e})")))?;
         Ok(PgTarget { url, tools })
     }
 
@@ -190,9 +174,11 @@ impl PgTarget {
         cmd
     }
 
-    pub fn connect(&self) -> anyhow::Result<PgConnection> {
+    /// A connection to this database.
+    pub fn connect(&self) -> Result<Conn> {
         PgConnection::establish(&self.url())
-            .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL: {}", e.to_string().trim()))
+            .map(|c| Conn(DbConn::Postgres(c)))
+            .map_err(|e| BackupError::new(format!("cannot connect to PostgreSQL: {}", e.to_string().trim())))
     }
 }
 
@@ -212,9 +198,13 @@ pub struct LiveInfo {
 }
 
 /// Reads [`LiveInfo`] over a connection to the live database.
-pub fn live_info(conn: &mut Conn) -> anyhow::Result<LiveInfo> {
-    let one = |conn: &mut Conn, sql: &str| -> anyhow::Result<String> {
-        conn.texts(sql)?.into_iter().next().with_context(|| format!("no answer to {sql}"))
+pub fn live_info(conn: &mut Conn) -> Result<LiveInfo> {
+    let one = |conn: &mut Conn, sql: &str| -> Result<String> {
+        conn.texts(sql)
+            .context("reading the database's facts")?
+            .into_iter()
+            .next()
+            .with_context(|| format!("no answer to {sql}"))
     };
     Ok(LiveInfo {
         name: one(conn, "SELECT current_database()::text AS v")?,
@@ -228,10 +218,25 @@ pub fn live_info(conn: &mut Conn) -> anyhow::Result<LiveInfo> {
     })
 }
 
+/// The role the connection is logged in as.
+pub fn current_user(conn: &mut Conn) -> Result<String> {
+    let user = conn.texts("SELECT current_user::text AS v").context("reading the current role")?;
+    Ok(user.into_iter().next().unwrap_or_default())
+}
+
+/// Whether the connection's role may create databases (CREATEDB, or a superuser): the restore
+/// needs it for its side database.
+pub fn may_create_databases(conn: &mut Conn) -> Result<bool> {
+    let answer = conn
+        .texts("SELECT (rolcreatedb OR rolsuper)::text AS v FROM pg_catalog.pg_roles WHERE rolname = current_user")
+        .context("reading the role's rights")?;
+    Ok(answer == ["true"])
+}
+
 /// Other sessions connected to database `name` (a running server holds some). A client that
 /// has just disconnected (the backup's pg_dump, a server stopped a moment ago) stays listed until
 /// its backend process has exited: they are given up to two seconds to go.
-pub fn other_sessions(conn: &mut Conn, name: &str) -> anyhow::Result<Vec<String>> {
+pub fn other_sessions(conn: &mut Conn, name: &str) -> Result<Vec<String>> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
     loop {
         let sessions = sessions_now(conn, name)?;
@@ -242,30 +247,31 @@ pub fn other_sessions(conn: &mut Conn, name: &str) -> anyhow::Result<Vec<String>
     }
 }
 
-fn sessions_now(conn: &mut Conn, name: &str) -> anyhow::Result<Vec<String>> {
-    Ok(conn.texts(&format!(
+fn sessions_now(conn: &mut Conn, name: &str) -> Result<Vec<String>> {
+    conn.texts(&format!(
         "SELECT coalesce(nullif(application_name, ''), 'pid ' || pid) || ' (' || coalesce(usename::text, '?') || ')' AS v \
          FROM pg_catalog.pg_stat_activity WHERE datname = {} AND pid <> pg_backend_pid() ORDER BY 1",
         literal(name)
-    ))?)
+    ))
+    .context("listing the sessions on the database")
 }
 
 /// Connects to a maintenance database of the same server (`postgres`, else `template1`), from
 /// which databases are created and renamed.
-pub fn connect_maintenance(target: &PgTarget) -> anyhow::Result<Conn> {
+pub fn connect_maintenance(target: &PgTarget) -> Result<Conn> {
     let mut last = None;
     for db in ["postgres", "template1"] {
         match target.with_database(db).connect() {
-            Ok(c) => return Ok(Conn::Pg(c)),
+            Ok(c) => return Ok(c),
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| anyhow::anyhow!("no maintenance database")))
+    Err(last.unwrap_or_else(|| BackupError::new("no maintenance database")))
         .context("connecting to the maintenance database (postgres or template1) to create and rename databases")
 }
 
 /// Creates the (empty) side database.
-pub fn create_database(maint: &mut Conn, name: &str, owner: Option<&str>) -> anyhow::Result<()> {
+pub fn create_database(maint: &mut Conn, name: &str, owner: Option<&str>) -> Result<()> {
     let owner = owner.map(|o| format!(" OWNER {}", ident(o))).unwrap_or_default();
     maint.execute(&format!("CREATE DATABASE {}{owner}", ident(name))).map_err(|e| {
         let hint = if e.to_string().contains("permission denied") {
@@ -273,11 +279,12 @@ pub fn create_database(maint: &mut Conn, name: &str, owner: Option<&str>) -> any
         } else {
             ""
         };
-        anyhow::anyhow!("cannot create the side database {name}: {}{hint}", e.to_string().trim())
+        BackupError::new(format!("cannot create the side database {name}: {}{hint}", e.to_string().trim()))
     })
 }
 
-pub fn drop_database(maint: &mut Conn, name: &str) -> anyhow::Result<()> {
+/// Drops the side database `name`, ending its sessions.
+pub fn drop_database(maint: &mut Conn, name: &str) -> Result<()> {
     maint
         .execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", ident(name)))
         .with_context(|| format!("dropping the side database {name}"))
@@ -285,7 +292,7 @@ pub fn drop_database(maint: &mut Conn, name: &str) -> anyhow::Result<()> {
 
 /// `pg_restore` of a verified dump into the (empty) database `target`, in one transaction,
 /// stopping at the first error. Objects get the connecting role as owner, or `role`.
-pub fn restore_into(target: &PgTarget, dump: &Path, role: Option<&str>) -> anyhow::Result<()> {
+pub fn restore_into(target: &PgTarget, dump: &Path, role: Option<&str>) -> Result<()> {
     let mut cmd = target.command("pg_restore");
     cmd.args(["--no-owner", "--no-acl", "--exit-on-error", "--single-transaction"]);
     if let Some(role) = role {
@@ -301,7 +308,7 @@ pub fn restore_into(target: &PgTarget, dump: &Path, role: Option<&str>) -> anyho
 /// Swaps the side database in: ends the sessions still on the live database, then in one
 /// transaction renames live to `old` and side to live. Retried briefly if a client reconnects
 /// between the two.
-pub fn swap(maint: &mut Conn, live: &str, live_exists: bool, side: &str, old: &str) -> anyhow::Result<()> {
+pub fn swap(maint: &mut Conn, live: &str, live_exists: bool, side: &str, old: &str) -> Result<()> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -331,8 +338,9 @@ pub fn swap(maint: &mut Conn, live: &str, live_exists: bool, side: &str, old: &s
     }
 }
 
-/// Runs `pg_dump --format=custom` into `path`, reporting the bytes written.
-pub fn dump(target: &PgTarget, path: &Path, progress: &mut Progress) -> anyhow::Result<()> {
+/// Runs `pg_dump --format=custom` into `path`, telling `written` the file's size every tenth of a
+/// second.
+pub fn dump(target: &PgTarget, path: &Path, mut written: impl FnMut(u64)) -> Result<()> {
     let mut child = target
         .command("pg_dump")
         .args(["--format=custom", "--compress=6"])
@@ -354,11 +362,10 @@ pub fn dump(target: &PgTarget, path: &Path, progress: &mut Progress) -> anyhow::
         if let Some(status) = child.try_wait().context("waiting for pg_dump")? {
             break status;
         }
-        progress.bytes("written", std::fs::metadata(path).map_or(0, |m| m.len()));
+        written(std::fs::metadata(path).map_or(0, |m| m.len()));
         std::thread::sleep(Duration::from_millis(100));
     };
     let err = reader.join().unwrap_or_default();
-    progress.done();
     if !status.success() {
         bail!("pg_dump failed ({status}): {}", tail(&err));
     }
@@ -368,7 +375,7 @@ pub fn dump(target: &PgTarget, path: &Path, progress: &mut Progress) -> anyhow::
 /// Reads a dump whole: `pg_restore --list` (the header and table of contents), then
 /// `pg_restore --file=/dev/null`, which reads and decompresses every data block (a listing alone
 /// misses a truncated file).
-pub fn verify_dump(tools: &PgTools, path: &Path) -> anyhow::Result<()> {
+pub fn verify_dump(tools: &PgTools, path: &Path) -> Result<()> {
     for args in [&["--list"][..], &["--file=/dev/null"][..]] {
         let out = tools
             .command("pg_restore")

@@ -1,4 +1,4 @@
-//! `bingo loadgen baseline-server`: the least a WebSocket broadcast server can do, to measure the
+//! `bingo-loadgen baseline-server`: the least a WebSocket broadcast server can do, to measure the
 //! platform against on the same machine in the same run. It accepts sockets (tokio-tungstenite),
 //! answers a client's hello with `{"type":"welcome","last_seq":N}`, and, each time a control
 //! client sends `{"type":"draw"}`, encodes one ~130-byte frame shaped like the platform's
@@ -8,7 +8,7 @@
 //! Control: connect to the same `/ws`, send `{"type":"hello","control":true}`, then
 //! `{"type":"draw"}`; each is answered with `{"type":"drawn","seq":N}`.
 
-use super::stats::raise_nofile;
+use crate::stats::raise_nofile;
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -49,7 +49,7 @@ async fn serve(listen: SocketAddr) -> anyhow::Result<()> {
     let listener = socket.listen(4096)?;
     let (tx, _) = broadcast::channel::<Message>(1024);
     let seq = Arc::new(AtomicU64::new(0));
-    crate::out::errln!("baseline server listening on {listen}");
+    crate::out::err(&format!("baseline server listening on {listen}"));
     let accept = async {
         loop {
             match listener.accept().await {
@@ -81,7 +81,7 @@ async fn connection(stream: tokio::net::TcpStream, tx: broadcast::Sender<Message
             if let Message::Text(text) = msg {
                 if text.as_str().contains("\"draw\"") {
                     let n = seq.fetch_add(1, Ordering::SeqCst) + 1;
-                    let now = super::stats::now_ms() as i64;
+                    let now = crate::stats::now_ms() as i64;
                     let frame = format!(
                         "{{\"type\":\"event\",\"game_id\":\"baseline\",\"seq\":{n},\"published_at_ms\":{now},\"sent_at_ms\":{now},\"event\":{{\"type\":\"ball_called\",\"number\":{}}}}}",
                         n % 75 + 1
