@@ -2,9 +2,7 @@
 //! document at `/api/openapi.json`. Handlers are thin: they check input, call the game service,
 //! and shape the answer.
 //!
-//! **Invariant:** every error is an [`ApiError`] with a stable code; bad input of any kind is a
-//! 4xx, never a 500 or a panic.
-//! **Invariant:** no game rule is decided here: the engine (through the service) decides.
+//! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-api`).
 
 mod auth;
 pub mod client;

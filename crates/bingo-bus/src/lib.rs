@@ -8,8 +8,7 @@
 //! [`BusMessage::Resync`] and reads what it missed from the log; a gap in a game's sequence
 //! numbers tells it the same.
 //!
-//! **Invariant:** never the only copy of an event; nothing here blocks a publisher on a slow
-//! subscriber.
+//! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-bus`).
 
 mod local;
 mod redis_bus;

@@ -1,8 +1,7 @@
 //! The bingo game engine: kinds of game, cards derived from a seed, patterns, the provably fair
 //! draw, claim checks, "to go" counts, prize splits and the events a game produces.
 //!
-//! **Invariant:** no I/O. No clock (callers pass `now_ms`), no OS randomness (callers pass the
-//! seed), no threads, no network, no files. Nothing here panics on any input.
+//! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-core`).
 
 pub mod calls;
 pub mod card;

@@ -2,10 +2,7 @@
 //! dispatcher hands the upgrade to [`upgrade::service`]; tungstenite frames the socket after that.
 //! docs/PROTOCOL.md describes the messages.
 //!
-//! **Invariant:** the hub task owns all fan-out state; sessions hold only a command sender and
-//! their place in a bounded ring, so a slow client never slows the others and never grows memory.
-//! **Invariant:** a client misses nothing: every event it is sent continues its sequence, filled
-//! from the durable log when the bus or its queue dropped something.
+//! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-realtime`).
 
 mod hub;
 pub mod protocol;

@@ -5,8 +5,7 @@
 //! The service is the only door to storage: callers use its methods, never the store. Its
 //! background tasks run from [`Service::start`] until [`Running::shutdown`] (see `tasks.rs`).
 //!
-//! **Invariant:** events are committed to the database before anyone is told about them.
-//! **Invariant:** no HTTP or WebSocket types here; callers map [`ServiceError`] to their protocol.
+//! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-service`).
 
 mod admin;
 mod autodraw;

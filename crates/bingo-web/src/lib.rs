@@ -7,7 +7,7 @@
 //! open: the public URL and this machine's plain IP addresses, for phones that cannot resolve
 //! `bingo.local`; see [`lan_urls`]).
 //!
-//! **Invariant:** no game logic here; the apps talk to the API and the WebSocket like any client.
+//! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-web`).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
