@@ -54,19 +54,41 @@ pub struct RealtimeState {
     pub hub: Hub,
     pub heartbeat: Heartbeat,
     draining: AtomicBool,
+    /// Every session of this node, so that a drain can wait for them to say goodbye.
+    sessions: tokio_util::task::TaskTracker,
 }
+
+/// The longest a drain waits for sessions to send their reconnect and close.
+const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 
 impl RealtimeState {
     /// Starts the hub for this node.
     pub fn start(service: Service, metrics: Metrics, heartbeat: Heartbeat) -> Arc<Self> {
         let hub = Hub::spawn(service.clone(), service.bus().subscribe(), metrics.clone());
-        Arc::new(RealtimeState { service, metrics, hub, heartbeat, draining: AtomicBool::new(false) })
+        Arc::new(RealtimeState {
+            service,
+            metrics,
+            hub,
+            heartbeat,
+            draining: AtomicBool::new(false),
+            sessions: tokio_util::task::TaskTracker::new(),
+        })
     }
 
     /// Graceful shutdown: refuse new sessions, tell connected clients to reconnect.
+    /// Returns once every session has sent its reconnect and closed (at most [`DRAIN_LIMIT`]).
     pub async fn drain(&self) {
         self.draining.store(true, Ordering::SeqCst);
         self.hub.shutdown().await;
+        self.sessions.close();
+        if tokio::time::timeout(DRAIN_LIMIT, self.sessions.wait()).await.is_err() {
+            tracing::warn!(open = self.sessions.len(), "sessions still open after the drain's limit; closing them");
+        }
+    }
+
+    /// Counts a session in until its future ends.
+    pub(crate) fn track<F: Future>(&self, session: F) -> tokio_util::task::task_tracker::TrackedFuture<F> {
+        self.sessions.track_future(session)
     }
 
     pub fn is_draining(&self) -> bool {

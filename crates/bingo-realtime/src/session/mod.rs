@@ -43,7 +43,8 @@ pub(crate) fn start<S: Io>(state: Arc<RealtimeState>, socket: Socket<S>) {
         game_id = tracing::field::Empty,
         client = tracing::field::Empty,
     );
-    actix_rt::spawn(tracing::Instrument::instrument(run(state, socket), span));
+    let session = state.track(run(state.clone(), socket));
+    actix_rt::spawn(tracing::Instrument::instrument(session, span));
 }
 
 async fn run<S: Io>(state: Arc<RealtimeState>, socket: Socket<S>) {

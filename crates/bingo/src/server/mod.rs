@@ -12,7 +12,6 @@ use bingo_service::{Service, Tasks};
 use bingo_storage::Store;
 use bingo_telemetry::{Metrics, MetricsConfig};
 use config::Config;
-use std::time::Duration;
 
 /// Which parts of the platform this process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,9 +168,8 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         wait_for_signal().await;
         tracing::info!("shutting down: no new connections, clients told to reconnect, finishing requests");
         if let Some(rt) = &realtime {
+            // Returns once every session has sent its reconnect and closed.
             rt.drain().await;
-            // Let the reconnect messages reach the clients before sockets close.
-            tokio::time::sleep(Duration::from_millis(300)).await;
         }
         handle.stop(true).await;
     };
