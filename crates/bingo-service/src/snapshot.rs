@@ -5,6 +5,7 @@ use bingo_core::GameView;
 use serde::Serialize;
 use std::sync::Arc;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct AutoDrawView {
     pub on: bool,
@@ -13,6 +14,7 @@ pub struct AutoDrawView {
 }
 
 /// A game as clients see it; `game.last_seq` is the last event included.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Snapshot {
     pub game_id: String,
