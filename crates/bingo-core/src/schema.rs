@@ -63,9 +63,9 @@ impl PartialSchema for Card {
             ))
             .property("kind", utoipa::openapi::Ref::from_schema_name(GameKind::name()))
             .required("kind")
-            .property("serial", integer(1, u64::MAX).description(Some("The card's number in its game.")))
+            .property("serial", integer(1, i64::MAX as u64).description(Some("The card's number in its game.")))
             .required("serial")
-            .property("strip", integer(1, u64::MAX).description(Some("90-ball only: the strip of six.")))
+            .property("strip", integer(1, i64::MAX as u64).description(Some("90-ball only: the strip of six.")))
             .property("position", integer(1, 6).description(Some("90-ball only: 1 to 6 in its strip.")))
             .property(
                 "grid",

@@ -31,7 +31,8 @@ pub struct CardPath {
     #[param(pattern = "^[0-9a-fA-F]{1,64}$")]
     id: String,
     /// The card's serial.
-    #[param(minimum = 0, maximum = 18446744073709551615_usize)]
+    #[serde(deserialize_with = "super::int64")]
+    #[param(minimum = 0, maximum = 9223372036854775807_usize)]
     serial: u64,
 }
 
@@ -365,7 +366,8 @@ pub async fn claims(state: web::Data<ApiState>, _admin: Admin, path: web::Path<G
 #[serde(deny_unknown_fields)]
 pub struct Serial {
     /// A card's serial.
-    #[schema(minimum = 0, maximum = 18446744073709551615_usize, examples(7))]
+    #[serde(deserialize_with = "super::int64")]
+    #[schema(minimum = 0, maximum = 9223372036854775807_usize, examples(7))]
     serial: u64,
 }
 
@@ -396,8 +398,8 @@ pub async fn claim_paper(
 #[into_params(parameter_in = Query)]
 pub struct After {
     /// Events after this sequence number.
-    #[serde(default)]
-    #[param(minimum = 0, maximum = 18446744073709551615_usize, default = 0)]
+    #[serde(default, deserialize_with = "super::int64")]
+    #[param(minimum = 0, maximum = 9223372036854775807_usize, default = 0)]
     after: u64,
     /// At most this many events.
     #[param(minimum = 0, maximum = 10000, default = 1000)]
@@ -501,7 +503,7 @@ pub struct CardCheck {
 /// Check a card against the current stage without claiming.
 #[utoipa::path(tag = "console", operation_id = "check_card", security(("adminBearer" = [])), params(CardPath), responses(
     (status = 200, description = "The card and its verdict.", body = CardCheck),
-    (status = 400, description = "`bad_request`: the serial is not a number from 0 to 2^64 - 1.", body = ErrorBody),
+    (status = 400, description = "`bad_request`: the serial is not a number from 0 to 2^63 - 1.", body = ErrorBody),
     (status = 404, description = "`not_found` (no such game) or `no_such_card`.", body = ErrorBody),
     (status = 409, description = "`wrong_state`: every stage is settled (a finished game), so there is nothing to check against.", body = ErrorBody),
 ))]

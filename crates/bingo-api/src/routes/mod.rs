@@ -109,6 +109,16 @@ fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// A u64 that is at most 2^63 - 1, the range of JSON Schema's int64 and of the database's
+/// integers: serials and sequence numbers (`#[serde(deserialize_with = "int64")]`).
+pub(crate) fn int64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let n = <u64 as serde::Deserialize>::deserialize(d)?;
+    if n > i64::MAX as u64 {
+        return Err(serde::de::Error::custom(format!("{n} is over 2^63 - 1")));
+    }
+    Ok(n)
+}
+
 /// The client's IP address, for rate limits: the TCP peer's, or what a trusted proxy forwarded.
 pub(crate) fn client_ip(req: &actix_web::HttpRequest, state: &crate::ApiState) -> std::net::IpAddr {
     state.trusted_proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers())

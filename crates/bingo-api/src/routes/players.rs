@@ -92,7 +92,8 @@ pub async fn me(state: web::Data<ApiState>, player: Player) -> ApiResult<HttpRes
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     /// One of the player's own cards.
-    #[schema(minimum = 0, maximum = 18446744073709551615_usize, examples(7))]
+    #[serde(deserialize_with = "super::int64")]
+    #[schema(minimum = 0, maximum = 9223372036854775807_usize, examples(7))]
     serial: u64,
 }
 
@@ -117,7 +118,8 @@ pub async fn claim(state: web::Data<ApiState>, player: Player, body: Json<Claim>
 #[serde(deny_unknown_fields)]
 pub struct Daub {
     /// One of the player's own cards.
-    #[schema(minimum = 0, maximum = 18446744073709551615_usize, examples(7))]
+    #[serde(deserialize_with = "super::int64")]
+    #[schema(minimum = 0, maximum = 9223372036854775807_usize, examples(7))]
     serial: u64,
     /// A number on that card.
     #[schema(minimum = 1, maximum = 255, examples(42))]
@@ -165,7 +167,8 @@ pub struct WinnerPath {
     #[param(max_length = 32, example = "QK7MPA")]
     join_code: String,
     /// The winning card's serial.
-    #[param(minimum = 0, maximum = 18446744073709551615_usize)]
+    #[serde(deserialize_with = "super::int64")]
+    #[param(minimum = 0, maximum = 9223372036854775807_usize)]
     serial: u64,
 }
 
