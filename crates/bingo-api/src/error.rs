@@ -30,8 +30,8 @@ pub(crate) struct Inner<'a> {
     /// Stable, machine-readable: bad_request, unauthorized, forbidden, not_found,
     /// method_not_allowed, payload_too_large, invalid, conflict, rate_limited, invalid_game,
     /// no_such_card, wrong_state, wrong_mode, out_of_range, already_called, cannot_void,
-    /// all_balls_drawn, final_stage_won, corrupt_log, unavailable, not_ready, upgrade_required,
-    /// draining, bad_handshake, internal.
+    /// all_balls_drawn, final_stage_won, card_not_issued, sales_closed, already_issued,
+    /// corrupt_log, unavailable, not_ready, upgrade_required, draining, bad_handshake, internal.
     #[schema(examples("not_found"))]
     code: &'a str,
     /// For people; may change.

@@ -375,7 +375,7 @@ pub struct Serial {
 #[utoipa::path(tag = "console", operation_id = "claim_paper", security(("adminBearer" = [])), params(GamePath), request_body = Serial, responses(
     (status = 200, description = "The `claim_accepted` or `claim_rejected` event (with its reason).", body = Event),
     (status = 403, description = "`forbidden`: the card belongs to a player, who claims it.", body = ErrorBody),
-    (status = 404, description = "`not_found` (no such game, or a card not issued) or `no_such_card`.", body = ErrorBody),
+    (status = 404, description = "`not_found` (no such game, or a card not issued), `card_not_issued` or `no_such_card`.", body = ErrorBody),
     (status = 409, description = "`wrong_state`: the game is not running; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
 ))]
 #[post("/api/v1/games/{id}/claims")]
@@ -476,7 +476,7 @@ pub struct Paper {
 #[utoipa::path(tag = "console", operation_id = "issue_paper", security(("adminBearer" = [])), params(GamePath), request_body = Paper, responses(
     (status = 201, description = "The cards issued.", body = PaperCards),
     (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
-    (status = 409, description = "`conflict`: the game has no more serials.", body = ErrorBody),
+    (status = 409, description = "`sales_closed`: the first ball has been called and the game does not allow late entry; `conflict`.", body = ErrorBody),
     (status = 422, description = "`invalid`: count is not 1 to 1000, or the game has no more serials.", body = ErrorBody),
 ))]
 #[post("/api/v1/games/{id}/paper")]
@@ -504,7 +504,7 @@ pub struct CardCheck {
 #[utoipa::path(tag = "console", operation_id = "check_card", security(("adminBearer" = [])), params(CardPath), responses(
     (status = 200, description = "The card and its verdict.", body = CardCheck),
     (status = 400, description = "`bad_request`: the serial is not a number from 0 to 2^63 - 1.", body = ErrorBody),
-    (status = 404, description = "`not_found` (no such game) or `no_such_card`.", body = ErrorBody),
+    (status = 404, description = "`not_found` (no such game), `card_not_issued` (a serial never issued says nothing) or `no_such_card`.", body = ErrorBody),
     (status = 409, description = "`wrong_state`: every stage is settled (a finished game), so there is nothing to check against.", body = ErrorBody),
 ))]
 #[get("/api/v1/games/{id}/cards/{serial}")]

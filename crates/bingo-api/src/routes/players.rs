@@ -37,7 +37,7 @@ fn one() -> u32 {
 #[utoipa::path(tag = "players", operation_id = "join", request_body = Join, responses(
     (status = 201, description = "Joined: keep the token, write down the recovery code.", body = Joined),
     (status = 404, description = "`not_found`: no game has this join code.", body = ErrorBody),
-    (status = 409, description = "`wrong_state`: the game is not open or running; `conflict`.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not open or running; `sales_closed`: the first ball has been called and the game does not allow late entry; `conflict`.", body = ErrorBody),
     (status = 422, description = "`invalid`: the nickname or the number of cards breaks the game's rules.", body = ErrorBody),
     (status = 429, description = "`rate_limited`: too many joins from this address; wait `Retry-After` seconds.", body = ErrorBody,
         headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
