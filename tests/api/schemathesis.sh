@@ -10,7 +10,7 @@
 # another command instead, e.g. ST=st) and a built bingo. Starts `bingo serve` on a free loopback port with a temporary data
 # directory and passphrase file, with a game open and one player in it, and stops it on exit.
 # Bounded: at most ST_EXAMPLES cases per operation and phase (default 30) and ST_SECONDS seconds
-# per run (default 120), with a fixed seed (ST_SEED) so a failure is repeatable. The last line is
+# per run (default 60), with a fixed seed (ST_SEED) so a failure is repeatable. The last line is
 # "schemathesis: N passed, M failed" (one count per run).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +18,7 @@ root="$(cd "$here/../.." && pwd)"
 bin="${1:-$root/target/debug/bingo}"
 read -r -a st <<<"${ST:-python3 -m schemathesis.cli}"
 examples="${ST_EXAMPLES:-30}"
-seconds="${ST_SECONDS:-120}"
+seconds="${ST_SECONDS:-60}"
 seed="${ST_SEED:-20261205}"
 if [ ! -x "$bin" ]; then
   echo "schemathesis: no bingo binary at $bin (cargo build -p bingo)" >&2
