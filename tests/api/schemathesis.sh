@@ -7,8 +7,9 @@
 #   tests/api/schemathesis.sh [path to bingo, default target/debug/bingo]
 #
 # Needs schemathesis in python3 (pip install schemathesis==4.32.5, as .ci/run does; ST=... to run
-# another command instead, e.g. ST=st) and a built bingo. Starts `bingo serve` on a free loopback port with a temporary data
-# directory and passphrase file, with a game open and one player in it, and stops it on exit.
+# another command instead, e.g. ST=st) and a built bingo. Starts `bingo serve` on a free loopback
+# port with a temporary data directory and passphrase file, with a game running and one player in
+# it, and stops it on exit.
 # Bounded: at most ST_EXAMPLES cases per operation and phase (default 30) and ST_SECONDS seconds
 # per run (default 60), with a fixed seed (ST_SEED) so a failure is repeatable. The last line is
 # "schemathesis: N passed, M failed" (one count per run).
