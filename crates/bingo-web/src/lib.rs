@@ -63,15 +63,14 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 pub fn configure(config: WebConfig) -> impl FnOnce(&mut utoipa_actix_web::service_config::ServiceConfig) {
     move |cfg| {
         cfg.app_data(web::Data::new(config)).service(root).service(qr_svg).service(web_config);
-        for app in APPS.iter().chain(&["shared"]) {
-            cfg.route(&format!("/{app}"), web::get().to(file))
-                .route(&format!("/{app}/"), web::get().to(file))
-                .route(&format!("/{app}/{{file:.*}}"), web::get().to(file));
+        for path in file_routes() {
+            cfg.route(&path, web::get().to(file));
         }
     }
 }
 
-/// The paths of the apps' pages and files, as registered (actix-web patterns).
+/// The paths of the apps' pages and files (actix-web patterns): an app's own URL with and without
+/// the slash, and anything under it.
 pub fn file_routes() -> Vec<String> {
     APPS.iter()
         .chain(&["shared"])
