@@ -8,11 +8,11 @@
 # Nix 2.8 and a machine without nixpkgs can evaluate it: tests/nix/source-build.sh walks the tree
 # with this very predicate, copies what it keeps and builds that copy.
 #
-# Complete by construction: the whole crates/ tree (sources, migrations, assets, openapi.json,
-# build scripts: whatever a crate reads at compile time with include_str!/include_bytes!/
-# embed_migrations!/its build script) and the workspace files cargo reads, minus what is never
-# read by a build. crane's commonCargoSources (Cargo.toml/Cargo.lock, *.rs, *.toml) dropped
-# crates/bingo-api/openapi.json (include_str! in crates/bingo-api/src/routes/system.rs).
+# Complete by construction: the whole crates/ tree (sources, migrations, assets, build scripts:
+# whatever a crate reads at compile time with include_str!/include_bytes!/embed_migrations!/its
+# build script) and the workspace files cargo reads, minus what is never read by a build.
+# crane's commonCargoSources (Cargo.toml/Cargo.lock, *.rs, *.toml) dropped such files once (a
+# hand-written OpenAPI document, since replaced by one generated from the handlers).
 #
 # `tests = true` adds the files the nextest check's tests read at run time outside crates/
 # (see nix/checks.nix and .config/nextest.toml's nix-sandbox profile).

@@ -17,14 +17,24 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// Every failure: a status and this body, with a stable code. Bad input of any kind is a 4xx.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub(crate) struct Body<'a> {
     error: Inner<'a>,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorDetail)]
+pub(crate) struct Inner<'a> {
+    /// Stable, machine-readable: bad_request, unauthorized, forbidden, not_found,
+    /// method_not_allowed, payload_too_large, invalid, conflict, rate_limited, invalid_game,
+    /// no_such_card, wrong_state, wrong_mode, out_of_range, already_called, cannot_void,
+    /// all_balls_drawn, final_stage_won, card_not_issued, sales_closed, already_issued,
+    /// corrupt_log, unavailable, not_ready, upgrade_required, draining, bad_handshake, internal.
+    #[schema(examples("not_found"))]
     code: &'a str,
+    /// For people; may change.
     message: &'a str,
 }
 

@@ -1,18 +1,19 @@
 //! The HTTP API: JSON under `/api/v1`, plus `/health`, `/ready`, `/metrics` and the OpenAPI
 //! document at `/api/openapi.json`. Handlers are thin: they check input, call the game service,
-//! and shape the answer.
+//! and shape the answer. Each is declared once, with its OpenAPI operation (see [`doc`]).
 //!
 //! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-api`).
 
 mod auth;
 pub mod client;
+pub mod doc;
 pub mod error;
 pub mod rate;
 mod routes;
 
 pub use client::TrustedProxies;
+pub use doc::{finish, frame};
 pub use error::{ApiError, ApiResult};
-pub use routes::ROUTES;
 
 use actix_web::web;
 use bingo_service::Service;
@@ -20,6 +21,7 @@ use bingo_telemetry::Metrics;
 use rate::{Clock, FailureLimit, RateLimiter};
 use std::net::IpAddr;
 use std::sync::Arc;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Largest JSON body the API reads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -103,8 +105,9 @@ pub enum Routes {
     SystemOnly,
 }
 
-/// Registers the API's routes and its JSON/path/query error handling on an actix app.
-pub fn configure(state: Arc<ApiState>, routes: Routes) -> impl FnOnce(&mut web::ServiceConfig) {
+/// Registers the API's routes and its JSON/path/query error handling on an app (its operations go
+/// into the app's OpenAPI document; [`finish`] completes it).
+pub fn configure(state: Arc<ApiState>, routes: Routes) -> impl FnOnce(&mut ServiceConfig) {
     move |cfg| {
         cfg.app_data(web::Data::from(state))
             .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|err, _| {

@@ -15,6 +15,7 @@ use bingo_telemetry::{Metrics, MetricsConfig};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::Duration;
+use utoipa_actix_web::AppExt;
 
 const PASSPHRASE: &str = "the-right-passphrase";
 
@@ -69,7 +70,9 @@ async fn failed_logins_are_limited_by_the_clock_and_the_right_passphrase_always_
     let service = service(&dir).await;
     let metrics = service.metrics().clone();
     let state = ApiState::with_clock(service, metrics, &limits, clock.clone());
-    let app = test::init_service(App::new().configure(bingo_api::configure(state, Routes::All))).await;
+    let app =
+        test::init_service(App::new().into_utoipa_app().configure(bingo_api::configure(state, Routes::All)).into_app())
+            .await;
     let login = |p: &'static str| json!({ "passphrase": p });
     let me = from([192, 0, 2, 1]);
 
@@ -106,7 +109,9 @@ async fn joins_burst_then_refill_to_the_second() {
     let service = service(&dir).await;
     let metrics = service.metrics().clone();
     let state = ApiState::with_clock(service, metrics, &limits, clock.clone());
-    let app = test::init_service(App::new().configure(bingo_api::configure(state, Routes::All))).await;
+    let app =
+        test::init_service(App::new().into_utoipa_app().configure(bingo_api::configure(state, Routes::All)).into_app())
+            .await;
     let host = from([192, 0, 2, 9]);
     let (_, body, _) = post!(app, host, "/api/v1/admin/login", json!({ "passphrase": PASSPHRASE }));
     let token = body["token"].as_str().expect("token").to_string();

@@ -6,6 +6,7 @@ use crate::prize::Remainder;
 use serde::{Deserialize, Serialize};
 
 /// How balls are called.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DrawMode {
@@ -17,46 +18,60 @@ pub enum DrawMode {
 }
 
 /// One stage of a game (90-ball classic: one line, then two lines, then full house).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageSpec {
     pub pattern: PatternSpec,
-    /// Prize in minor units (pence, cents), shared by the stage's winners.
+    /// Prize in minor units (pence, cents), shared by the stage's winners. At most 2^53 - 1, so
+    /// that a JavaScript client reads it exactly.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 9007199254740991usize, default = 0))]
     pub prize: u64,
 }
 
 pub const MAX_STAGES: usize = 12;
+/// The largest prize of a stage: 2^53 - 1, the largest integer a JavaScript number holds exactly.
+pub const MAX_PRIZE: u64 = (1 << 53) - 1;
 pub const MAX_CARDS_PER_PLAYER: u16 = 120;
 pub const AUTO_DRAW_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
 
 /// A game's settings. The engine enforces the rules; `auto_draw_ms` and `auto_daub` are carried
 /// for the server and apps.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GameConfig {
     pub kind: GameKind,
     /// Played in order; at least one.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub stages: Vec<StageSpec>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(default = "random"))]
     pub draw_mode: DrawMode,
     /// The hall rule: a winning card must be claimed before the next ball (else it is a sleeper).
     #[serde(default = "yes")]
+    #[cfg_attr(feature = "openapi", schema(default = true))]
     pub claim_before_next_ball: bool,
     /// Where prize units that do not divide evenly go.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(default = "first_claims"))]
     pub remainder: Remainder,
     /// ISO 4217 code of the prizes' currency, for display (e.g. "GBP").
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Z]{3}$", examples("GBP")))]
     pub currency: Option<String>,
-    /// Milliseconds between balls when auto-draw is on; `None` = draw by hand only.
+    /// Milliseconds between balls when auto-draw is on; none (null) = draw by hand only.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1000, maximum = 600000))]
     pub auto_draw_ms: Option<u32>,
     /// Whether players may let the app daub for them (UK licensed premises require the player's own action).
     #[serde(default = "yes")]
+    #[cfg_attr(feature = "openapi", schema(default = true))]
     pub auto_daub: bool,
     /// Most cards one player may hold.
     #[serde(default = "default_max_cards")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 120, default = 6))]
     pub max_cards_per_player: u16,
     /// Whether cards may still be issued (sold, or joined on a phone) after the first ball. Late
     /// cards are marked in the log and win only on balls called after they were issued.
@@ -106,6 +121,9 @@ impl GameConfig {
     pub fn check(&self) -> Result<(), String> {
         if self.stages.is_empty() || self.stages.len() > MAX_STAGES {
             return Err(format!("a game needs 1 to {MAX_STAGES} stages, got {}", self.stages.len()));
+        }
+        if let Some((i, _)) = self.stages.iter().enumerate().find(|(_, s)| s.prize > MAX_PRIZE) {
+            return Err(format!("stage {}: a prize is at most {MAX_PRIZE} minor units (2^53 - 1)", i + 1));
         }
         if !(1..=MAX_CARDS_PER_PLAYER).contains(&self.max_cards_per_player) {
             return Err(format!("max_cards_per_player must be 1 to {MAX_CARDS_PER_PLAYER}"));

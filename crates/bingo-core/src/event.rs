@@ -6,8 +6,11 @@ use crate::seed::{Commitment, Seed};
 use serde::{Deserialize, Serialize};
 
 /// One event of one game. `seq` counts from 1 with no gaps.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
+    /// The event's place in its game's log, from 1.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
     /// When it happened: Unix time in milliseconds, given by the caller of the engine.
     pub at_ms: i64,
@@ -15,6 +18,7 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
@@ -86,6 +90,7 @@ pub enum EventKind {
 }
 
 /// A winner's part of a stage prize, in minor units.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     pub serial: u64,
@@ -93,6 +98,7 @@ pub struct Share {
 }
 
 /// Why a claim was rejected, as a stable code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
@@ -107,6 +113,7 @@ pub enum RejectReason {
 }
 
 /// How a card reached its player.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {

@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A kind of bingo, named by its number of balls.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GameKind {
     /// US bingo: 5x5 card, columns B I N G O, free centre.

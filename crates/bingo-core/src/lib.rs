@@ -14,6 +14,8 @@ pub mod kind;
 pub mod pattern;
 pub mod prize;
 mod rng;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod seed;
 pub mod togo;
 pub mod view;

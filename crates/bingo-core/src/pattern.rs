@@ -25,6 +25,7 @@ pub struct Pattern {
 }
 
 /// How a game configuration names a pattern.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum PatternSpec {
@@ -32,7 +33,12 @@ pub enum PatternSpec {
     Builtin(String),
     /// "Complete any one of these masks". Each mask is a list of rows, one character per cell:
     /// `X` (or `x`, `#`, `1`) for a cell of the pattern, `.` (or `-`, `0`, space) for any other.
-    Custom { name: String, masks: Vec<Vec<String>> },
+    Custom {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+        name: String,
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 64))]
+        masks: Vec<Vec<String>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where the minor units go that do not divide evenly between winners.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Remainder {

@@ -9,6 +9,7 @@ use crate::prize::Remainder;
 use crate::seed::{Commitment, Seed};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageView {
     pub name: String,
@@ -18,6 +19,7 @@ pub struct StageView {
     pub prize: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RulesView {
     pub draw_mode: DrawMode,
@@ -31,6 +33,7 @@ pub struct RulesView {
     pub late_entry: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GameView {
     pub kind: GameKind,

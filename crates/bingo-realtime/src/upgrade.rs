@@ -15,6 +15,7 @@ use actix_http::h1::{self, Message as H1};
 use actix_http::ws::HandshakeError;
 use actix_http::{Request, Response, StatusCode};
 use actix_service::{fn_service, ServiceFactory};
+use actix_web::get;
 use bingo_telemetry::Metrics;
 use bytes::Bytes;
 use futures_util::SinkExt;
@@ -75,16 +76,33 @@ impl From<UpgradeError> for Response<BoxBody> {
 }
 
 /// Mounts `/ws` for requests that are not a WebSocket handshake (a proxy that drops the
-/// `Upgrade` header, a browser opening the address): 426 with the API's error body.
-pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.route(
-        WS_PATH,
-        actix_web::web::to(|| async {
-            actix_web::HttpResponse::build(StatusCode::UPGRADE_REQUIRED).insert_header(("upgrade", "websocket")).json(
-                serde_json::json!({"error": {"code": "upgrade_required", "message": "connect with a WebSocket handshake (Upgrade: websocket)"}}),
-            )
-        }),
-    );
+/// `Upgrade` header, a browser opening the address): 426 with the API's error body. The handshake
+/// itself never reaches this route: actix-http hands it to [`service`] first.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(ws);
+}
+
+/// The WebSocket of players, screens and consoles (docs/PROTOCOL.md).
+///
+/// A GET with `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Version: 13` and a
+/// `Sec-WebSocket-Key` switches protocols; any other request here gets 426.
+#[utoipa::path(tag = "realtime", operation_id = "websocket", responses(
+    (status = 101, description = "Switching protocols: the connection is now the WebSocket of docs/PROTOCOL.md."),
+    (status = 400, description = "`bad_handshake`: an Upgrade request that is not a valid WebSocket handshake.",
+        body = ref("#/components/schemas/Error")),
+    (status = 404, description = "`not_found`: this node serves no WebSockets (an API node); connect to a realtime node.",
+        body = ref("#/components/schemas/Error")),
+    (status = 426, description = "`upgrade_required`: not a WebSocket handshake (no `Upgrade: websocket`).",
+        body = ref("#/components/schemas/Error"),
+        headers(("Upgrade" = String, description = "websocket"))),
+    (status = 503, description = "`draining`: this server is restarting; reconnect.",
+        body = ref("#/components/schemas/Error")),
+))]
+#[get("/ws")]
+async fn ws() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(StatusCode::UPGRADE_REQUIRED).insert_header(("upgrade", "websocket")).json(
+        serde_json::json!({"error": {"code": "upgrade_required", "message": "connect with a WebSocket handshake (Upgrade: websocket)"}}),
+    )
 }
 
 /// Socket settings: a small read buffer (clients send short JSON messages; a longer one grows it), frames written as

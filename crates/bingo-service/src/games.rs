@@ -9,14 +9,22 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// A new game's identifiers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct CreatedGame {
+    /// The game's id (hex), for the console's routes.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{1,64}$"))]
     pub id: String,
+    /// What players type to join.
+    #[cfg_attr(feature = "openapi", schema(examples("QK7MPA")))]
     pub join_code: String,
+    /// SHA-256 of the game's seed (hex), published now; the seed is revealed when the game finishes.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{64}$"))]
     pub commitment: String,
 }
 
 /// Paper cards issued for printing: serials `first..=last` with their grids.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PaperCards {
     pub first: u64,

@@ -12,18 +12,22 @@ pub const RECOVERY_CODE_LEN: usize = 8;
 pub const PLAYER_COUNT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What a player gets on joining or recovering: keep the token secret, write the recovery code down.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Joined {
     pub player_id: String,
     pub game_id: String,
     pub nickname: String,
+    /// Keep secret: the bearer token of the player routes and of the socket's hello.
     pub player_token: String,
-    /// Continue on another phone with this code (shown as XXXX-XXXX).
+    /// Continue on another phone with this code (shown as XXXX-XXXX) and POST /api/v1/recover.
+    #[cfg_attr(feature = "openapi", schema(examples("K7PM-2QXA")))]
     pub recovery_code: String,
     pub cards: Vec<Card>,
 }
 
 /// A player's own view: cards, daubs and the game.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PlayerView {
     pub player_id: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use std::sync::Arc;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct AutoDrawView {
     pub on: bool,
@@ -14,6 +15,7 @@ pub struct AutoDrawView {
 }
 
 /// A game as clients see it; `game.last_seq` is the last event included.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Snapshot {
     pub game_id: String,

@@ -11,7 +11,7 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,24 +59,34 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 }
 
 /// Registers the apps, their files, `/qr.svg`, `/api/v1/web/config`, and `/` (to the Player).
-pub fn configure(config: WebConfig) -> impl FnOnce(&mut web::ServiceConfig) {
+/// The apps' pages and files are not API operations and stay out of the OpenAPI document.
+pub fn configure(config: WebConfig) -> impl FnOnce(&mut utoipa_actix_web::service_config::ServiceConfig) {
     move |cfg| {
-        cfg.app_data(web::Data::new(config))
-            .route("/", web::get().to(root))
-            .route("/qr.svg", web::get().to(qr_svg))
-            .route("/api/v1/web/config", web::get().to(web_config));
-        for app in APPS.iter().chain(&["shared"]) {
-            cfg.route(&format!("/{app}"), web::get().to(file))
-                .route(&format!("/{app}/"), web::get().to(file))
-                .route(&format!("/{app}/{{file:.*}}"), web::get().to(file));
+        cfg.app_data(web::Data::new(config)).service(root).service(qr_svg).service(web_config);
+        for path in file_routes() {
+            cfg.route(&path, web::get().to(file));
         }
     }
+}
+
+/// The paths of the apps' pages and files (actix-web patterns): an app's own URL with and without
+/// the slash, and anything under it.
+pub fn file_routes() -> Vec<String> {
+    APPS.iter()
+        .chain(&["shared"])
+        .flat_map(|app| [format!("/{app}"), format!("/{app}/"), format!("/{app}/{{file:.*}}")])
+        .collect()
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(json!({"error": {"code": code, "message": message}}))
 }
 
+/// The Player app: a redirect to /player.
+#[utoipa::path(tag = "web", operation_id = "root", responses(
+    (status = 302, description = "To the Player app.", headers(("Location" = String, description = "/player"))),
+))]
+#[get("/")]
 async fn root() -> HttpResponse {
     HttpResponse::Found().insert_header((header::LOCATION, "/player")).finish()
 }
@@ -119,7 +129,18 @@ async fn file(req: HttpRequest) -> HttpResponse {
     }
 }
 
-/// `GET /qr.svg?data=<url-encoded text>`: the text as a QR code (medium error correction).
+/// The text as a QR code (SVG, medium error correction).
+///
+/// No app needs a QR library or the internet: the Screen shows the join address this way.
+#[utoipa::path(tag = "web", operation_id = "qr_code",
+    params(("data" = String, Query, description = "The text to encode (URL-encoded in the query).",
+        min_length = 1, max_length = 512, example = "http://bingo.local/player?code=QK7MPA")),
+    responses(
+        (status = 200, description = "The QR code.", body = String, content_type = "image/svg+xml"),
+        (status = 400, description = "`bad_request`: no data, more than 512 characters, or too much for a QR code.",
+            body = ref("#/components/schemas/Error")),
+    ))]
+#[get("/qr.svg")]
 async fn qr_svg(req: HttpRequest) -> HttpResponse {
     let data = url::form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "data")
@@ -127,11 +148,12 @@ async fn qr_svg(req: HttpRequest) -> HttpResponse {
     let Some(data) = data.filter(|d| !d.is_empty()) else {
         return error(StatusCode::BAD_REQUEST, "bad_request", "give the text to encode as ?data=...");
     };
-    if data.len() > MAX_QR_DATA {
+    let length = data.chars().count();
+    if length > MAX_QR_DATA {
         return error(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            &format!("the text to encode is {} bytes; the most is {MAX_QR_DATA}", data.len()),
+            &format!("the text to encode is {length} characters; the most is {MAX_QR_DATA}"),
         );
     }
     match qr(&data) {
@@ -156,12 +178,26 @@ pub fn qr(data: &str) -> Option<String> {
     )
 }
 
-/// `GET /api/v1/web/config`: where players should go.
+/// Where players are told to go.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct JoinAddresses {
+    /// The address players open (BINGO_PUBLIC_URL), without a trailing slash.
+    #[schema(examples("http://bingo.local"))]
+    public_url: String,
+    /// This machine's plain-IP addresses of the apps, for phones that cannot resolve the public name.
+    #[schema(examples(json!(["http://192.168.1.20"])))]
+    lan_urls: Vec<String>,
+}
+
+/// Where players should go: the public address and this machine's plain-IP addresses.
+#[utoipa::path(tag = "web", operation_id = "web_config", responses(
+    (status = 200, description = "The join addresses.", body = JoinAddresses),
+))]
+#[get("/api/v1/web/config")]
 async fn web_config(config: web::Data<WebConfig>) -> HttpResponse {
-    let lan: Vec<String> = lan_urls(config.listen, config.lan_port, plain_ips);
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({"public_url": config.public_url.trim_end_matches('/'), "lan_urls": lan}))
+    let lan_urls: Vec<String> = lan_urls(config.listen, config.lan_port, plain_ips);
+    let public_url = config.public_url.trim_end_matches('/').to_string();
+    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(JoinAddresses { public_url, lan_urls })
 }
 
 /// This machine's IPv4 addresses other than loopback (none when they cannot be read; that is
@@ -214,6 +250,19 @@ mod tests {
     use super::*;
     use actix_web::{test as atest, App};
 
+    fn app() -> App<
+        impl actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
+        use utoipa_actix_web::AppExt;
+        App::new().into_utoipa_app().configure(configure(config())).into_app()
+    }
+
     fn config() -> WebConfig {
         WebConfig { public_url: "http://bingo.local/".into(), listen: "0.0.0.0:8080".parse().unwrap(), lan_port: None }
     }
@@ -262,7 +311,7 @@ mod tests {
 
     #[actix_web::test]
     async fn pages_files_etags_and_the_root() {
-        let app = atest::init_service(App::new().configure(configure(config()))).await;
+        let app = atest::init_service(app()).await;
         for url in ["/player", "/player/", "/screen", "/console/"] {
             let res = atest::call_service(&app, atest::TestRequest::get().uri(url).to_request()).await;
             assert_eq!(res.status(), 200, "{url}");
@@ -283,7 +332,7 @@ mod tests {
 
     #[actix_web::test]
     async fn qr_codes_and_their_errors() {
-        let app = atest::init_service(App::new().configure(configure(config()))).await;
+        let app = atest::init_service(app()).await;
         let res = atest::call_service(
             &app,
             atest::TestRequest::get()
@@ -305,7 +354,7 @@ mod tests {
 
     #[actix_web::test]
     async fn the_web_config_names_the_public_url() {
-        let app = atest::init_service(App::new().configure(configure(config()))).await;
+        let app = atest::init_service(app()).await;
         let res = atest::call_service(&app, atest::TestRequest::get().uri("/api/v1/web/config").to_request()).await;
         assert_eq!(res.status(), 200);
         let body: serde_json::Value = atest::read_body_json(res).await;

@@ -1,13 +1,40 @@
 //! The caller's console: create and run games, players, claims, paper cards.
 
-use super::{body, Body};
+use super::Json;
 use crate::auth::Admin;
+use crate::error::Body as ErrorBody;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use bingo_core::GameConfig;
-use serde::Deserialize;
-use serde_json::json;
+use actix_web::{get, post, web, HttpResponse};
+use bingo_core::{Card, Event, GameConfig, GameKind, GameState, Verdict};
+use bingo_service::{CreatedGame, PaperCards, Snapshot};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// The largest `limit` of GET /events.
+const MAX_EVENTS_PAGE: u32 = 10_000;
+
+/// A game's address.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct GamePath {
+    /// The game's id (hex); any other text is 404.
+    #[param(pattern = "^[0-9a-fA-F]{1,64}$")]
+    id: String,
+}
+
+/// A card of a game.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CardPath {
+    /// The game's id (hex); any other text is 404.
+    #[param(pattern = "^[0-9a-fA-F]{1,64}$")]
+    id: String,
+    /// The card's serial.
+    #[serde(deserialize_with = "super::int64")]
+    #[param(minimum = 0, maximum = 9223372036854775807_usize)]
+    serial: u64,
+}
 
 fn game_id(path: &str) -> ApiResult<String> {
     let ok = !path.is_empty() && path.len() <= 64 && path.bytes().all(|b| b.is_ascii_hexdigit());
@@ -28,31 +55,96 @@ async fn existing_game(state: &ApiState, path: &str) -> ApiResult<String> {
     Ok(id)
 }
 
-pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpResponse> {
-    let games = state.service.games(200).await?;
-    let games: Vec<_> = games
-        .into_iter()
-        .map(|m| {
-            json!({"id": m.id, "join_code": m.join_code, "kind": m.kind, "state": m.state,
-                   "created_at_ms": m.created_at_ms, "updated_at_ms": m.updated_at_ms})
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({ "games": games })))
+/// One game in the list.
+#[derive(Serialize, ToSchema)]
+pub struct GameSummary {
+    id: String,
+    join_code: String,
+    kind: GameKind,
+    state: GameState,
+    /// Unix time in milliseconds.
+    created_at_ms: i64,
+    /// Unix time in milliseconds.
+    updated_at_ms: i64,
 }
 
-pub async fn create(state: web::Data<ApiState>, _admin: Admin, config: Body<GameConfig>) -> ApiResult<HttpResponse> {
-    let created = state.service.create_game(body(config)?).await?;
+#[derive(Serialize, ToSchema)]
+pub struct Games {
+    /// Newest first.
+    games: Vec<GameSummary>,
+}
+
+/// The latest games (up to 200).
+#[utoipa::path(tag = "console", operation_id = "list_games", security(("adminBearer" = [])), responses(
+    (status = 200, description = "Games, newest first.", body = Games),
+))]
+#[get("/api/v1/games")]
+pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpResponse> {
+    let games = state.service.games(200).await?;
+    let games = games
+        .into_iter()
+        .map(|m| GameSummary {
+            id: m.id,
+            join_code: m.join_code,
+            kind: m.kind,
+            state: m.state,
+            created_at_ms: m.created_at_ms,
+            updated_at_ms: m.updated_at_ms,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Games { games }))
+}
+
+/// Create a game: a fresh seed is drawn and its commitment published.
+#[utoipa::path(tag = "console", operation_id = "create_game", security(("adminBearer" = [])),
+    request_body(content = GameConfig, example = json!({"kind": "90", "stages": [
+        {"pattern": {"builtin": "one-line"}, "prize": 1000},
+        {"pattern": {"builtin": "two-lines"}, "prize": 2000},
+        {"pattern": {"builtin": "full-house"}, "prize": 5000}], "currency": "GBP"})),
+    responses(
+        (status = 201, description = "Created.", body = CreatedGame),
+        (status = 422, description = "`invalid_game`: the settings break a rule (the message says which); `invalid`.", body = ErrorBody),
+    ))]
+#[post("/api/v1/games")]
+pub async fn create(state: web::Data<ApiState>, _admin: Admin, config: Json<GameConfig>) -> ApiResult<HttpResponse> {
+    let created = state.service.create_game(config.get()?).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
-pub async fn get(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let snapshot = state.service.snapshot(&game_id(&id)?).await?;
+/// A game's snapshot.
+#[utoipa::path(tag = "console", operation_id = "get_game", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "The game.", body = Snapshot),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+))]
+#[get("/api/v1/games/{id}")]
+pub async fn get(state: web::Data<ApiState>, _admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    let snapshot = state.service.snapshot(&game_id(&path.id)?).await?;
     Ok(HttpResponse::Ok().json(snapshot))
 }
 
-pub async fn control(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    state.service.take_control(&game_id(&id)?, &admin.0).await?;
-    Ok(HttpResponse::Ok().json(json!({"controlling": true})))
+#[derive(Serialize, ToSchema)]
+pub struct Controlling {
+    /// Always true: this console now controls the game.
+    controlling: bool,
+}
+
+/// Take control of a game from whichever console had it.
+#[utoipa::path(tag = "console", operation_id = "take_control", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "This console controls the game.", body = Controlling),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`conflict`: another console took control at the same moment; try again.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/control")]
+pub async fn control(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    state.service.take_control(&game_id(&path.id)?, &admin.0).await?;
+    Ok(HttpResponse::Ok().json(Controlling { controlling: true }))
+}
+
+/// The events a command committed and the game after them.
+#[derive(Serialize, ToSchema)]
+pub struct CommandResult {
+    events: Vec<Event>,
+    snapshot: Snapshot,
 }
 
 /// Runs a caller's command once this console controls the game; answers with the snapshot.
@@ -62,44 +154,95 @@ where
 {
     let id = game_id(id)?;
     state.service.require_control(&id, &admin.0).await?;
-    let events = state.service.command(&id, command).await?;
-    Ok(HttpResponse::Ok().json(json!({"events": events, "snapshot": state.service.snapshot(&id).await?})))
+    let committed = state.service.command(&id, command).await?;
+    Ok(HttpResponse::Ok().json(CommandResult { events: committed, snapshot: state.service.snapshot(&id).await? }))
 }
 
-pub async fn open(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    run(&state, &admin, &id, |g, now| g.open(now)).await
+/// Open the game for players to join.
+#[utoipa::path(tag = "console", operation_id = "open_game", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not being set up; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/open")]
+pub async fn open(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &path.id, |g, now| g.open(now)).await
 }
 
-pub async fn start(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    run(&state, &admin, &id, |g, now| g.start(now)).await
+/// Start calling balls.
+#[utoipa::path(tag = "console", operation_id = "start_game", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not open; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/start")]
+pub async fn start(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &path.id, |g, now| g.start(now)).await
 }
 
-pub async fn draw(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    run(&state, &admin, &id, |g, now| g.draw(now)).await
+/// Draw the next ball (random mode); settles a won stage first.
+#[utoipa::path(tag = "console", operation_id = "draw_ball", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state` (not running), `wrong_mode` (a manual game), `all_balls_drawn` or `final_stage_won`; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/draw")]
+pub async fn draw(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &path.id, |g, now| g.draw(now)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
+    /// In range for the game's kind (1-75, 1-90, 1-80, 1-30); out of range is 422 `out_of_range`.
+    #[schema(minimum = 1, maximum = 90, examples(42))]
     number: u8,
 }
 
+/// Call a ball from the ball machine (manual mode).
+#[utoipa::path(tag = "console", operation_id = "call_ball", security(("adminBearer" = [])), params(GamePath), request_body = Call, responses(
+    (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state` (not running), `wrong_mode` (a random game), `already_called` or `final_stage_won`; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+    (status = 422, description = "`out_of_range`: not a ball of this kind of game.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/call")]
 pub async fn call(
     state: web::Data<ApiState>,
     admin: Admin,
-    id: web::Path<String>,
-    call: Body<Call>,
+    path: web::Path<GamePath>,
+    body: Json<Call>,
 ) -> ApiResult<HttpResponse> {
-    let number = body(call)?.number;
-    run(&state, &admin, &id, move |g, now| g.call_number(number, now)).await
+    let number = body.get()?.number;
+    run(&state, &admin, &path.id, move |g, now| g.call_number(number, now)).await
 }
 
-pub async fn void(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    run(&state, &admin, &id, |g, now| g.void_last_call(now)).await
+/// Take back a mis-keyed manual call before the next ball.
+#[utoipa::path(tag = "console", operation_id = "void_call", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`, `wrong_mode` (a random game) or `cannot_void` (nothing to take back, or a claim was made on it); `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/void")]
+pub async fn void(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &path.id, |g, now| g.void_last_call(now)).await
 }
 
-pub async fn pause(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    run(&state, &admin, &id, |g, now| g.pause(now)).await
+/// Pause the game.
+#[utoipa::path(tag = "console", operation_id = "pause_game", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not running; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/pause")]
+pub async fn pause(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    run(&state, &admin, &path.id, |g, now| g.pause(now)).await
+}
+
+/// The game after a command.
+#[derive(Serialize, ToSchema)]
+pub struct SnapshotResult {
+    snapshot: Snapshot,
 }
 
 /// Runs one of the service's own multi-step commands (resume, finish, auto-draw).
@@ -111,124 +254,265 @@ where
     let id = game_id(id)?;
     state.service.require_control(&id, &admin.0).await?;
     f(id.clone()).await?;
-    Ok(HttpResponse::Ok().json(json!({"snapshot": state.service.snapshot(&id).await?})))
+    Ok(HttpResponse::Ok().json(SnapshotResult { snapshot: state.service.snapshot(&id).await? }))
 }
 
-pub async fn resume(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+/// Resume a paused game (restarts the auto-draw countdown).
+#[utoipa::path(tag = "console", operation_id = "resume_game", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Done; the game after it.", body = SnapshotResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not paused; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/resume")]
+pub async fn resume(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
     let service = state.service.clone();
-    run_service(&state, &admin, &id, |id| async move { service.resume(&id).await }).await
+    run_service(&state, &admin, &path.id, |id| async move { service.resume(&id).await }).await
 }
 
-pub async fn finish(state: web::Data<ApiState>, admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
+/// Finish the game and reveal its seed.
+#[utoipa::path(tag = "console", operation_id = "finish_game", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Done; the game after it.", body = SnapshotResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game has already finished; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/finish")]
+pub async fn finish(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
     let service = state.service.clone();
-    run_service(&state, &admin, &id, |id| async move { service.finish(&id).await }).await
+    run_service(&state, &admin, &path.id, |id| async move { service.finish(&id).await }).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoDraw {
     on: bool,
 }
 
+/// Turn auto-draw on or off (random mode, auto_draw_ms set, running).
+#[utoipa::path(tag = "console", operation_id = "set_auto_draw", security(("adminBearer" = [])), params(GamePath), request_body = AutoDraw, responses(
+    (status = 200, description = "Done; the game after it.", body = SnapshotResult),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`wrong_state` (not running) or `wrong_mode` (a manual game); `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+    (status = 422, description = "`invalid`: the game has no auto_draw_ms.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/auto-draw")]
 pub async fn auto_draw(
     state: web::Data<ApiState>,
     admin: Admin,
-    id: web::Path<String>,
-    auto: Body<AutoDraw>,
+    path: web::Path<GamePath>,
+    body: Json<AutoDraw>,
 ) -> ApiResult<HttpResponse> {
-    let (service, on) = (state.service.clone(), body(auto)?.on);
-    run_service(&state, &admin, &id, |id| async move { service.set_auto_draw(&id, on).await }).await
+    let (service, on) = (state.service.clone(), body.get()?.on);
+    run_service(&state, &admin, &path.id, |id| async move { service.set_auto_draw(&id, on).await }).await
 }
 
-pub async fn players(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let id = existing_game(&state, &id).await?;
-    let players = state.service.players_of_game(&id).await?;
-    let players: Vec<_> = players
+/// One player of a game.
+#[derive(Serialize, ToSchema)]
+pub struct PlayerSummary {
+    id: String,
+    nickname: String,
+    /// How many cards the player holds.
+    cards: u64,
+    /// Unix time in milliseconds.
+    joined_at_ms: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Players {
+    /// In joining order.
+    players: Vec<PlayerSummary>,
+}
+
+/// The game's players.
+#[utoipa::path(tag = "console", operation_id = "list_players", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Players, in joining order.", body = Players),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+))]
+#[get("/api/v1/games/{id}/players")]
+pub async fn players(state: web::Data<ApiState>, _admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    let id = existing_game(&state, &path.id).await?;
+    let rows = state.service.players_of_game(&id).await?;
+    let found = rows
         .into_iter()
-        .map(|p| json!({"id": p.player.id, "nickname": p.player.nickname, "cards": p.cards, "joined_at_ms": p.player.created_at_ms}))
+        .map(|p| PlayerSummary {
+            id: p.player.id,
+            nickname: p.player.nickname,
+            cards: p.cards,
+            joined_at_ms: p.player.created_at_ms,
+        })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "players": players })))
+    Ok(HttpResponse::Ok().json(Players { players: found }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Claims {
+    /// `claim_accepted` and `claim_rejected` events, in order.
+    claims: Vec<Event>,
 }
 
 /// Every claim of the game, accepted or rejected, in order.
-pub async fn claims(state: web::Data<ApiState>, _admin: Admin, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let id = existing_game(&state, &id).await?;
+#[utoipa::path(tag = "console", operation_id = "list_claims", security(("adminBearer" = [])), params(GamePath), responses(
+    (status = 200, description = "Claims.", body = Claims),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+))]
+#[get("/api/v1/games/{id}/claims")]
+pub async fn claims(state: web::Data<ApiState>, _admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+    let id = existing_game(&state, &path.id).await?;
     let stored = state.service.claims(&id).await?;
-    let claims: Vec<serde_json::Value> = stored.iter().filter_map(|e| serde_json::from_str(&e.payload).ok()).collect();
-    Ok(HttpResponse::Ok().json(json!({ "claims": claims })))
+    let found = stored.iter().filter_map(|e| e.event().ok()).collect();
+    Ok(HttpResponse::Ok().json(Claims { claims: found }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Serial {
+    /// A card's serial.
+    #[serde(deserialize_with = "super::int64")]
+    #[schema(minimum = 0, maximum = 9223372036854775807_usize, examples(7))]
     serial: u64,
 }
 
-/// The caller claims for a paper card read out in the hall; the engine decides.
+/// Claim for a paper card read out in the hall; the engine decides.
+#[utoipa::path(tag = "console", operation_id = "claim_paper", security(("adminBearer" = [])), params(GamePath), request_body = Serial, responses(
+    (status = 200, description = "The `claim_accepted` or `claim_rejected` event (with its reason).", body = Event),
+    (status = 403, description = "`forbidden`: the card belongs to a player, who claims it.", body = ErrorBody),
+    (status = 404, description = "`not_found` (no such game, or a card not issued), `card_not_issued` or `no_such_card`.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not running; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/claims")]
 pub async fn claim_paper(
     state: web::Data<ApiState>,
     admin: Admin,
-    id: web::Path<String>,
-    serial: Body<Serial>,
+    path: web::Path<GamePath>,
+    body: Json<Serial>,
 ) -> ApiResult<HttpResponse> {
-    let serial = body(serial)?.serial;
-    let id = game_id(&id)?;
+    let serial = body.get()?.serial;
+    let id = game_id(&path.id)?;
     state.service.require_control(&id, &admin.0).await?;
     let event = state.service.claim_paper(&id, serial).await?;
     Ok(HttpResponse::Ok().json(event))
 }
 
-#[derive(Deserialize)]
+/// Which page of the log.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct After {
-    #[serde(default)]
+    /// Events after this sequence number.
+    #[serde(default, deserialize_with = "super::int64")]
+    #[param(minimum = 0, maximum = 9223372036854775807_usize, default = 0)]
     after: u64,
+    /// At most this many events.
+    #[param(minimum = 0, maximum = 10000, default = 1000)]
     limit: Option<u32>,
 }
 
-/// The stored log with its hash chain (for the ledger export).
+/// One stored event with its place in the hash chain.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerEvent {
+    #[schema(minimum = 1)]
+    seq: u64,
+    /// Unix time in milliseconds.
+    at_ms: i64,
+    /// The event's type (`ball_called`, ...).
+    kind: String,
+    /// The event as stored (JSON text); its hash is chained from this text.
+    payload: String,
+    /// The previous event's hash (hex; 64 zeros before the first).
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    prev_hash: String,
+    /// SHA-256 over the previous hash, the seq and the payload (hex).
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ledger {
+    /// Oldest first.
+    events: Vec<LedgerEvent>,
+}
+
+/// The stored log with its hash chain (the ledger).
+#[utoipa::path(tag = "console", operation_id = "list_events", security(("adminBearer" = [])), params(GamePath, After), responses(
+    (status = 200, description = "Events after `after`, oldest first.", body = Ledger),
+    (status = 400, description = "`bad_request`: the query string is not valid (an unknown parameter, or a value out of range).", body = ErrorBody),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+))]
+#[get("/api/v1/games/{id}/events")]
 pub async fn events(
     state: web::Data<ApiState>,
     _admin: Admin,
-    id: web::Path<String>,
+    path: web::Path<GamePath>,
     query: web::Query<After>,
 ) -> ApiResult<HttpResponse> {
-    let id = existing_game(&state, &id).await?;
-    let (after, limit) = (query.after, query.limit.unwrap_or(1000).min(10_000));
+    let limit = query.limit.unwrap_or(1000);
+    if limit > MAX_EVENTS_PAGE {
+        return Err(ApiError::bad_request(format!("limit is at most {MAX_EVENTS_PAGE}")));
+    }
+    let id = existing_game(&state, &path.id).await?;
+    let after = query.after;
     let stored = state.service.events_after(&id, after, limit).await?;
-    let events: Vec<_> = stored
-        .iter()
-        .map(|e| {
-            json!({"seq": e.seq, "at_ms": e.at_ms, "kind": e.kind, "payload": e.payload,
-                   "prev_hash": hex::encode(e.prev_hash), "hash": hex::encode(e.hash)})
+    let page = stored
+        .into_iter()
+        .map(|e| LedgerEvent {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            kind: e.kind,
+            payload: e.payload,
+            prev_hash: hex::encode(e.prev_hash),
+            hash: hex::encode(e.hash),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "events": events })))
+    Ok(HttpResponse::Ok().json(Ledger { events: page }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Paper {
+    #[schema(minimum = 1, maximum = 1000, examples(50))]
     count: u64,
 }
 
+/// Issue paper cards for printing.
+#[utoipa::path(tag = "console", operation_id = "issue_paper", security(("adminBearer" = [])), params(GamePath), request_body = Paper, responses(
+    (status = 201, description = "The cards issued.", body = PaperCards),
+    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
+    (status = 409, description = "`sales_closed`: the first ball has been called and the game does not allow late entry; `conflict`.", body = ErrorBody),
+    (status = 422, description = "`invalid`: count is not 1 to 1000, or the game has no more serials.", body = ErrorBody),
+))]
+#[post("/api/v1/games/{id}/paper")]
 pub async fn paper(
     state: web::Data<ApiState>,
     _admin: Admin,
-    id: web::Path<String>,
-    paper: Body<Paper>,
+    path: web::Path<GamePath>,
+    body: Json<Paper>,
 ) -> ApiResult<HttpResponse> {
-    let count = body(paper)?.count;
-    let cards = state.service.issue_paper(&game_id(&id)?, count).await?;
+    let count = body.get()?.count;
+    let cards = state.service.issue_paper(&game_id(&path.id)?, count).await?;
     Ok(HttpResponse::Created().json(cards))
 }
 
+/// A card checked against the current stage.
+#[derive(Serialize, ToSchema)]
+pub struct CardCheck {
+    card: Card,
+    verdict: Verdict,
+    /// The verdict in words a caller can read out.
+    message: String,
+}
+
+/// Check a card against the current stage without claiming.
+#[utoipa::path(tag = "console", operation_id = "check_card", security(("adminBearer" = [])), params(CardPath), responses(
+    (status = 200, description = "The card and its verdict.", body = CardCheck),
+    (status = 400, description = "`bad_request`: the serial is not a number from 0 to 2^63 - 1.", body = ErrorBody),
+    (status = 404, description = "`not_found` (no such game), `card_not_issued` (a serial never issued says nothing) or `no_such_card`.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: every stage is settled (a finished game), so there is nothing to check against.", body = ErrorBody),
+))]
+#[get("/api/v1/games/{id}/cards/{serial}")]
 pub async fn check_card(
     state: web::Data<ApiState>,
     _admin: Admin,
-    path: web::Path<(String, u64)>,
+    path: web::Path<CardPath>,
 ) -> ApiResult<HttpResponse> {
-    let (id, serial) = path.into_inner();
-    let check = state.service.check_card(&game_id(&id)?, serial).await?;
-    Ok(HttpResponse::Ok().json(json!({"card": check.card, "verdict": check.verdict, "message": check.message})))
+    let check = state.service.check_card(&game_id(&path.id)?, path.serial).await?;
+    Ok(HttpResponse::Ok().json(CardCheck { card: check.card, verdict: check.verdict, message: check.message }))
 }

@@ -1,135 +1,151 @@
-//! The routes. `ROUTES` lists every one; the OpenAPI document is tested against it.
+//! The routes. Each handler is declared once: its `#[utoipa::path]` and actix-web attributes
+//! give both its registration here and its operation in the OpenAPI document (crate::doc).
 
 mod admin;
 mod games;
 mod players;
 mod system;
 
-use actix_web::web;
+use actix_web::{web, FromRequest};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Every route of the API as (method, path template).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/health"),
-    ("GET", "/ready"),
-    ("GET", "/metrics"),
-    ("GET", "/api/openapi.json"),
-    ("POST", "/api/v1/admin/login"),
-    ("POST", "/api/v1/admin/logout"),
-    ("GET", "/api/v1/games"),
-    ("POST", "/api/v1/games"),
-    ("GET", "/api/v1/games/{id}"),
-    ("POST", "/api/v1/games/{id}/control"),
-    ("POST", "/api/v1/games/{id}/open"),
-    ("POST", "/api/v1/games/{id}/start"),
-    ("POST", "/api/v1/games/{id}/draw"),
-    ("POST", "/api/v1/games/{id}/call"),
-    ("POST", "/api/v1/games/{id}/void"),
-    ("POST", "/api/v1/games/{id}/auto-draw"),
-    ("POST", "/api/v1/games/{id}/pause"),
-    ("POST", "/api/v1/games/{id}/resume"),
-    ("POST", "/api/v1/games/{id}/finish"),
-    ("GET", "/api/v1/games/{id}/players"),
-    ("GET", "/api/v1/games/{id}/claims"),
-    ("POST", "/api/v1/games/{id}/claims"),
-    ("GET", "/api/v1/games/{id}/events"),
-    ("POST", "/api/v1/games/{id}/paper"),
-    ("GET", "/api/v1/games/{id}/cards/{serial}"),
-    ("GET", "/api/v1/screen/{join_code}"),
-    ("GET", "/api/v1/screen/{join_code}/winners/{serial}"),
-    ("GET", "/api/v1/patterns"),
-    ("POST", "/api/v1/join"),
-    ("POST", "/api/v1/recover"),
-    ("GET", "/api/v1/me"),
-    ("POST", "/api/v1/me/claims"),
-    ("PUT", "/api/v1/me/daubs"),
-];
+pub(crate) use system::Document;
 
-pub fn register_system(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(system::health))
-        .route("/ready", web::get().to(system::ready))
-        .route("/metrics", web::get().to(system::metrics));
+/// `/health`, `/ready` and `/metrics`: every role serves them.
+pub fn register_system(cfg: &mut ServiceConfig) {
+    cfg.service(system::health).service(system::ready).service(system::metrics);
 }
 
-pub fn register(cfg: &mut web::ServiceConfig) {
+/// The whole API.
+pub fn register(cfg: &mut ServiceConfig) {
     register_system(cfg);
-    cfg.route("/api/openapi.json", web::get().to(system::openapi))
-        .route("/api/v1/admin/login", web::post().to(admin::login))
-        .route("/api/v1/admin/logout", web::post().to(admin::logout))
-        .route("/api/v1/games", web::get().to(games::list))
-        .route("/api/v1/games", web::post().to(games::create))
-        .route("/api/v1/games/{id}", web::get().to(games::get))
-        .route("/api/v1/games/{id}/control", web::post().to(games::control))
-        .route("/api/v1/games/{id}/open", web::post().to(games::open))
-        .route("/api/v1/games/{id}/start", web::post().to(games::start))
-        .route("/api/v1/games/{id}/draw", web::post().to(games::draw))
-        .route("/api/v1/games/{id}/call", web::post().to(games::call))
-        .route("/api/v1/games/{id}/void", web::post().to(games::void))
-        .route("/api/v1/games/{id}/auto-draw", web::post().to(games::auto_draw))
-        .route("/api/v1/games/{id}/pause", web::post().to(games::pause))
-        .route("/api/v1/games/{id}/resume", web::post().to(games::resume))
-        .route("/api/v1/games/{id}/finish", web::post().to(games::finish))
-        .route("/api/v1/games/{id}/players", web::get().to(games::players))
-        .route("/api/v1/games/{id}/claims", web::get().to(games::claims))
-        .route("/api/v1/games/{id}/claims", web::post().to(games::claim_paper))
-        .route("/api/v1/games/{id}/events", web::get().to(games::events))
-        .route("/api/v1/games/{id}/paper", web::post().to(games::paper))
-        .route("/api/v1/games/{id}/cards/{serial}", web::get().to(games::check_card))
-        .route("/api/v1/screen/{join_code}", web::get().to(players::screen))
-        .route("/api/v1/screen/{join_code}/winners/{serial}", web::get().to(players::winner_card))
-        .route("/api/v1/patterns", web::get().to(system::patterns))
-        .route("/api/v1/join", web::post().to(players::join))
-        .route("/api/v1/recover", web::post().to(players::recover))
-        .route("/api/v1/me", web::get().to(players::me))
-        .route("/api/v1/me/claims", web::post().to(players::claim))
-        .route("/api/v1/me/daubs", web::put().to(players::daub));
-    register_wrong_methods(cfg);
-}
-
-/// A known path asked with a method it does not answer gets 405 with the methods it does (in
-/// `Allow`), not 404. Registered after every route, so only what they did not match reaches it.
-fn register_wrong_methods(cfg: &mut web::ServiceConfig) {
-    let mut paths: Vec<&str> = ROUTES.iter().map(|&(_, path)| path).collect();
-    paths.sort_unstable();
-    paths.dedup();
-    for path in paths {
-        let allow: Vec<&str> = ROUTES.iter().filter(|&&(_, p)| p == path).map(|&(method, _)| method).collect();
-        let allow = allow.join(", ");
-        cfg.route(
-            path,
-            web::route().to(move || {
-                let allow = allow.clone();
-                async move { method_not_allowed(&allow) }
-            }),
-        );
-    }
-}
-
-fn method_not_allowed(allow: &str) -> actix_web::HttpResponse {
-    use actix_web::ResponseError;
-    let message = format!("this address answers {allow} only");
-    let mut response =
-        crate::ApiError::new(actix_web::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message)
-            .error_response();
-    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow) {
-        response.headers_mut().insert(actix_web::http::header::ALLOW, value);
-    }
-    response
+    cfg.service(system::openapi)
+        .service(system::patterns)
+        .service(admin::login)
+        .service(admin::logout)
+        .service(games::list)
+        .service(games::create)
+        .service(games::get)
+        .service(games::control)
+        .service(games::open)
+        .service(games::start)
+        .service(games::draw)
+        .service(games::call)
+        .service(games::void)
+        .service(games::auto_draw)
+        .service(games::pause)
+        .service(games::resume)
+        .service(games::finish)
+        .service(games::players)
+        .service(games::claims)
+        .service(games::claim_paper)
+        .service(games::events)
+        .service(games::paper)
+        .service(games::check_card)
+        .service(players::screen)
+        .service(players::winner_card)
+        .service(players::join)
+        .service(players::recover)
+        .service(players::me)
+        .service(players::claim)
+        .service(players::daub);
 }
 
 /// A JSON body whose errors wait for the handler: actix runs a handler's extractors together, so
-/// with a plain `web::Json` a bad body could be answered (400) before a bad token (401), depending
-/// on which finished first. Handlers that need a token take this and call [`body`] after it.
-pub(crate) type Body<T> = Result<web::Json<T>, actix_web::Error>;
+/// a body refused by the extractor could be answered (400) before a bad token (401), depending on
+/// which finished first. Handlers take this and call [`Json::get`] when the body's turn comes.
+///
+/// The body is read by actix's `Json` (the app's `JsonConfig`: size limit, content type, errors),
+/// then numbers that are whole but written with a fraction or exponent (`7.0`, `1e3`) are taken as
+/// the integers they are, as JSON Schema counts them, up to 2^53 (beyond it a float is not exact,
+/// so such a number must be written as an integer).
+pub(crate) struct Json<T>(crate::ApiResult<T>);
 
-/// The body, or the error the JSON config made of it.
-pub(crate) fn body<T>(body: Body<T>) -> crate::ApiResult<T> {
-    body.map(web::Json::into_inner).map_err(|e| match e.as_error::<crate::ApiError>() {
-        Some(api) => crate::ApiError::new(api.status, api.code, api.message.clone()),
-        None => crate::ApiError::bad_request(format!("the JSON body is not valid: {e}")),
-    })
+impl<T> Json<T> {
+    pub(crate) fn get(self) -> crate::ApiResult<T> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let body = value.await.map_err(|e| match e.as_error::<crate::ApiError>() {
+                Some(api) => crate::ApiError::new(api.status, api.code, api.message.clone()),
+                None => crate::ApiError::bad_request(format!("the JSON body is not valid: {e}")),
+            });
+            Ok(Json(body.and_then(|v| {
+                T::deserialize(whole_numbers(v.into_inner()))
+                    .map_err(|e| crate::ApiError::bad_request(format!("the JSON body is not valid: {e}")))
+            })))
+        })
+    }
+}
+
+/// The largest whole number a JSON float holds exactly (2^53).
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// `value` with every whole float of at most 2^53 in magnitude made an integer.
+fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() <= EXACT => {
+                // Exact: |f| <= 2^53 fits i64 without rounding.
+                Value::Number(serde_json::Number::from(f as i64))
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, whole_numbers(v))).collect()),
+        other => other,
+    }
+}
+
+/// A u64 that is at most 2^63 - 1, the range of JSON Schema's int64 and of the database's
+/// integers: serials and sequence numbers (`#[serde(deserialize_with = "int64")]`).
+pub(crate) fn int64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let n = <u64 as serde::Deserialize>::deserialize(d)?;
+    if n > i64::MAX as u64 {
+        return Err(serde::de::Error::custom(format!("{n} is over 2^63 - 1")));
+    }
+    Ok(n)
 }
 
 /// The client's IP address, for rate limits: the TCP peer's, or what a trusted proxy forwarded.
 pub(crate) fn client_ip(req: &actix_web::HttpRequest, state: &crate::ApiState) -> std::net::IpAddr {
     state.trusted_proxies.client_ip(req.peer_addr().map(|a| a.ip()), req.headers())
+}
+
+/// Refuses text longer than `max` characters (as JSON Schema's maxLength counts: Unicode code
+/// points, not bytes).
+pub(crate) fn at_most(field: &str, value: &str, max: usize) -> crate::ApiResult<()> {
+    if value.chars().count() > max {
+        return Err(crate::ApiError::bad_request(format!("{field} is longer than {max} characters")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_numbers;
+    use serde_json::json;
+
+    #[test]
+    fn whole_floats_are_integers_up_to_two_to_the_53() {
+        assert_eq!(
+            whole_numbers(json!({"a": 7.0, "b": [1e3, -2.0], "c": 7.5})),
+            json!({"a": 7, "b": [1000, -2], "c": 7.5})
+        );
+        assert_eq!(whole_numbers(json!(9007199254740992.0)), json!(9007199254740992_u64));
+        assert!(whole_numbers(json!(1e17)).is_f64(), "beyond 2^53 a float is not exact and stays a float");
+        assert_eq!(whole_numbers(json!(18446744073709551615_u64)), json!(18446744073709551615_u64));
+    }
 }

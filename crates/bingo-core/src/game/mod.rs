@@ -22,6 +22,7 @@ use crate::pattern::{Pattern, PatternError};
 use crate::seed::{Commitment, Seed};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GameState {
@@ -37,6 +38,7 @@ pub enum GameState {
 }
 
 /// A settled stage.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageResult {
     pub stage: usize,

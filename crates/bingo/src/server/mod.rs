@@ -3,7 +3,10 @@
 mod banner;
 pub mod config;
 mod http;
+#[cfg(test)]
+mod routes_test;
 
+use actix_web::dev::{ServiceFactory, ServiceRequest};
 use anyhow::{bail, Context};
 use bingo_api::ApiState;
 use bingo_bus::Bus;
@@ -12,6 +15,7 @@ use bingo_service::{Service, Tasks};
 use bingo_storage::Store;
 use bingo_telemetry::{Metrics, MetricsConfig};
 use config::Config;
+use utoipa_actix_web::AppExt;
 
 /// Which parts of the platform this process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,18 +140,10 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
         listen: config.listen,
         lan_port: config.lan_port,
     });
-    let serves_sockets = realtime_for_app.is_some();
+    let parts = Parts { api: api_for_app, routes, sockets: realtime_for_app.is_some(), web };
     let app = move || {
-        let mut app = actix_web::App::new()
-            .wrap(bingo_telemetry::RequestMetrics::new(metrics_for_app.clone()))
-            .configure(bingo_api::configure(api_for_app.clone(), routes));
-        if serves_sockets {
-            app = app.configure(bingo_realtime::upgrade::configure);
-        }
-        if let Some(web) = &web {
-            app = app.configure(bingo_web::configure(web.clone()));
-        }
-        app.default_service(actix_web::web::to(bingo_api::not_found))
+        let app = actix_web::App::new().wrap(bingo_telemetry::RequestMetrics::new(metrics_for_app.clone()));
+        app_routes(app, &parts).0
     };
     let upgrade = bingo_realtime::upgrade::service(realtime_for_app, metrics.clone());
     let server = http::server(config.listen, config.workers, app, upgrade)
@@ -178,6 +174,36 @@ async fn run_async(role: Role, config: Config) -> anyhow::Result<()> {
     served.context("the HTTP server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What one process serves.
+#[derive(Clone)]
+pub(crate) struct Parts {
+    pub api: std::sync::Arc<ApiState>,
+    pub routes: bingo_api::Routes,
+    /// The WebSocket (a node that runs the realtime hub).
+    pub sockets: bool,
+    /// The web apps (`serve`).
+    pub web: Option<bingo_web::WebConfig>,
+}
+
+/// Every route of a process, and the OpenAPI document made from them as they register (the API
+/// serves it at /api/openapi.json): each crate registers its own routes with their operations.
+pub(crate) fn app_routes<T>(app: actix_web::App<T>, parts: &Parts) -> (actix_web::App<T>, utoipa::openapi::OpenApi)
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    let mut app = app
+        .into_utoipa_app()
+        .openapi(bingo_api::frame())
+        .configure(bingo_api::configure(parts.api.clone(), parts.routes));
+    if parts.sockets {
+        app = app.configure(bingo_realtime::upgrade::configure);
+    }
+    if let Some(web) = &parts.web {
+        app = app.configure(bingo_web::configure(web.clone()));
+    }
+    bingo_api::finish(app)
 }
 
 async fn wait_for_signal() {

@@ -305,6 +305,28 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
     cases.push(
         case("limit not a number", "GET", &g("/events?limit=lots"), Value::Null, 400, "bad_request").token(&admin),
     );
+    cases.push(
+        case("limit over 10000", "GET", &g("/events?limit=10001"), Value::Null, 400, "bad_request").token(&admin),
+    );
+    cases.push(
+        case(
+            "prize over 2^53 - 1",
+            "POST",
+            "/api/v1/games",
+            json!({"kind": "75", "stages": [{"pattern": {"builtin": "any-line"}, "prize": 9_007_199_254_740_992_u64}]}),
+            422,
+            "invalid_game",
+        )
+        .token(&admin),
+    );
+    cases.push(case(
+        "join code of 33 characters",
+        "POST",
+        "/api/v1/join",
+        json!({"join_code": "\u{1F3B2}".repeat(33), "nickname": "x"}),
+        400,
+        "bad_request",
+    ));
     // Oversize bodies (> 64 KiB).
     cases.push(case(
         "oversize join",
@@ -338,8 +360,8 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
         "POST",
         "/api/v1/join",
         json!({"join_code": code, "nickname": "n".repeat(300)}),
-        400,
-        "bad_request",
+        422,
+        "invalid",
     ));
     // Unknown join codes.
     cases.push(case(
@@ -569,7 +591,11 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
     );
     cases.push(case("card serial 0", "GET", &g("/cards/0"), Value::Null, 404, "no_such_card").token(&admin));
     cases.push(
-        case("card serial past the deck", "GET", &g("/cards/18446744073709551615"), Value::Null, 404, "no_such_card")
+        case("card serial past the deck", "GET", &g("/cards/9223372036854775807"), Value::Null, 404, "no_such_card")
+            .token(&admin),
+    );
+    cases.push(
+        case("card serial over 2^63 - 1", "GET", &g("/cards/18446744073709551615"), Value::Null, 400, "bad_request")
             .token(&admin),
     );
     cases
@@ -593,8 +619,19 @@ fn bad_http_input_gets_a_4xx_with_a_stable_code() {
             .token(&ann.token),
     );
     cases.push(
-        case("claim serial u64 max", "POST", "/api/v1/me/claims", json!({"serial": u64::MAX}), 403, "forbidden")
+        case("claim serial 2^63 - 1", "POST", "/api/v1/me/claims", json!({"serial": i64::MAX}), 403, "forbidden")
             .token(&ann.token),
+    );
+    cases.push(
+        case(
+            "claim serial over 2^63 - 1",
+            "POST",
+            "/api/v1/me/claims",
+            json!({"serial": u64::MAX}),
+            400,
+            "bad_request",
+        )
+        .token(&ann.token),
     );
     cases.push(
         case("paper claim of ann's card", "POST", &g("/claims"), json!({"serial": ann.serials[0]}), 403, "forbidden")
