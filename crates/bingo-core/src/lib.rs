@@ -10,6 +10,7 @@ pub mod config;
 pub mod draw;
 pub mod event;
 pub mod game;
+pub mod input;
 pub mod kind;
 pub mod pattern;
 pub mod prize;

@@ -3,6 +3,7 @@
 use super::{decimal, Format};
 use crate::out::Buffered;
 use anyhow::{bail, Context};
+use bingo_core::input::{card_range, RangeError};
 use bingo_core::{Card, Deck, GameKind, Seed};
 use std::process::ExitCode;
 
@@ -26,22 +27,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let deck = Deck::new(args.kind, &args.seed);
-    if args.count == 0 {
-        bail!("--count must be at least 1");
-    }
-    let last = args.from.checked_add(args.count - 1).filter(|&l| args.from >= 1 && l <= deck.capacity());
-    let Some(last) = last else {
-        // In u128: the range asked for may end past u64::MAX.
-        bail!(
-            "serials {} to {} are not all cards of a {}-ball game: serials run from 1 to {}",
-            args.from,
-            u128::from(args.from) + u128::from(args.count) - 1,
-            args.kind,
-            deck.capacity()
-        );
+    let serials = match card_range(args.from, args.count, deck.capacity()) {
+        Ok(serials) => serials,
+        Err(RangeError::NoCards) => bail!("--count must be at least 1"),
+        Err(RangeError::OutOfDeck { from, last, capacity }) => bail!(
+            "serials {from} to {last} are not all cards of a {}-ball game: serials run from 1 to {capacity}",
+            args.kind
+        ),
     };
     let mut out = Buffered::new();
-    for serial in args.from..=last {
+    for serial in serials {
         let card = deck.card(serial)?;
         match args.format {
             Format::Json => out.write(&(serde_json::to_string(&card).context("encoding a card")? + "\n"))?,

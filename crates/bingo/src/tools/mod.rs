@@ -15,14 +15,8 @@ pub enum Format {
     Json,
 }
 
-/// A count or serial: decimal digits only, without a sign or leading zeros (docs/FAIRNESS.md,
-/// section 2), so that "+5" and "05" are refused as the ball lists' items are.
+/// A count or serial (clap's value parser): decimal digits only, without a sign or leading zeros
+/// (docs/FAIRNESS.md, section 2; `bingo_core::input::decimal`).
 pub fn decimal(text: &str) -> Result<u64, String> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("decimal digits only (no sign, spaces or other characters)".into());
-    }
-    if text.len() > 1 && text.starts_with('0') {
-        return Err("no leading zeros".into());
-    }
-    text.parse().map_err(|_| format!("at most {}", u64::MAX))
+    bingo_core::input::decimal(text).map_err(|e| e.to_string())
 }

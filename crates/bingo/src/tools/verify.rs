@@ -5,6 +5,7 @@
 use crate::out::outln;
 use anyhow::{anyhow, bail};
 use bingo_core::draw::{check_draws, DrawCheck};
+use bingo_core::input::{self, DrawsError};
 use bingo_core::{Commitment, GameKind, Seed};
 use std::process::ExitCode;
 
@@ -27,42 +28,13 @@ pub struct Args {
     draws: Option<String>,
 }
 
-/// One item of --draws: a ball of the kind, written plainly (no sign, no leading zero).
-fn ball(item: &str, kind: GameKind) -> Result<u8, String> {
-    if item.is_empty() {
-        return Err("is empty (two commas together, or a comma at the start or end)".into());
-    }
-    if !item.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("is not a ball number: decimal digits only, no signs or spaces".into());
-    }
-    if item.len() > 1 && item.starts_with('0') {
-        return Err("has a leading zero".into());
-    }
-    let balls = kind.balls();
-    // More than three digits is out of range whatever they are (and would not fit a u8).
-    item.parse::<u8>()
-        .ok()
-        .filter(|n| (1..=balls).contains(n))
-        .ok_or_else(|| format!("is not a ball of a {kind}-ball game (1 to {balls})"))
-}
-
-/// The balls called, in order: each item a ball of `kind`, none twice (a list no game could
-/// have called is malformed input, not an unfair game).
+/// The balls called, in order (`bingo_core::input::draws`: a list no game could have called is
+/// malformed input, not an unfair game).
 fn parse_draws(list: &str, kind: GameKind) -> anyhow::Result<Vec<u8>> {
-    if list.is_empty() {
-        bail!("--draws is empty: list the balls called, in order (20,42,71); to check the commitment alone, leave out --kind and --draws");
-    }
-    let mut called = Vec::new();
-    let mut item_of = [0usize; 256];
-    for (i, item) in list.split(',').enumerate() {
-        let ball = ball(item, kind).map_err(|why| anyhow!("--draws: item {} ({item:?}) {why}", i + 1))?;
-        match item_of[usize::from(ball)] {
-            0 => item_of[usize::from(ball)] = i + 1,
-            first => bail!("--draws: ball {ball} is listed twice (items {first} and {}); a ball is called once", i + 1),
-        }
-        called.push(ball);
-    }
-    Ok(called)
+    input::draws(list, kind).map_err(|e| match e {
+        DrawsError::Empty => anyhow!("--draws is empty: list the balls called, in order (20,42,71); to check the commitment alone, leave out --kind and --draws"),
+        other => anyhow!("--draws: {other}"),
+    })
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
