@@ -22,7 +22,7 @@ mod snapshot;
 mod tasks;
 
 pub use admin::{AdminSession, SESSION_MS};
-pub use bingo_storage::{GameMeta, PlayerRow, PlayerSummary, StoredEvent};
+pub use bingo_storage::{GameMeta, Ledger, PlayerRow, PlayerSummary, StoredEvent};
 pub use error::{ErrorCode, Result, ServiceError};
 pub use games::{CreatedGame, PaperCards};
 pub use players::{Joined, PlayerView};

@@ -20,7 +20,7 @@ const MAX_EVENTS_PAGE: u32 = 10_000;
 pub struct GamePath {
     /// The game's id (hex); any other text is 404.
     #[param(pattern = "^[0-9a-fA-F]{1,64}$")]
-    id: String,
+    pub(super) id: String,
 }
 
 /// A card of a game.
@@ -36,7 +36,7 @@ pub struct CardPath {
     serial: u64,
 }
 
-fn game_id(path: &str) -> ApiResult<String> {
+pub(super) fn game_id(path: &str) -> ApiResult<String> {
     let ok = !path.is_empty() && path.len() <= 64 && path.bytes().all(|b| b.is_ascii_hexdigit());
     if ok {
         Ok(path.to_ascii_lowercase())

@@ -3,6 +3,7 @@
 
 mod admin;
 mod games;
+mod ledger;
 mod players;
 mod system;
 
@@ -41,6 +42,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(games::finish)
         .service(games::players)
         .service(games::claims)
+        .service(ledger::ledger)
         .service(games::claim_paper)
         .service(games::events)
         .service(games::paper)

@@ -86,6 +86,17 @@ fn a_finished_game_verifies_and_tampering_is_caught() {
     export(&platform, &id, &path);
     let o = verify(&path);
     assert!(o.status.success(), "{}", stdout(&o));
+
+    // The same file over the API, for a host without the database, verifies the same.
+    let (status, served) = console.get(&format!("/api/v1/games/{id}/ledger"));
+    assert_eq!(status, 200, "{served}");
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    assert_eq!(served, exported, "the API serves exactly what `bingo ledger export` writes");
+    let from_api = dir.path().join("from-api.json");
+    std::fs::write(&from_api, served.to_string()).expect("write");
+    let o = verify(&from_api);
+    assert!(o.status.success() && stdout(&o).starts_with("FAIR"), "{}", stdout(&o));
+    assert_eq!(platform.api().http().get(&format!("/api/v1/games/{id}/ledger")).0, 401, "the console's only");
     assert!(stdout(&o).starts_with("FAIR"), "{}", stdout(&o));
     assert!(stdout(&o).contains(&format!("card {winner} (500)")), "{}", stdout(&o));
 
