@@ -61,18 +61,24 @@ macro_rules! post {
     }};
 }
 
+/// The whole API on a fresh service in `dir`, with `limits` read on `clock`.
+macro_rules! app_with {
+    ($dir:expr, $limits:expr, $clock:expr) => {{
+        let service = service(&$dir).await;
+        let metrics = service.metrics().clone();
+        let state = ApiState::with_clock(service, metrics, &$limits, $clock.clone());
+        test::init_service(App::new().into_utoipa_app().configure(bingo_api::configure(state, Routes::All)).into_app())
+            .await
+    }};
+}
+
 #[actix_web::test]
 async fn failed_logins_are_limited_by_the_clock_and_the_right_passphrase_always_gets_in() {
     let dir = tempfile::tempdir().expect("tmp");
     let clock = Clock::manual();
     // 6 a minute per address: a burst of 3, then one every 10 s; 12 a minute in all: a burst of 6.
     let limits = Limits { logins_per_minute: 6, global_logins_per_minute: 12, ..Limits::default() };
-    let service = service(&dir).await;
-    let metrics = service.metrics().clone();
-    let state = ApiState::with_clock(service, metrics, &limits, clock.clone());
-    let app =
-        test::init_service(App::new().into_utoipa_app().configure(bingo_api::configure(state, Routes::All)).into_app())
-            .await;
+    let app = app_with!(dir, limits, clock);
     let login = |p: &'static str| json!({ "passphrase": p });
     let me = from([192, 0, 2, 1]);
 
@@ -106,12 +112,7 @@ async fn joins_burst_then_refill_to_the_second() {
     let clock = Clock::manual();
     // 30 a minute per address: a burst of 10, then one every 2 s.
     let limits = Limits { joins_per_minute: 30, ..Limits::default() };
-    let service = service(&dir).await;
-    let metrics = service.metrics().clone();
-    let state = ApiState::with_clock(service, metrics, &limits, clock.clone());
-    let app =
-        test::init_service(App::new().into_utoipa_app().configure(bingo_api::configure(state, Routes::All)).into_app())
-            .await;
+    let app = app_with!(dir, limits, clock);
     let host = from([192, 0, 2, 9]);
     let (_, body, _) = post!(app, host, "/api/v1/admin/login", json!({ "passphrase": PASSPHRASE }));
     let token = body["token"].as_str().expect("token").to_string();

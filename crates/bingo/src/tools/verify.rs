@@ -98,24 +98,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 mod tests {
     use super::*;
 
+    /// The rules themselves are bingo-core's (`input::draws`, tested there); the tool adds its
+    /// option's name to the empty case and passes every other refusal through.
     #[test]
-    fn ball_lists_are_plain_distinct_balls_of_the_kind() {
+    fn ball_lists_follow_bingo_cores_rules() {
         assert_eq!(parse_draws("20,42,71", GameKind::Ball75).unwrap(), [20, 42, 71]);
-        assert_eq!(parse_draws("90,1", GameKind::Ball90).unwrap(), [90, 1]);
         let refused = |list: &str, kind| parse_draws(list, kind).unwrap_err().to_string();
         assert!(refused("", GameKind::Ball75).contains("--draws is empty"));
-        assert!(refused("20,,42", GameKind::Ball75).contains("item 2 (\"\") is empty"));
-        assert!(refused("20,42,", GameKind::Ball75).contains("item 3 (\"\") is empty"));
-        assert!(refused(",20", GameKind::Ball75).contains("item 1 (\"\") is empty"));
-        assert!(refused("+20", GameKind::Ball75).contains("not a ball number"));
-        assert!(refused("20, 42", GameKind::Ball75).contains("item 2 (\" 42\") is not a ball number"));
-        assert!(refused("-1", GameKind::Ball75).contains("not a ball number"));
-        assert!(refused("020", GameKind::Ball75).contains("leading zero"));
-        assert!(refused("0", GameKind::Ball75).contains("(1 to 75)"));
-        assert!(refused("76", GameKind::Ball75).contains("not a ball of a 75-ball game (1 to 75)"));
-        assert!(refused("31", GameKind::Ball30).contains("(1 to 30)"));
-        assert!(refused("256", GameKind::Ball90).contains("(1 to 90)"));
-        assert!(refused("99999999999999999999999", GameKind::Ball90).contains("(1 to 90)"));
         assert!(refused("5,20,5", GameKind::Ball75).contains("ball 5 is listed twice (items 1 and 3)"));
     }
 }
