@@ -89,6 +89,17 @@ impl Service {
         Ok(Live::new(record.meta, game, players))
     }
 
+    /// Replaces this node's copy of the game with the log's, keeping the card serials the node
+    /// reserved and has not issued yet (they stay reserved to it in the database; dropping them
+    /// would waste a block at every reload, and with joins committing their cards' issue, every
+    /// join that meets another node's write reloads).
+    async fn reload(&self, game_id: &str, live: &mut Live) -> Result<()> {
+        let serials = live.serials.clone();
+        *live = self.load(game_id).await?;
+        live.serials = serials;
+        Ok(())
+    }
+
     /// Creates a game with a fresh seed from the operating system's CSPRNG.
     pub async fn create_game(&self, mut config: GameConfig) -> Result<CreatedGame> {
         // Every game this server makes records the cards it issues (see bingo-core's game/issue.rs).
@@ -169,7 +180,7 @@ impl Service {
                 }
                 Err(e) if attempt == 0 && is_stale(&e) => {
                     tracing::info!(game_id, "another node wrote first; reloading the game");
-                    *live = self.load(game_id).await?;
+                    self.reload(game_id, &mut live).await?;
                 }
                 Err(e) => {
                     live.game = before;
@@ -194,7 +205,7 @@ impl Service {
             live.meta.last_seq = event.seq;
             live.meta.state = live.game.state();
         } else {
-            *live = self.load(game_id).await?;
+            self.reload(game_id, &mut live).await?;
         }
         if live.game.state() == GameState::Finished {
             drop(live);
