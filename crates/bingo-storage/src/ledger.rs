@@ -10,9 +10,11 @@ pub const LEDGER_FORMAT: &str = "bingo-ledger/1";
 
 /// The file: the game's identity and every stored event with its chain link.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     /// Always [`LEDGER_FORMAT`].
+    #[cfg_attr(feature = "openapi", schema(examples("bingo-ledger/1")))]
     pub format: String,
     pub game_id: String,
     pub join_code: String,
@@ -23,8 +25,11 @@ pub struct Ledger {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LedgerEvent {
+    /// 1, 2, 3, ... with no gap.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
     /// The event exactly as stored (JSON text): the hash covers these bytes.
     pub payload: String,
