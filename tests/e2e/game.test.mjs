@@ -87,7 +87,10 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
     } else {
       // Opens the link (the QR code's).
       await page.goto(`${base}/player?code=${code}`);
-      assert.equal(await page.inputValue('#join-code'), code);
+      // The app fills the field in when its modules have run (a CI run once read it empty).
+      await page
+        .waitForFunction((c) => document.querySelector('#join-code').value === c, code, { timeout: 10000 })
+        .catch((e) => assert.fail(`the code from the link is not in the form: ${e.message}; ${[...page.errors, ...page.network].join('; ')}`));
     }
     await page.waitForFunction(() => document.querySelector('#cards option[value="6"]'));
     await page.fill('#nickname', name);

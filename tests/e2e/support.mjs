@@ -85,12 +85,18 @@ export function launchBrowser() {
   });
 }
 
-/** A page in a new browser context that records script errors (page.errors) and accepts dialogs. */
+/** A page in a new browser context that records script errors (page.errors), requests that
+ *  failed or were refused (page.network, for a failure's message) and accepts dialogs. */
 export async function openPage(browser, viewport, opts = {}) {
   const context = await browser.newContext({ viewport, ...opts });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
+  page.network = [];
+  page.on('requestfailed', (r) => page.network.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 500 || r.status() === 429) page.network.push(`${r.url()}: ${r.status()}`);
+  });
   page.on('dialog', (d) => d.accept());
   return page;
 }
