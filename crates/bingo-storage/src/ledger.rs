@@ -10,7 +10,8 @@ pub const LEDGER_FORMAT: &str = "bingo-ledger/1";
 
 /// The file: the game's identity and every stored event with its chain link.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named LedgerFile in the OpenAPI document: the API's events page has a `Ledger` of its own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LedgerFile))]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     /// Always [`LEDGER_FORMAT`].
@@ -25,7 +26,7 @@ pub struct Ledger {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LedgerEntry))]
 #[serde(deny_unknown_fields)]
 pub struct LedgerEvent {
     /// 1, 2, 3, ... with no gap.
