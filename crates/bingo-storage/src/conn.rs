@@ -106,9 +106,14 @@ impl ManageConnection for Manager {
 /// FULL costs one fsync per commit, which at bingo's write rate (a ball every few seconds, a few
 /// joins and claims) is nothing, and keeps the rule: once the API answered, a ball or a claim is
 /// never lost.
+///
+/// `cache_size = -512`: 512 KiB of pages per connection instead of SQLite's 2 MiB, so that the
+/// pool's caches (8 connections by default) stay within 4 MiB on a node that runs for weeks;
+/// a page not in it is read from the kernel's page cache, a copy rather than a disk read.
 pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;\n\
      PRAGMA journal_mode = WAL;\n\
      PRAGMA synchronous = FULL;\n\
+     PRAGMA cache_size = -512;\n\
      PRAGMA foreign_keys = ON;";
 
 #[derive(Debug, Clone, Copy)]
