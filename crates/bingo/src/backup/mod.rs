@@ -22,6 +22,7 @@
 //! side database, the check of a restored copy) is `bingo_storage::backup`.
 
 pub mod files;
+pub mod format;
 mod progress;
 mod retention;
 
@@ -31,7 +32,8 @@ use anyhow::{bail, Context};
 use bingo_storage::backup::pg::{self, PgTarget, PgTools};
 use bingo_storage::backup::{self as db, sqlite, CheckReport, Conn, MIGRATIONS_TABLE};
 use bingo_storage::Backend;
-use files::{Access, Kind, Manifest, Stamp, BEFORE_RESTORE, FORMAT, FORMAT_VERSION, PREFIX};
+use files::Access;
+use format::{checksum_line, Kind, Manifest, Stamp, BEFORE_RESTORE, FORMAT, FORMAT_VERSION, PREFIX};
 use progress::{human, Progress};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
@@ -205,8 +207,8 @@ fn write_backup(
         let manifest_text = serde_json::to_string_pretty(&manifest).context("encoding the manifest")? + "\n";
         files::write_atomic(&manifest_path, manifest_text.as_bytes(), Access::Owner)?;
         let manifest_name = format!("{name}.manifest.json");
-        let sums = files::checksum_line(&sha256, &name)
-            + &files::checksum_line(&files::sha256_bytes(manifest_text.as_bytes()), &manifest_name);
+        let sums = checksum_line(&sha256, &name)
+            + &checksum_line(&files::sha256_bytes(manifest_text.as_bytes()), &manifest_name);
         files::write_atomic(&files::sidecar(&path, ".sha256"), sums.as_bytes(), Access::Owner)?;
         std::fs::rename(&partial, &path)
             .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
@@ -275,9 +277,7 @@ fn check_file(file: &Path, expected: Kind, progress: &mut Progress) -> anyhow::R
         Ok(t) => t,
         Err(_) => return Err(refuse_foreign(format!("{} is missing", manifest_path.display()))),
     };
-    let manifest: Manifest = serde_json::from_slice(&manifest_text)
-        .ok()
-        .filter(|m: &Manifest| m.format == FORMAT)
+    let manifest = Manifest::parse(&manifest_text)
         .ok_or_else(|| refuse_foreign(format!("{} is not a {FORMAT} manifest", manifest_path.display())))?;
     if manifest.format_version > FORMAT_VERSION {
         bail!("refusing {shown}: its manifest is format {} and this bingo reads up to {FORMAT_VERSION}: use a newer bingo", manifest.format_version);

@@ -2,7 +2,7 @@
 //! (a copy or `touch` does not change it), and always keeps the newest complete backup. Files
 //! whose names are not ours are never touched; neither are directories or symbolic links.
 
-use super::files::{parse_own_name, Stamp};
+use super::format::{parse_own_name, Stamp};
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
