@@ -5,6 +5,7 @@
 //! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-api`).
 
 mod auth;
+pub mod bodies;
 pub mod client;
 pub mod doc;
 pub mod error;

@@ -1,10 +1,10 @@
 //! The routes. Each handler is declared once: its `#[utoipa::path]` and actix-web attributes
 //! give both its registration here and its operation in the OpenAPI document (crate::doc).
 
-mod admin;
-mod games;
+pub(crate) mod admin;
+pub(crate) mod games;
 mod ledger;
-mod players;
+pub(crate) mod players;
 mod system;
 
 use actix_web::{web, FromRequest};
@@ -61,9 +61,7 @@ pub fn register(cfg: &mut ServiceConfig) {
 /// which finished first. Handlers take this and call [`Json::get`] when the body's turn comes.
 ///
 /// The body is read by actix's `Json` (the app's `JsonConfig`: size limit, content type, errors),
-/// then numbers that are whole but written with a fraction or exponent (`7.0`, `1e3`) are taken as
-/// the integers they are, as JSON Schema counts them, up to 2^53 (beyond it a float is not exact,
-/// so such a number must be written as an integer).
+/// then decoded by [`crate::bodies::from_value`] (whole numbers written as floats are integers).
 pub(crate) struct Json<T>(crate::ApiResult<T>);
 
 impl<T> Json<T> {
@@ -83,31 +81,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 Some(api) => crate::ApiError::new(api.status, api.code, api.message.clone()),
                 None => crate::ApiError::bad_request(format!("the JSON body is not valid: {e}")),
             });
-            Ok(Json(body.and_then(|v| {
-                T::deserialize(whole_numbers(v.into_inner()))
-                    .map_err(|e| crate::ApiError::bad_request(format!("the JSON body is not valid: {e}")))
-            })))
+            Ok(Json(body.and_then(|v| crate::bodies::from_value(v.into_inner()))))
         })
-    }
-}
-
-/// The largest whole number a JSON float holds exactly (2^53).
-const EXACT: f64 = 9_007_199_254_740_992.0;
-
-/// `value` with every whole float of at most 2^53 in magnitude made an integer.
-fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() <= EXACT => {
-                // Exact: |f| <= 2^53 fits i64 without rounding.
-                Value::Number(serde_json::Number::from(f as i64))
-            }
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, whole_numbers(v))).collect()),
-        other => other,
     }
 }
 
@@ -133,21 +108,4 @@ pub(crate) fn at_most(field: &str, value: &str, max: usize) -> crate::ApiResult<
         return Err(crate::ApiError::bad_request(format!("{field} is longer than {max} characters")));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::whole_numbers;
-    use serde_json::json;
-
-    #[test]
-    fn whole_floats_are_integers_up_to_two_to_the_53() {
-        assert_eq!(
-            whole_numbers(json!({"a": 7.0, "b": [1e3, -2.0], "c": 7.5})),
-            json!({"a": 7, "b": [1000, -2], "c": 7.5})
-        );
-        assert_eq!(whole_numbers(json!(9007199254740992.0)), json!(9007199254740992_u64));
-        assert!(whole_numbers(json!(1e17)).is_f64(), "beyond 2^53 a float is not exact and stays a float");
-        assert_eq!(whole_numbers(json!(18446744073709551615_u64)), json!(18446744073709551615_u64));
-    }
 }
