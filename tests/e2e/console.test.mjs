@@ -164,8 +164,6 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   await c.waitForSelector('#games-view:not([hidden])');
   await c.click('#new-game');
   await c.check('input[name="kind"][value="75"]');
-  await c.click('#wizard-next');
-  await c.waitForSelector('#stage-0-pattern');
 
   /** Presses Next and returns what the wizard says is wrong (and where the focus went). */
   const next = async () => {
@@ -177,13 +175,23 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
     };
   };
 
+  // A name with a tab (pasted from a spreadsheet) is said, not sent; markup is only text.
+  await c.fill('#game-name', 'Friday\tgame 2');
+  let r = await next();
+  assert.equal(r.step, 'Step 1 of 4');
+  assert.deepEqual(r.errors, ['Name of the game: tabs and other control characters cannot be shown; remove them.']);
+  assert.equal(r.focus, 'game-name');
+  await c.fill('#game-name', ' Friday <b>game</b> 2 ');
+  await c.click('#wizard-next');
+  await c.waitForSelector('#stage-0-pattern');
+
   // Every built-in pattern has its picture; a 75-ball game's defaults.
   const stages = await c.locator('#stages > li').count();
   assert.equal(await c.locator('#stages .stage-picture .pattern-ways').count(), stages);
 
   // A currency in words, not its code: said, not cut to "POU".
   await c.fill('#currency', 'pounds');
-  let r = await next();
+  r = await next();
   assert.equal(r.step, 'Step 2 of 4', 'stays on the step');
   assert.deepEqual(r.errors, ['Currency: "pounds" is not a currency code. Type its three letters, e.g. GBP, EUR or USD, or leave it empty.']);
   assert.equal(r.focus, 'currency');
@@ -239,6 +247,7 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   // The review: every rule, each stage with its picture and prize.
   const review = await c.$$eval('#review dl > *', (els) => els.map((e) => e.textContent.trim().replace(/\s+/g, ' ')));
   assert.deepEqual(review, [
+    'Name', 'Friday <b>game</b> 2',
     'Kind', '75-ball (US, 5×5 with FREE centre)',
     'Currency', 'GBP',
     'Stages', 'X — £12.34 Top row — £5.00',
@@ -255,6 +264,8 @@ test('the wizard says what is wrong instead of changing it, shows every pattern,
   await c.waitForSelector('#run-view:not([hidden])');
   const id = new URL(c.url()).searchParams.get('game');
   const snap = await apiCall(env.base, 'GET', `/api/v1/games/${id}`, undefined, env.token);
+  assert.equal(snap.game.name, 'Friday <b>game</b> 2');
+  assert.equal(await c.textContent('#run-name'), 'Friday <b>game</b> 2', 'the name is text, not markup');
   assert.equal(snap.game.rules.currency, 'GBP');
   assert.deepEqual(snap.game.stages.map((s) => [s.name, s.prize]), [['X', 1234], ['Top row', 500]]);
   assert.equal(snap.game.rules.max_cards_per_player, 4);

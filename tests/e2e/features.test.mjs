@@ -392,7 +392,11 @@ test('the console: log in and create a game with the keyboard only, focus always
   await c.keyboard.press('Enter');
   await c.waitForSelector('#wizard-view:not([hidden])');
 
-  // Step 1: the kind, with the arrow keys (90 → 75).
+  // Step 1: the name, typed, then the kind with the arrow keys (90 → 75).
+  await c.waitForFunction(() => document.activeElement?.id === 'game-name');
+  await assertFocusRing(c, 'name');
+  await c.keyboard.type('Keyboard game');
+  await c.keyboard.press('Tab');
   await c.waitForFunction(() => document.activeElement?.name === 'kind');
   await assertFocusRing(c, 'kind radio');
   assert.equal((await focusInfo(c)).value, '90');
@@ -447,6 +451,7 @@ test('the console: log in and create a game with the keyboard only, focus always
   // The server got what was typed.
   const snap = await (await fetch(`${base}/api/v1/games/${id}`, { headers: { Authorization: 'Bearer ' + adminToken } })).json();
   const g = snap.game;
+  assert.equal(g.name, 'Keyboard game');
   assert.equal(g.kind, '75');
   assert.equal(g.rules.draw_mode, 'random');
   assert.equal(g.rules.currency, 'EUR');

@@ -33,6 +33,16 @@ const open = (viewport, opts = {}) => openPage(browser, viewport, opts);
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, name) });
 
+/** The game's name, typed with spaces around it (the server trims them). */
+const GAME_NAME = 'Charity night – game 1';
+
+/** The numbers shown on a phone's cards (as the player reads them), per card. */
+function numbersOnCards(page) {
+  return page.$$eval('.player-card', (cards) =>
+    cards.map((card) => [...card.querySelectorAll('.cell')].map((c) => c.textContent.trim()).filter((n) => /^\d+$/.test(n)).map(Number)),
+  );
+}
+
 async function callsOn(page) {
   return page.evaluate(() => {
     const m = /^(\d+)/.exec(document.querySelector('#calls-count')?.textContent || '');
@@ -47,6 +57,7 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   await consolePage.fill('#passphrase', PASSPHRASE);
   await consolePage.press('#passphrase', 'Enter');
   await consolePage.click('#new-game');
+  await consolePage.fill('#game-name', `  ${GAME_NAME} `);
   await consolePage.check('input[name="kind"][value="90"]');
   await consolePage.click('#wizard-next');
   await consolePage.fill('#currency', 'GBP');
@@ -59,8 +70,16 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   await consolePage.fill('#auto-draw', '8');
   await consolePage.click('#wizard-next');
   await consolePage.waitForSelector('#review li');
+  assert.match(await consolePage.textContent('#review'), new RegExp(`Name${GAME_NAME}Kind`), 'the review shows the name');
   await consolePage.click('#wizard-create');
   await consolePage.waitForSelector('#run-view:not([hidden])');
+  await consolePage.waitForFunction((n) => document.querySelector('#run-name').textContent === n, GAME_NAME);
+  // The games list shows it by its name; "Run" comes back to it.
+  await consolePage.click('#to-games');
+  await consolePage.waitForSelector('#games .game-row .game-name');
+  assert.equal(await consolePage.textContent('#games .game-row .game-name'), GAME_NAME);
+  await consolePage.click('#games .game-row button');
+  await consolePage.waitForFunction((n) => !document.querySelector('#run-view').hidden && document.querySelector('#run-name').textContent === n, GAME_NAME);
   await consolePage.click('#btn-open');
   await consolePage.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'open');
   const code = (await consolePage.textContent('#run-code')).trim();
@@ -74,6 +93,16 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   await screen.waitForFunction(() => document.querySelector('#join-qr').naturalWidth > 0);
   assert.match(await screen.textContent('#join-url'), new RegExp(`/player\\?code=${code}$`));
   assert.match(await screen.textContent('#fair-value'), /^[0-9a-f]{64}$/, 'the commitment before the first ball');
+  assert.equal(await screen.textContent('#show-name'), GAME_NAME);
+  assert.ok(await screen.isVisible('#show-name'), 'the name is on the screen');
+  assert.equal(await screen.textContent('#show-title'), `${GAME_NAME} — game ${code}`);
+
+  // ------------------------------------------------------------ two paper cards before anyone joins
+  // A 90-ball join of six must still be one whole strip after them (issue #16, defect 12).
+  await consolePage.fill('#paper-count', '2');
+  await consolePage.click('#paper-form button[type="submit"]');
+  await consolePage.waitForSelector('#print-view:not([hidden]) .paper-card');
+  await consolePage.click('#close-print');
 
   // ------------------------------------------------------------ three players join
   const names = ['Ann', 'Bob', 'Cat'];
@@ -93,12 +122,17 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
         .catch((e) => assert.fail(`the code from the link is not in the form: ${e.message}; ${[...page.errors, ...page.network].join('; ')}`));
     }
     await page.waitForFunction(() => document.querySelector('#cards option[value="6"]'));
+    assert.equal(await page.textContent('#game-info .join-game-name'), GAME_NAME, 'the join form names the game');
     await page.fill('#nickname', name);
     await page.selectOption('#cards', '6');
     if (i === 0) await shot(page, 'player-join.png');
     await page.click('#join-button');
     await page.waitForSelector('#game-view:not([hidden]) .player-card');
     assert.equal(await page.locator('.player-card').count(), 6);
+    // Six 90-ball tickets are a strip: every number 1-90 exactly once across them.
+    const numbers = (await numbersOnCards(page)).flat().sort((a, b) => a - b);
+    assert.deepEqual(numbers, Array.from({ length: 90 }, (_, n) => n + 1), `${name}'s six tickets are not a strip`);
+    assert.equal(await page.textContent('#game-name'), GAME_NAME, 'the phone names the game');
     // The recovery code is shown until the player has noted it.
     assert.match(await page.textContent('#recovery-note-code'), /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     await page.click('#recovery-ok');

@@ -1,6 +1,7 @@
 //! What a caller chooses when creating a game.
 
 use crate::kind::GameKind;
+use crate::name::GameName;
 use crate::pattern::{default_stages, PatternSpec};
 use crate::prize::Remainder;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,15 @@ pub const AUTO_DRAW_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GameConfig {
+    /// What the Console, the Screen and the phones call the game ("Charity night – game 1"):
+    /// trimmed, at most 80 characters, no control characters. Empty (and absent from the JSON)
+    /// when none was given, as in games made before names.
+    #[serde(default, skip_serializing_if = "GameName::is_empty")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, max_length = 80, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$", examples("Charity night – game 1"))
+    )]
+    pub name: GameName,
     pub kind: GameKind,
     /// Played in order; at least one.
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
@@ -100,6 +110,7 @@ impl GameConfig {
     /// The usual game of a kind: its default stages, no prizes, random draw, hall rules.
     pub fn standard(kind: GameKind) -> Self {
         GameConfig {
+            name: GameName::default(),
             kind,
             stages: default_stages(kind)
                 .iter()
@@ -143,5 +154,32 @@ impl GameConfig {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STAGES: &str = r#""stages": [{"pattern": {"builtin": "full-house"}}]"#;
+
+    #[test]
+    fn a_config_without_a_name_parses_and_writes_as_before() {
+        let config: GameConfig = serde_json::from_str(&format!(r#"{{"kind": "90", {STAGES}}}"#)).expect("parses");
+        assert!(config.name.is_empty());
+        assert!(!serde_json::to_string(&config).expect("json").contains("name"), "no name written");
+    }
+
+    #[test]
+    fn a_name_is_trimmed_and_a_bad_one_refused_when_parsed() {
+        let config: GameConfig =
+            serde_json::from_str(&format!(r#"{{"name": " Friday – game 2 ", "kind": "90", {STAGES}}}"#))
+                .expect("parses");
+        assert_eq!(config.name.as_str(), "Friday – game 2");
+        assert!(serde_json::to_string(&config).expect("json").contains(r#""name":"Friday – game 2""#));
+        for bad in [r#""a\nb""#, r#""tab\there""#, &format!("{:?}", "x".repeat(81)), "7"] {
+            let json = format!(r#"{{"name": {bad}, "kind": "90", {STAGES}}}"#);
+            assert!(serde_json::from_str::<GameConfig>(&json).is_err(), "{bad} was taken");
+        }
     }
 }

@@ -36,6 +36,9 @@ pub struct RulesView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GameView {
+    /// The game's name (untrusted text: show it as text); empty when it has none.
+    #[serde(default)]
+    pub name: String,
     pub kind: GameKind,
     pub state: GameState,
     pub commitment: Commitment,
@@ -59,6 +62,7 @@ impl GameView {
     pub fn of(game: &Game) -> GameView {
         let config: &GameConfig = game.config();
         GameView {
+            name: config.name.to_string(),
             kind: config.kind,
             state: game.state(),
             commitment: game.commitment(),

@@ -150,6 +150,7 @@ mod tests {
             next_draw_at_ms: None,
             created_at_ms: 0,
             updated_at_ms: 0,
+            name: String::new(),
         };
         Arc::new(tokio::sync::Mutex::new(Live::new(meta, game, 0)))
     }

@@ -2,6 +2,7 @@
 
 use super::secrets::{random_bytes, random_code};
 use super::{now_ms, Live, LiveGame, Result, Service, ServiceError};
+use bingo_core::card::Placement;
 use bingo_core::game::CardCheck;
 use bingo_core::{Card, Channel, Event, Game, GameConfig, GameError, GameState, Seed};
 use bingo_storage::{ConflictKind, NewGame, StoreError};
@@ -270,6 +271,8 @@ impl Service {
 
     /// Takes `count` card serials for a join from this node's reservation, reserving a new block
     /// when it runs out; joins then insert without holding the game row through their commit.
+    /// A 90-ball join keeps to strips (bingo-core's `Placement`): the serials it skips in the
+    /// block are never issued.
     pub(crate) async fn take_serials(
         &self,
         game_id: &str,
@@ -277,32 +280,36 @@ impl Service {
         count: u32,
     ) -> Result<std::ops::Range<u64>> {
         let mut live = live.lock().await;
-        if live.serials.end - live.serials.start < u64::from(count) {
+        let placement = Placement::of(live.game.config().kind);
+        let count = u64::from(count);
+        let mut first = placement.first(live.serials.start, count);
+        if first.saturating_add(count) > live.serials.end {
             let id = game_id.to_string();
-            let block = SERIAL_BLOCK.max(count);
-            live.serials = self.timed("reserve_serials", move |s| s.reserve_serials(&id, block)).await??;
+            let block = placement.block(u64::from(SERIAL_BLOCK).max(count));
+            let block = u32::try_from(block).map_err(|_| ServiceError::Invalid("too many cards".into()))?;
+            live.serials = self.timed("reserve_serials", move |s| s.reserve_serials(&id, block, placement)).await??;
+            first = placement.first(live.serials.start, count);
         }
-        let first = live.serials.start;
-        live.serials.start += u64::from(count);
-        Ok(first..first + u64::from(count))
+        live.serials.start = first + count;
+        Ok(first..first + count)
     }
 
-    /// Issues `count` paper cards for printing.
+    /// Issues `count` paper cards for printing (a 90-ball batch keeps to strips, as a join does).
     pub async fn issue_paper(&self, game_id: &str, count: u64) -> Result<PaperCards> {
         if !(1..=MAX_PAPER_BATCH).contains(&count) {
             return Err(ServiceError::Invalid(format!("print 1 to {MAX_PAPER_BATCH} paper cards at a time")));
         }
         let live = self.live(game_id).await?;
-        let (deck, records) = {
+        let (deck, records, placement) = {
             let live = live.lock().await;
             live.game
                 .sales_open()
                 .then_some(())
                 .ok_or(GameError::SalesClosed { after_call: live.game.calls().count() })?;
-            (live.game.deck().clone(), live.game.records_cards())
+            (live.game.deck().clone(), live.game.records_cards(), Placement::of(live.game.config().kind))
         };
         let id = game_id.to_string();
-        let range = self.blocking(move |s| s.issue_paper_cards(&id, count as u32, now_ms())).await?;
+        let range = self.blocking(move |s| s.issue_paper_cards(&id, count as u32, placement, now_ms())).await?;
         let (first, last) = (range.start, range.end.saturating_sub(1));
         if records {
             self.command(game_id, |game, now| game.issue_cards(&[(first, last)], Channel::Paper, now)).await?;

@@ -43,7 +43,8 @@
 //!   `Conflict(StaleLog)` if another writer appended first. Seqs stay gapless and unique; the
 //!   (game_id, seq) primary key is the last line of defence.
 //! - Card serials are taken from `games.next_serial` under the same lock, so racing joins and
-//!   paper batches never share a serial.
+//!   paper batches never share a serial. Where an issue starts is the caller's `Placement`
+//!   (bingo-core: a 90-ball issue of six or more starts a strip); skipped serials stay unissued.
 //! - A join code is unique among unfinished games, enforced by a partial unique index
 //!   (`... WHERE state <> 'finished'`, which both SQLite and PostgreSQL support); a finished game
 //!   frees its code for reuse.

@@ -43,6 +43,9 @@ pub struct GameMeta {
     pub next_draw_at_ms: Option<i64>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    /// The name in the game's config (empty when none): the games list shows it without
+    /// reading each game's log.
+    pub name: String,
 }
 
 /// A whole game: its row, its secret seed and its parsed log, enough for `Game::restore`.

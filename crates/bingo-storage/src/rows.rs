@@ -30,6 +30,7 @@ pub(crate) struct MetaRow {
     pub next_draw_at_ms: Option<i64>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -48,6 +49,7 @@ pub(crate) struct NewGameRow<'a> {
     pub next_draw_at_ms: Option<i64>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    pub name: &'a str,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -202,6 +204,7 @@ impl MetaRow {
             next_draw_at_ms: self.next_draw_at_ms,
             created_at_ms: self.created_at_ms,
             updated_at_ms: self.updated_at_ms,
+            name: self.name,
         })
     }
 }

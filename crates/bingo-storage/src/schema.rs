@@ -17,6 +17,7 @@ diesel::table! {
         next_draw_at_ms -> Nullable<BigInt>,
         created_at_ms -> BigInt,
         updated_at_ms -> BigInt,
+        name -> Text,
     }
 }
 

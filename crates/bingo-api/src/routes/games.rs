@@ -59,6 +59,9 @@ async fn existing_game(state: &ApiState, path: &str) -> ApiResult<String> {
 #[derive(Serialize, ToSchema)]
 pub struct GameSummary {
     id: String,
+    /// The game's name (empty when it has none): untrusted text, to show as text.
+    #[schema(examples("Charity night – game 1"))]
+    name: String,
     join_code: String,
     kind: GameKind,
     state: GameState,
@@ -85,6 +88,7 @@ pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpRe
         .into_iter()
         .map(|m| GameSummary {
             id: m.id,
+            name: m.name,
             join_code: m.join_code,
             kind: m.kind,
             state: m.state,
@@ -100,9 +104,10 @@ pub async fn list(state: web::Data<ApiState>, _admin: Admin) -> ApiResult<HttpRe
     request_body(content = GameConfig, example = json!({"kind": "90", "stages": [
         {"pattern": {"builtin": "one-line"}, "prize": 1000},
         {"pattern": {"builtin": "two-lines"}, "prize": 2000},
-        {"pattern": {"builtin": "full-house"}, "prize": 5000}], "currency": "GBP"})),
+        {"pattern": {"builtin": "full-house"}, "prize": 5000}], "currency": "GBP", "name": "Charity night – game 1"})),
     responses(
         (status = 201, description = "Created.", body = CreatedGame),
+        (status = 400, description = "`bad_request`: the body is not settings of this schema, or the name is longer than 80 characters or holds a control character.", body = ErrorBody),
         (status = 422, description = "`invalid_game`: the settings break a rule (the message says which); `invalid`.", body = ErrorBody),
     ))]
 #[post("/api/v1/games")]

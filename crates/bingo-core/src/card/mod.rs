@@ -7,8 +7,10 @@
 
 mod combinatorics;
 mod grid;
+mod placement;
 mod strip90;
 
+pub use placement::Placement;
 pub use strip90::{TICKETS_PER_STRIP, TICKET_COLUMN_COUNTS};
 
 use crate::kind::GameKind;

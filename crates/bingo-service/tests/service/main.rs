@@ -8,6 +8,7 @@ mod db;
 mod lifecycle;
 mod memory;
 mod nodes;
+mod strips;
 
 /// Runs an async test body on SQLite and on PostgreSQL.
 macro_rules! both_backends {

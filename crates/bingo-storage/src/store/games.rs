@@ -58,6 +58,7 @@ impl Store {
             next_draw_at_ms: None,
             created_at_ms: created.at_ms,
             updated_at_ms: created.at_ms,
+            name: config.name.as_str(),
         };
         let event = NewEventRow {
             game_id: new.id,

@@ -6,6 +6,7 @@ use crate::error::{Result, StoreError};
 use crate::model::{NewPlayer, PlayerCards, PlayerRow, PlayerSummary};
 use crate::rows::{stored_player, to_daub, to_i64, to_u64, NewCardRow, NewDaubRow, NewPlayerRow, PlayerDbRow};
 use crate::schema::{cards, daubs, games, players};
+use bingo_core::card::Placement;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use std::ops::Range;
@@ -22,13 +23,16 @@ macro_rules! insert_cards {
     }};
 }
 
-/// Locks the game row and takes `count` serials from `next_serial`; evaluates to the first.
+/// Locks the game row and takes `count` serials placed by `$placement` (skipping the rest of a
+/// 90-ball strip when the issue needs a fresh one) from `next_serial`; evaluates to the first.
 macro_rules! allocate_serials {
-    ($c:ident, $game_id:expr, $count:expr) => {{
+    ($c:ident, $game_id:expr, $count:expr, $placement:expr) => {{
         let Some(game) = $c.lock_game_row($game_id)? else {
             return Err(StoreError::not_found("game", $game_id));
         };
-        let first = game.next_serial;
+        let next = to_u64(game.next_serial, "next_serial")?;
+        let first = $placement.first(next, $count as u64);
+        let first = i64::try_from(first).map_err(|_| invalid("card serials would overflow"))?;
         let next = first.checked_add($count).ok_or_else(|| invalid("card serials would overflow"))?;
         diesel::update(games::table.find($game_id)).set(games::next_serial.eq(next)).execute($c)?;
         first
@@ -38,12 +42,13 @@ macro_rules! allocate_serials {
 impl Store {
     /// Reserves `count` card serials for later `add_player_with_serials` calls: a short
     /// transaction on the game row, so that joins themselves need not hold it through their
-    /// commit. Reserved serials a node never issues (it restarted) are simply skipped.
-    pub fn reserve_serials(&self, game_id: &str, count: u32) -> Result<Range<u64>> {
+    /// commit. Reserved serials a node never issues (it restarted) are simply skipped. The block
+    /// is placed like one issue of `count` cards (a 90-ball block starts a strip).
+    pub fn reserve_serials(&self, game_id: &str, count: u32, placement: Placement) -> Result<Range<u64>> {
         let count = i64::from(count);
         let mut conn = self.conn()?;
         let first = write_tx!(&mut *conn, c => {
-            let first = allocate_serials!(c, game_id, count);
+            let first = allocate_serials!(c, game_id, count, placement);
             Ok(first)
         })?;
         let first = to_u64(first, "next_serial")?;
@@ -65,15 +70,15 @@ impl Store {
         Ok(stored_player(new))
     }
 
-    /// Adds a player and gives them `card_count` consecutive serials from the game's
-    /// `next_serial`, in one transaction with the game row locked: racing joins never share a
-    /// serial. A taken token or recovery code hash is `Conflict(Duplicate)`.
-    pub fn add_player(&self, new: &NewPlayer<'_>) -> Result<(PlayerRow, Vec<u64>)> {
+    /// Adds a player and gives them `card_count` consecutive serials placed by `placement` from
+    /// the game's `next_serial`, in one transaction with the game row locked: racing joins never
+    /// share a serial. A taken token or recovery code hash is `Conflict(Duplicate)`.
+    pub fn add_player(&self, new: &NewPlayer<'_>, placement: Placement) -> Result<(PlayerRow, Vec<u64>)> {
         let count = i64::from(new.card_count);
         let row = NewPlayerRow::of(new);
         let mut conn = self.conn()?;
         let first = write_tx!(&mut *conn, c => {
-            let first = allocate_serials!(c, new.game_id, count);
+            let first = allocate_serials!(c, new.game_id, count, placement);
             diesel::insert_into(players::table).values(&row).execute(c)?;
             insert_cards!(c, new.game_id, first, count, Some(new.id), new.now);
             Ok(first)
@@ -82,12 +87,13 @@ impl Store {
         Ok((stored_player(new), (first..first + u64::from(new.card_count)).collect()))
     }
 
-    /// Issues `count` paper cards (no player) from the game's `next_serial`; returns their serials.
-    pub fn issue_paper_cards(&self, game_id: &str, count: u32, now: i64) -> Result<Range<u64>> {
+    /// Issues `count` paper cards (no player) placed by `placement` from the game's
+    /// `next_serial`; returns their serials.
+    pub fn issue_paper_cards(&self, game_id: &str, count: u32, placement: Placement, now: i64) -> Result<Range<u64>> {
         let n = i64::from(count);
         let mut conn = self.conn()?;
         let first = write_tx!(&mut *conn, c => {
-            let first = allocate_serials!(c, game_id, n);
+            let first = allocate_serials!(c, game_id, n, placement);
             insert_cards!(c, game_id, first, n, None, now);
             Ok(first)
         })?;

@@ -84,20 +84,26 @@ fn racing_joins_get_distinct_serials(db: &TestDb) {
                         let n = (t * JOINS + j) as u8;
                         let id = format!("p{t}-{j}");
                         if j == 1 {
-                            let range = db.store.issue_paper_cards("g", 2, T).expect("paper");
+                            let range = db
+                                .store
+                                .issue_paper_cards("g", 2, bingo_core::card::Placement::Consecutive, T)
+                                .expect("paper");
                             mine.extend(range);
                         }
                         let (_, s) = db
                             .store
-                            .add_player(&NewPlayer {
-                                id: &id,
-                                game_id: "g",
-                                nickname: "racer",
-                                token_hash: [n; 32],
-                                recovery_code_hash: [n.wrapping_add(128); 32],
-                                card_count: CARDS,
-                                now: T,
-                            })
+                            .add_player(
+                                &NewPlayer {
+                                    id: &id,
+                                    game_id: "g",
+                                    nickname: "racer",
+                                    token_hash: [n; 32],
+                                    recovery_code_hash: [n.wrapping_add(128); 32],
+                                    card_count: CARDS,
+                                    now: T,
+                                },
+                                bingo_core::card::Placement::Consecutive,
+                            )
                             .expect("join");
                         assert_eq!(s.len(), CARDS as usize);
                         assert!(s.windows(2).all(|w| w[1] == w[0] + 1), "consecutive");

@@ -282,7 +282,7 @@ fn stats_count(db: &TestDb) {
     create_game(db, "s1", "S1", 1);
     create_game(db, "s2", "S2", 2);
     finish(db, "s2");
-    db.store.issue_paper_cards("s1", 4, T).expect("paper");
+    db.store.issue_paper_cards("s1", 4, bingo_core::card::Placement::Consecutive, T).expect("paper");
     let stats = db.store.stats().expect("stats");
     assert_eq!(stats.games_by_state.get("created"), Some(&1));
     assert_eq!(stats.games_by_state.get("finished"), Some(&1));

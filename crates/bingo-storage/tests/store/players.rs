@@ -1,11 +1,16 @@
 //! Players, cards and daubs.
 
 use crate::db::{create_game, TestDb, T};
+use bingo_core::card::Placement;
 use bingo_storage::{ConflictKind, NewPlayer, PlayerRow, StoreError};
+
+/// The placement of 75, 80 and 30-ball: serials in order (90-ball strips are tested below).
+const IN_ORDER: Placement = Placement::Consecutive;
 
 both_backends!(
     serials_players_and_paper_cards,
     reserved_serials_are_never_given_twice,
+    ninety_ball_issues_keep_to_strips,
     token_and_recovery_lookups,
     daubs_are_idempotent,
     many_players_with_their_cards_in_one_read
@@ -17,25 +22,28 @@ fn h(n: u8) -> [u8; 32] {
 
 fn join(db: &crate::db::TestDb, id: &str, game: &str, n: u8, cards: u32) -> (PlayerRow, Vec<u64>) {
     db.store
-        .add_player(&NewPlayer {
-            id,
-            game_id: game,
-            nickname: id,
-            token_hash: h(n),
-            recovery_code_hash: h(n.wrapping_add(100)),
-            card_count: cards,
-            now: T + i64::from(n),
-        })
+        .add_player(
+            &NewPlayer {
+                id,
+                game_id: game,
+                nickname: id,
+                token_hash: h(n),
+                recovery_code_hash: h(n.wrapping_add(100)),
+                card_count: cards,
+                now: T + i64::from(n),
+            },
+            IN_ORDER,
+        )
         .expect("join")
 }
 
 fn reserved_serials_are_never_given_twice(db: &TestDb) {
     create_game(db, "g", "G", 1);
-    let block = db.store.reserve_serials("g", 10).expect("reserve");
+    let block = db.store.reserve_serials("g", 10, IN_ORDER).expect("reserve");
     assert_eq!(block, 1..11);
     // Other allocations continue after the reservation.
-    assert_eq!(db.store.issue_paper_cards("g", 2, T).expect("paper"), 11..13);
-    assert_eq!(db.store.reserve_serials("g", 4).expect("reserve"), 13..17);
+    assert_eq!(db.store.issue_paper_cards("g", 2, IN_ORDER, T).expect("paper"), 11..13);
+    assert_eq!(db.store.reserve_serials("g", 4, IN_ORDER).expect("reserve"), 13..17);
     let new = |id: &'static str, n: u8| NewPlayer {
         id,
         game_id: "g",
@@ -59,6 +67,21 @@ fn reserved_serials_are_never_given_twice(db: &TestDb) {
     assert_eq!(db.store.card_owner("g", 5).expect("owner"), None);
 }
 
+fn ninety_ball_issues_keep_to_strips(db: &TestDb) {
+    create_game(db, "g", "G", 1);
+    let strips = Placement::Strips;
+    // Fewer than six stay in one strip: 1-4 fits strip 1, 3 more do not, so they start strip 2.
+    assert_eq!(db.store.issue_paper_cards("g", 4, strips, T).expect("paper"), 1..5);
+    assert_eq!(db.store.reserve_serials("g", 3, strips).expect("reserve"), 7..10);
+    // Six or more start a strip: 10-12 are skipped, never issued.
+    assert_eq!(db.store.issue_paper_cards("g", 12, strips, T).expect("paper"), 13..25);
+    assert_eq!(db.store.reserve_serials("g", 258, strips).expect("reserve"), 25..283);
+    assert_eq!(db.store.issue_paper_cards("g", 1, strips, T).expect("paper"), 283..284);
+    assert_eq!(db.store.reserve_serials("g", 6, strips).expect("reserve"), 289..295);
+    assert_eq!(db.store.card_owner("g", 10).expect("owner"), None, "skipped");
+    assert_eq!(db.store.game_meta("g").expect("meta").expect("exists").next_serial, 295);
+}
+
 fn serials_players_and_paper_cards(db: &TestDb) {
     create_game(db, "g", "G", 1);
     create_game(db, "other", "O", 2);
@@ -66,7 +89,7 @@ fn serials_players_and_paper_cards(db: &TestDb) {
     assert_eq!(serials, [1, 2, 3]);
     assert_eq!(alice.game_id, "g");
     assert_eq!(alice.token_hash, h(1));
-    assert_eq!(db.store.issue_paper_cards("g", 5, T).expect("paper"), 4..9);
+    assert_eq!(db.store.issue_paper_cards("g", 5, IN_ORDER, T).expect("paper"), 4..9);
     let (_, serials) = join(db, "bob", "g", 2, 2);
     assert_eq!(serials, [9, 10]);
     let (_, serials) = join(db, "carol", "g", 3, 0);
@@ -89,20 +112,23 @@ fn serials_players_and_paper_cards(db: &TestDb) {
     assert_eq!(summary, [("alice", 3), ("bob", 2), ("carol", 0)]);
 
     assert!(matches!(
-        db.store.add_player(&NewPlayer {
-            id: "eve",
-            game_id: "nope",
-            nickname: "eve",
-            token_hash: h(50),
-            recovery_code_hash: h(51),
-            card_count: 1,
-            now: T
-        }),
+        db.store.add_player(
+            &NewPlayer {
+                id: "eve",
+                game_id: "nope",
+                nickname: "eve",
+                token_hash: h(50),
+                recovery_code_hash: h(51),
+                card_count: 1,
+                now: T
+            },
+            IN_ORDER
+        ),
         Err(StoreError::NotFound { .. })
     ));
-    assert!(matches!(db.store.issue_paper_cards("nope", 1, T), Err(StoreError::NotFound { .. })));
+    assert!(matches!(db.store.issue_paper_cards("nope", 1, IN_ORDER, T), Err(StoreError::NotFound { .. })));
     // A big paper batch goes in several inserts.
-    assert_eq!(db.store.issue_paper_cards("g", 1200, T).expect("paper"), 11..1211);
+    assert_eq!(db.store.issue_paper_cards("g", 1200, IN_ORDER, T).expect("paper"), 11..1211);
     assert_eq!(db.store.card_owner("g", 1210).expect("owner"), Some(None));
 }
 
@@ -128,15 +154,18 @@ fn token_and_recovery_lookups(db: &TestDb) {
 
     // A token hash is unique everywhere; a recovery code hash within its game; a player id too.
     let dup = |id: &str, game: &str, token: u8, recovery: u8| {
-        db.store.add_player(&NewPlayer {
-            id,
-            game_id: game,
-            nickname: "x",
-            token_hash: h(token),
-            recovery_code_hash: h(recovery),
-            card_count: 2,
-            now: T,
-        })
+        db.store.add_player(
+            &NewPlayer {
+                id,
+                game_id: game,
+                nickname: "x",
+                token_hash: h(token),
+                recovery_code_hash: h(recovery),
+                card_count: 2,
+                now: T,
+            },
+            IN_ORDER,
+        )
     };
     assert!(matches!(dup("c", "g2", 42, 200), Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. })));
     assert!(matches!(dup("c", "g", 60, 101), Err(StoreError::Conflict { kind: ConflictKind::Duplicate, .. })));

@@ -1,4 +1,4 @@
-// The games list, newest first: every game with its kind, code, state and when it was created,
+// The games list, newest first: every game with its name (as text: it is untrusted), its kind, code, state and when it was created,
 // a button to run it (to view it once finished), and "New game".
 
 import { h, $, fill } from '/shared/dom.js';
@@ -25,6 +25,7 @@ export async function showGames() {
         h(
           'span',
           {},
+          g.name ? h('strong', { class: 'game-name' }, g.name) : '',
           t('game_row', { kind: g.kind, code: g.join_code, state: t('state_' + g.state) }),
           h('span', { class: 'hint game-date' }, t('game_created', { when: when.format(new Date(g.created_at_ms)) })),
         ),

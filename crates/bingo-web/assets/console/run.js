@@ -173,6 +173,9 @@ function render() {
   const g = s.game;
   const last = g.calls[g.calls.length - 1];
   $('#run-code').textContent = s.join_code;
+  // The name is untrusted text: textContent, never HTML.
+  $('#run-name').textContent = g.name || '';
+  $('#run-name').hidden = !g.name;
   $('#run-kind').textContent = t('kind_label', { kind: g.kind });
   $('#run-state').textContent = t('state_' + g.state);
   $('#run-state').dataset.state = g.state;

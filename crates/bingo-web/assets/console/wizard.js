@@ -1,4 +1,4 @@
-// The new-game wizard, four steps: the kind; the stages (a pattern with its picture, a prize, or
+// The new-game wizard, four steps: the game's name and kind; the stages (a pattern with its picture, a prize, or
 // a custom pattern drawn on a grid) and the currency; the draw and claim rules; a review of
 // everything, then "Create game". "Next" checks the step's answers first and says what is wrong
 // (a currency that is not an ISO code, a prize below zero or with more than two decimals, an
@@ -28,8 +28,12 @@ const CURRENCIES = typeof Intl.supportedValuesOf === 'function' ? new Set(Intl.s
  *  id or 'custom', prize: the text typed, custom: { name, mask } }). */
 const W = { step: 1, kind: '90', stages: [] };
 
+/** The longest name the server takes (bingo-core's MAX_NAME_CHARS). */
+const MAX_NAME_CHARS = 80;
+
 export function startWizard() {
   W.step = 1;
+  $('#game-name').value = '';
   setKind('90');
   fill(
     $('#kinds'),
@@ -191,6 +195,10 @@ function within(inner, outer) {
   return [...a].every((ch, i) => ch !== 'X' || b[i] === 'X');
 }
 
+function gameName() {
+  return $('#game-name').value.trim();
+}
+
 function currencyCode() {
   return $('#currency').value.trim().toUpperCase();
 }
@@ -198,6 +206,13 @@ function currencyCode() {
 /** What is wrong with the answers of step `n`: [{ field: the id to focus, message }]. */
 function problems(n) {
   const out = [];
+  if (n === 1) {
+    // The server's rule: trimmed, at most 80 characters, no control characters.
+    const name = gameName();
+    const chars = [...name].length;
+    if (chars > MAX_NAME_CHARS) out.push({ field: 'game-name', message: t('bad_game_name_long', { n: chars }) });
+    if (/\p{Cc}/u.test(name)) out.push({ field: 'game-name', message: t('bad_game_name_control') });
+  }
   if (n === 2) {
     const typed = $('#currency').value.trim();
     const code = currencyCode();
@@ -257,6 +272,7 @@ function showProblems(list) {
 function config() {
   const autoDraw = $('#auto-draw').value.trim();
   return {
+    name: gameName(),
     kind: W.kind,
     stages: W.stages.map((s) => ({
       pattern: s.pattern === 'custom' ? { custom: { name: s.custom.name.trim(), masks: [s.custom.mask] } } : { builtin: s.pattern },
@@ -281,6 +297,7 @@ function renderReview() {
     h(
       'dl',
       { class: 'review-list' },
+      item(t('review_name'), c.name || t('no_name')),
       item(t('review_kind'), t('kind_' + c.kind)),
       item(t('review_currency'), c.currency || t('review_no_currency')),
       item(
@@ -344,7 +361,7 @@ $('#wizard-form').addEventListener('submit', async (ev) => {
     forward(W.step + 1);
     return;
   }
-  const wrong = [2, 3].find((step) => problems(step).length);
+  const wrong = [1, 2, 3].find((step) => problems(step).length);
   if (wrong) {
     wizardStep(wrong);
     showProblems(problems(wrong));

@@ -379,7 +379,11 @@ function render() {
   $('#recovery-show').textContent = S.recovery_code || '';
   $('#recovery-note-code').textContent = S.recovery_code || '';
   $('#recovery-note').hidden = !!S.recovery_noted || !S.recovery_code;
-  $('#game-title').textContent = t('game_title', { code: S.join_code });
+  const name = S.snap ? S.snap.game.name : '';
+  // The name is untrusted text: textContent, never HTML.
+  $('#game-title').textContent = name ? t('game_title_named', { name, code: S.join_code }) : t('game_title', { code: S.join_code });
+  $('#game-name').textContent = name || '';
+  $('#game-name').hidden = !name;
   if (!S.snap) return;
   const g = S.snap.game;
   const calls = g.calls;

@@ -57,8 +57,12 @@ function setKnown(k) {
   if (k.status === 'open') {
     const g = k.game;
     fillCardsSelect(g.rules.max_cards_per_player);
-    info.textContent =
-      t('game_found', { kind: t('kind_' + g.kind), state: t('state_' + g.state) }) + ' · ' + t('up_to_cards', { n: g.rules.max_cards_per_player });
+    // The name is untrusted text: a text node, never HTML.
+    fill(
+      info,
+      g.name ? h('strong', { class: 'join-game-name' }, g.name) : '',
+      t('game_found', { kind: t('kind_' + g.kind), state: t('state_' + g.state) }) + ' · ' + t('up_to_cards', { n: g.rules.max_cards_per_player }),
+    );
   } else {
     info.textContent = whyNot(k);
   }

@@ -75,6 +75,7 @@ export default {
   recovery_note: 'Write it down: if your phone dies, you can continue on another phone with this code (it is also in the menu).',
   recovery_ok: 'Got it',
   game_title: 'Bingo — game {code}',
+  game_title_named: '{name} — game {code}',
   recovery_explain: 'Write it down. If your phone dies, open the game on another phone, choose “Continue with a recovery code” and type it.',
   leave: 'Leave this game on this phone',
   leave_confirm: 'Leave the game on this phone? You can come back with your recovery code.',

@@ -158,7 +158,10 @@ function renderJoin() {
   // Each address stays whole on one line; a long list wraps between addresses.
   fill($('#join-ips'), ips.flatMap((ip, i) => [i ? '  ·  ' : '', h('span', { class: 'join-ip' }, ip)]));
   $('#join-code').textContent = snap.join_code;
-  $('#show-title').textContent = t('show_title', { code: snap.join_code });
+  // The name is untrusted text: textContent, never HTML.
+  $('#show-title').textContent = g.name ? t('show_title_named', { name: g.name, code: snap.join_code }) : t('show_title', { code: snap.join_code });
+  $('#show-name').textContent = g.name;
+  $('#show-name').hidden = !g.name;
   $('#players').textContent = t('players', { n: snap.players });
   $('#join-panel').classList.toggle('compact', g.state !== 'open' && g.state !== 'created');
   shrinkToFit($('#join-url'));

@@ -4,6 +4,7 @@ export default {
   title: 'Bingo — Screen',
   pick_heading: 'Show a game on this screen',
   show_title: 'Bingo — game {code}',
+  show_title_named: '{name} — game {code}',
   join_code: 'Game code',
   show_button: 'Show',
   not_found: 'No game with this code.',

@@ -76,11 +76,25 @@ fn play_whole_game(backend: Backend, redis: bool) {
     options.redis = redis;
     let platform = Platform::start(options);
     let console = platform.console();
-    let (id, code) = platform.open_game(&console, ninety_ball());
+    let mut config = ninety_ball();
+    config["name"] = json!("  Charity night – game 1 <b>");
+    let (id, code) = platform.open_game(&console, config);
+    // The name, trimmed and kept as typed (markup is text), in the games list and the snapshots.
+    let name = "Charity night – game 1 <b>";
+    let (status, list) = console.get("/api/v1/games");
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["games"][0]["name"], name, "{list}");
     let http = platform.api().http();
+    let (status, snap) = http.get(&format!("/api/v1/screen/{code}"));
+    assert_eq!((status, &snap["game"]["name"]), (200, &json!(name)), "{snap}");
     let players: Vec<Player> = ["ann", "bob", "cat"].iter().map(|n| join(&http, &code, n, 6)).collect();
     let all: Vec<u64> = players.iter().flat_map(|p| p.serials.clone()).collect();
     assert_eq!(all.len(), 18);
+    // Each join of six is one whole 90-ball strip (serials 6s-5 to 6s).
+    for p in &players {
+        assert_eq!((p.serials[0] - 1) % 6, 0, "{:?}", p.serials);
+        assert!(p.serials.windows(2).all(|w| w[1] == w[0] + 1), "{:?}", p.serials);
+    }
 
     let mut screen = hello_screen(&platform.api().ws_url(), &code);
     let mut player_ws = Ws::connect(&platform.api().ws_url());

@@ -234,6 +234,17 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
         )
         .token(admin),
     );
+    // A game's name: one short line of printable text (bingo-core's GameName), else the one 400.
+    let named = |name: Value| json!({"name": name, "kind": "75", "stages": [{"pattern": {"builtin": "any-line"}}]});
+    for (what, name) in [
+        ("a name with a line break", json!("Bingo\nnight")),
+        ("a name with a tab", json!("Bingo\tnight")),
+        ("a name with an escape", json!("\u{1b}[31mred")),
+        ("a name of 81 characters", json!("x".repeat(81))),
+        ("a name that is a number", json!(7)),
+    ] {
+        cases.push(case(what, "POST", "/api/v1/games", named(name), 400, "bad_request").token(admin));
+    }
     cases.push(case("card serial 0", "GET", &g("/cards/0"), Value::Null, 404, "no_such_card").token(admin));
     cases.push(
         case("card serial past the deck", "GET", &g("/cards/9223372036854775807"), Value::Null, 404, "no_such_card")
