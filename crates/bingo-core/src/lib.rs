@@ -1,5 +1,5 @@
 //! The bingo game engine: kinds of game, cards derived from a seed, patterns, the provably fair
-//! draw, claim checks, "to go" counts, prize splits and the events a game produces.
+//! draw, claim checks, "to go" counts, prize splits, winners' names and the events a game produces.
 //!
 //! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-core`).
 
@@ -12,6 +12,7 @@ pub mod event;
 pub mod game;
 pub mod input;
 pub mod kind;
+pub mod name;
 pub mod pattern;
 pub mod prize;
 mod rng;

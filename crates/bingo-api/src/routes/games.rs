@@ -364,17 +364,24 @@ pub async fn claims(state: web::Data<ApiState>, _admin: Admin, path: web::Path<G
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Serial {
-    /// A card's serial.
+pub struct PaperClaim {
+    /// The paper card's serial.
     #[serde(deserialize_with = "super::int64")]
     #[schema(minimum = 0, maximum = 9223372036854775807_usize, examples(7))]
     serial: u64,
+    /// Who holds the card, as the caller writes it down: recorded with the claim and shown with
+    /// the win. 1 to 24 characters, no control characters; surrounding spaces are dropped, and a
+    /// blank name counts as none.
+    #[serde(default)]
+    #[schema(examples("Ann"))]
+    name: Option<String>,
 }
 
 /// Claim for a paper card read out in the hall; the engine decides.
-#[utoipa::path(tag = "console", operation_id = "claim_paper", security(("adminBearer" = [])), params(GamePath), request_body = Serial, responses(
-    (status = 200, description = "The `claim_accepted` or `claim_rejected` event (with its reason).", body = Event),
+#[utoipa::path(tag = "console", operation_id = "claim_paper", security(("adminBearer" = [])), params(GamePath), request_body = PaperClaim, responses(
+    (status = 200, description = "The `claim_accepted` or `claim_rejected` event (with its reason and the name given).", body = Event),
     (status = 403, description = "`forbidden`: the card belongs to a player, who claims it.", body = ErrorBody),
+    (status = 422, description = "`invalid`: the name breaks the rule for names.", body = ErrorBody),
     (status = 404, description = "`not_found` (no such game, or a card not issued), `card_not_issued` or `no_such_card`.", body = ErrorBody),
     (status = 409, description = "`wrong_state`: the game is not running; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
 ))]
@@ -383,12 +390,12 @@ pub async fn claim_paper(
     state: web::Data<ApiState>,
     admin: Admin,
     path: web::Path<GamePath>,
-    body: Json<Serial>,
+    body: Json<PaperClaim>,
 ) -> ApiResult<HttpResponse> {
-    let serial = body.get()?.serial;
+    let claim = body.get()?;
     let id = game_id(&path.id)?;
     state.service.require_control(&id, &admin.0).await?;
-    let event = state.service.claim_paper(&id, serial).await?;
+    let event = state.service.claim_paper(&id, claim.serial, claim.name.as_deref()).await?;
     Ok(HttpResponse::Ok().json(event))
 }
 

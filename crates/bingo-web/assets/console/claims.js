@@ -4,7 +4,7 @@
 
 import { h, $, fill, announce } from '/shared/dom.js';
 import { renderCard } from '/shared/card.js';
-import { currentStage } from '/shared/game.js';
+import { currentStage, who } from '/shared/game.js';
 import { t } from './t.js';
 import { call } from './session.js';
 
@@ -35,6 +35,12 @@ function cardCheck(serial) {
   return call('GET', `/api/v1/games/${gameId}/cards/${serial}`);
 }
 
+/** The head line of a decided claim: "Accepted: Ann · card 14, row 2". */
+function claimText(ev) {
+  const claimant = who(t, ev.serial, ev.name);
+  return ev.type === 'claim_accepted' ? t('claim_accepted', { who: claimant, label: ev.label }) : t('claim_rejected', { who: claimant, message: ev.message });
+}
+
 /** A claim_accepted or claim_rejected event; `fresh` ones are announced. */
 export function addClaim(ev, fresh) {
   const key = ev.seq ? 'e' + ev.seq : `e${ev.type}-${ev.serial}-${ev.call}`;
@@ -49,14 +55,7 @@ export function addClaim(ev, fresh) {
     })
     .catch(() => {});
   renderClaims();
-  if (fresh) {
-    announce(
-      ev.type === 'claim_accepted'
-        ? t('claim_accepted', { serial: ev.serial, label: ev.label })
-        : t('claim_rejected', { serial: ev.serial, message: ev.message }),
-      true,
-    );
-  }
+  if (fresh) announce(claimText(ev), true);
 }
 
 /** Checks a paper card by its serial and puts the verdict at the top of the queue. */
@@ -102,7 +101,7 @@ export function renderClaims() {
         return h(
           'li',
           { class: 'claim-item ' + (ok ? 'ok' : 'no') },
-          h('p', { class: 'claim-head' }, ok ? t('claim_accepted', { serial: ev.serial, label: ev.label }) : t('claim_rejected', { serial: ev.serial, message: ev.message })),
+          h('p', { class: 'claim-head' }, claimText(ev)),
           c.card ? renderCard(c.card, { t, called, highlight: new Set(ok ? ev.numbers : []) }) : '',
           h('button', { type: 'button', class: 'ghost', onclick: () => dismiss(c) }, t('dismiss')),
         );
@@ -124,14 +123,24 @@ export function renderClaims() {
   );
 }
 
-/** What the caller can do with a checked paper card: accept or reject a winning one, dismiss
- *  one that does not win; once rejected, only the note. */
+/** What the caller can do with a checked paper card: accept a winning one under the name of
+ *  whoever holds it (optional; what the Screen and Results show) or reject it, dismiss one that
+ *  does not win; once rejected, only the note. */
 function paperActions(c, won) {
   if (c.decided) return h('p', { class: 'hint' }, c.decided);
   if (!won) return h('button', { type: 'button', class: 'ghost', onclick: () => dismiss(c) }, t('dismiss'));
-  const accept = async () => {
+  const nameId = 'winner-name-' + c.key;
+  const name = h('input', { id: nameId, class: 'winner-name', type: 'text', maxlength: 24, autocomplete: 'off', value: c.name || '' });
+  // Kept on the item, so a redraw (a ball, another claim) does not lose what was typed.
+  name.addEventListener('input', () => {
+    c.name = name.value;
+  });
+  const accept = async (submit) => {
+    submit.preventDefault();
+    const body = { serial: c.serial };
+    if (name.value.trim()) body.name = name.value.trim();
     try {
-      const ev = await call('POST', `/api/v1/games/${gameId}/claims`, { serial: c.serial });
+      const ev = await call('POST', `/api/v1/games/${gameId}/claims`, body);
       claims.splice(claims.indexOf(c), 1);
       addClaim(ev, true);
     } catch {
@@ -143,9 +152,11 @@ function paperActions(c, won) {
     renderClaims();
   };
   return h(
-    'div',
-    { class: 'inline' },
-    h('button', { type: 'button', class: 'success', onclick: accept }, t('accept')),
+    'form',
+    { class: 'inline paper-accept', onsubmit: accept },
+    h('label', { for: nameId }, t('winner_name')),
+    name,
+    h('button', { type: 'submit', class: 'success' }, t('accept')),
     h('button', { type: 'button', class: 'danger', onclick: reject }, t('reject')),
   );
 }

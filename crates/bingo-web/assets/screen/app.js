@@ -7,7 +7,7 @@ import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
 import { renderCard, renderPatternWays, fillBall, SHAPE } from '/shared/card.js';
-import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
+import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf, who } from '/shared/game.js';
 
 const t = await loadStrings('screen');
 applyStrings(document, t);
@@ -176,23 +176,27 @@ function shrinkToFit(el) {
 }
 
 /** What a stage's winners were paid, as the engine split it: "£10.00", "£5.00 each", or each
- *  card's own amount when the prize did not divide evenly ("card 3 £5.01, card 7 £5.00"). */
+ *  winner's own amount when the prize did not divide evenly ("Ann · card 3 £5.01, card 7 £5.00"). */
 function paid(winners, currency) {
   const amount = (w) => money(w.amount, currency, t.lang);
   if (winners.length === 1) return amount(winners[0]);
   if (winners.every((w) => w.amount === winners[0].amount)) return t('share', { amount: amount(winners[0]) });
-  return winners.map((w) => t('card_amount', { serial: w.serial, amount: amount(w) })).join(', ');
+  return winners.map((w) => t('card_amount', { who: who(t, w.serial, w.name), amount: amount(w) })).join(', ');
+}
+
+/** "Ann · card 14, card 20": winners (`{serial, name}`) as the hall knows them. */
+function whoList(winners) {
+  return winners.map((w) => who(t, w.serial, w.name)).join(', ');
 }
 
 function renderWinners() {
   const g = snap.game;
   const rows = g.results.map((r) => {
     const stage = g.stages[r.stage];
-    const serials = r.winners.map((w) => w.serial).join(', ');
     return h(
       'li',
       {},
-      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials, n: r.winners.length })),
+      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', winners: whoList(r.winners) })),
       r.prize && r.winners.length ? h('span', { class: 'share' }, ' · ' + paid(r.winners, g.rules.currency)) : '',
     );
   });
@@ -201,7 +205,7 @@ function renderWinners() {
         h(
           'li',
           { class: 'pending' },
-          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', '), n: g.pending_winners.length })),
+          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', winners: whoList(pendingWinners(g)) })),
         ),
       ]
     : [];
@@ -209,6 +213,11 @@ function renderWinners() {
   fill($('#winners'), pending, rows.reverse());
   $('#winners-panel').hidden = !rows.length && !pending.length;
   fitWinners();
+}
+
+/** The current stage's accepted claims, not yet settled, as `{serial, name}`. */
+function pendingWinners(g) {
+  return g.pending_winners.map((serial, i) => ({ serial, name: (g.pending_names || [])[i] }));
 }
 
 /** Shows only the winners that fit whole in their panel (the newest), none cut in half. */
@@ -300,7 +309,7 @@ function showWinner(ev) {
       'div',
       { class: 'overlay-box' },
       h('p', { class: 'overlay-title' }, t('winner_banner')),
-      h('p', { class: 'overlay-card' }, t('winner_card', { serial: ev.serial })),
+      h('p', { class: 'overlay-card' }, ev.name ? t('winner_card_named', { name: ev.name, serial: ev.serial }) : t('winner_card', { serial: ev.serial })),
       h('p', { class: 'overlay-what' }, t('winner_what', { stage: stage ? stage.name : '', label: ev.label })),
       h('div', { class: 'overlay-grid' }, winnerCard(ev)),
       h('p', { class: 'overlay-numbers' }, t('winner_numbers', { numbers: ev.numbers.join(', ') })),
@@ -331,7 +340,7 @@ function onEvent(frame) {
     if (live) speak(ev.number);
   } else if (ev.type === 'claim_accepted') {
     showWinner(ev);
-    announce(t('winner_banner') + ' ' + t('winner_card', { serial: ev.serial }) + ', ' + ev.label);
+    announce(t('winner_banner') + ' ' + who(t, ev.serial, ev.name) + ', ' + ev.label);
   }
   render();
 }

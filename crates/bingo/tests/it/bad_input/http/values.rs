@@ -285,6 +285,15 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
         case("paper claim of an unissued card", "POST", &g("/claims"), json!({"serial": 99_999}), 404, "not_found")
             .token(admin),
     );
+    // The name the caller writes for a paper card's winner keeps the rule for nicknames.
+    for (what, name) in [("control characters", json!("a\u{7}b")), ("25 characters", json!("n".repeat(25)))] {
+        let body = json!({"serial": paper_serial, "name": name});
+        cases.push(
+            case(&format!("paper claim, name of {what}"), "POST", &g("/claims"), body, 422, "invalid").token(admin),
+        );
+    }
+    let body = json!({"serial": paper_serial, "name": 5});
+    cases.push(case("paper claim, name a number", "POST", &g("/claims"), body, 400, "bad_request").token(admin));
     cases.push(
         case(
             "daub bob's card",
