@@ -71,6 +71,14 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
   }
   const c = await console_(`/console?game=${game.id}`);
   await c.waitForFunction(() => document.querySelector('#run-calls').textContent.startsWith('5 '));
+  // The Screen says which card the caller is checking, then shows the winner by the name the
+  // caller writes for the card's holder.
+  const screen = await openPage(env.browser, TV);
+  pages.push(screen);
+  await screen.goto(`${env.base}/screen?code=${game.join_code}`);
+  await screen.waitForFunction(() => document.querySelector('#now-count')?.textContent.startsWith('5 '));
+  const stateLine = (text) => screen.waitForFunction((t) => document.querySelector('#state-line').textContent === t, text);
+  await stateLine('Playing');
 
   const check = async (serial) => {
     await c.fill('#check-serial', String(serial));
@@ -80,26 +88,26 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
   };
 
   const no = await check(loser.serial);
+  await stateLine(`Checking card ${loser.serial}…`);
   assert.match(await no.locator('.claim-head').textContent(), new RegExp(`^Card ${loser.serial} does not win: `));
   assert.deepEqual(await no.locator('button').allTextContents(), ['Dismiss'], 'only "Dismiss" for a card that does not win');
   await no.locator('button', { hasText: 'Dismiss' }).click();
   await c.waitForFunction(() => !document.querySelector('#claims .claim-item.paper'));
+  await stateLine('Playing');
 
   const yes = await check(winner.serial);
+  await stateLine(`Checking card ${winner.serial}…`);
+  await screen.screenshot({ path: join(SHOTS, 'screen-checking.png') });
   assert.match(await yes.locator('.claim-head').textContent(), new RegExp(`^Card ${winner.serial} wins: `));
   assert.deepEqual(await yes.locator('button').allTextContents(), ['Accept claim', 'Reject']);
   assert.equal(await c.evaluate(() => document.activeElement.textContent), 'Accept claim', 'focus on "Accept claim"');
-  // The Screen shows the winner by the name the caller writes for the card's holder.
-  const screen = await openPage(env.browser, TV);
-  pages.push(screen);
-  await screen.goto(`${env.base}/screen?code=${game.join_code}`);
-  await screen.waitForFunction(() => document.querySelector('#now-count')?.textContent.startsWith('5 '));
   await yes.getByLabel('Name (optional)').fill('  Dee Holder ');
   await yes.locator('button', { hasText: 'Accept claim' }).click();
   const head = `Accepted: Dee Holder · card ${winner.serial}, `;
   await c.waitForFunction((h) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(h), head);
   await screen.waitForSelector('#winner-overlay:not([hidden])');
   assert.equal(await screen.textContent('#winner-overlay .overlay-card'), `Dee Holder · card ${winner.serial}`);
+  await stateLine('Playing');
   await screen.waitForFunction(() => document.querySelector('#winners li.pending'));
   assert.equal((await texts(screen, '#winners li'))[0], `One line: Dee Holder · card ${winner.serial}`);
 

@@ -6,19 +6,31 @@ import { h, $, fill, announce } from '/shared/dom.js';
 import { renderCard } from '/shared/card.js';
 import { currentStage, who } from '/shared/game.js';
 import { t } from './t.js';
-import { call } from './session.js';
+import { call, adminToken } from './session.js';
+import { api } from '/shared/api.js';
 
 /** The game whose claims these are, and how to read its snapshot now. */
 let gameId = null;
 let snapshot = () => null;
-/** Newest first: { key, event?, check?, card, serial?, decided? }. */
+/** Newest first: { key, event?, check?, card, serial?, decided?, name? }. */
 const claims = [];
+/** The paper card the hall has been told is being checked, or null. */
+let told = null;
+
+/** Tells the hall (the Screen) which card is being checked, or none. Quietly: the notice is a
+ *  courtesy, and the check itself has said anything that went wrong. */
+function tellChecking(serial) {
+  if (serial === told) return;
+  told = serial;
+  api('PUT', `/api/v1/games/${gameId}/checking`, { body: { serial }, token: adminToken() }).catch(() => {});
+}
 
 /** Starts an empty queue for game `id`; `getSnap()` gives its snapshot when drawing. */
 export function resetClaims(id, getSnap) {
   gameId = id;
   snapshot = getSnap;
   claims.length = 0;
+  told = null;
 }
 
 /** Adds the game's claims so far (GET .../claims). */
@@ -65,6 +77,7 @@ export async function checkSerial(serial) {
     const res = await cardCheck(serial);
     claims.unshift({ key: 'c' + Date.now(), check: res, card: res.card, serial, decided: null });
     renderClaims();
+    tellChecking(serial);
     const accept = $('#claims .claim-item button.success');
     if (accept) accept.focus();
   } catch {
@@ -82,10 +95,13 @@ $('#check-form').addEventListener('submit', (ev) => {
 function dismiss(item) {
   claims.splice(claims.indexOf(item), 1);
   renderClaims();
+  if (item.check && item.serial === told) tellChecking(null);
 }
 
 export function renderClaims() {
   const list = $('#claims');
+  // A ball redraws the queue: the caller typing a winner's name keeps the field.
+  const typing = document.activeElement?.classList.contains('winner-name') ? document.activeElement.id : null;
   if (!claims.length) {
     fill(list, h('li', { class: 'hint' }, t('no_claims')));
     return;
@@ -121,6 +137,11 @@ export function renderClaims() {
       );
     }),
   );
+  const field = typing && document.getElementById(typing);
+  if (field) {
+    field.focus();
+    field.setSelectionRange(field.value.length, field.value.length);
+  }
 }
 
 /** What the caller can do with a checked paper card: accept a winning one under the name of
@@ -141,6 +162,8 @@ function paperActions(c, won) {
     if (name.value.trim()) body.name = name.value.trim();
     try {
       const ev = await call('POST', `/api/v1/games/${gameId}/claims`, body);
+      // The claim's event ends the check on the Screen.
+      if (c.serial === told) told = null;
       claims.splice(claims.indexOf(c), 1);
       addClaim(ev, true);
     } catch {
@@ -150,6 +173,7 @@ function paperActions(c, won) {
   const reject = () => {
     c.decided = t('rejected_by_caller');
     renderClaims();
+    if (c.serial === told) tellChecking(null);
   };
   return h(
     'form',

@@ -63,6 +63,8 @@ export async function runGame(id) {
         showPlayers(u.players, true);
       } else if (u.type === 'auto_draw') {
         game.snap.auto_draw = { on: u.on, next_draw_at_ms: u.next_draw_at_ms };
+      } else {
+        return; // `checking` is this console's own news, for the Screen
       }
       render();
     },

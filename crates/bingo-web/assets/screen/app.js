@@ -19,6 +19,8 @@ let socket = null;
 let webConfig = { public_url: location.origin, lan_urls: [] };
 const settings = loadSettings();
 let overlayTimer = null;
+/** The card the caller is checking (the `checking` update), shown until its verdict. */
+let checking = null;
 
 function loadSettings() {
   try {
@@ -268,13 +270,21 @@ function render() {
       .reverse()
       .map((n) => fillBall(h('span', { class: 'ball small-ball' }), g.kind, n)),
   );
-  $('#state-line').textContent = t('state_' + g.state);
+  renderStateLine();
   renderBoard();
   renderStage();
   renderJoin();
   renderWinners();
   renderFairness();
   renderControls();
+}
+
+/** The game's state, or the card the caller is checking while a running game waits for it. */
+function renderStateLine() {
+  const line = $('#state-line');
+  const shown = checking !== null && (snap.game.state === 'running' || snap.game.state === 'paused');
+  line.textContent = shown ? t('checking', { serial: checking }) : t('state_' + snap.game.state);
+  line.classList.toggle('checking', shown);
 }
 
 /** The winning card as far as the claim tells: its shape with the completing numbers in place. */
@@ -338,7 +348,10 @@ function onEvent(frame) {
     const kind = snap.game.kind;
     announce(kind === '75' ? t('ball_announce_75', { letter: ballLetter(kind, ev.number), n: ev.number }) : t('ball_announce', { n: ev.number }));
     if (live) speak(ev.number);
-  } else if (ev.type === 'claim_accepted') {
+  }
+  // A ball or the card's claim ends its check.
+  if (ev.type === 'ball_called' || ((ev.type === 'claim_accepted' || ev.type === 'claim_rejected') && ev.serial === checking)) checking = null;
+  if (ev.type === 'claim_accepted') {
     showWinner(ev);
     announce(t('winner_banner') + ' ' + who(t, ev.serial, ev.name) + ', ' + ev.label);
   }
@@ -364,6 +377,10 @@ async function start() {
       if (u.type === 'players' && snap) {
         snap.players = u.players;
         renderJoin();
+      } else if (u.type === 'checking' && snap) {
+        checking = u.serial;
+        renderStateLine();
+        if (checking !== null) announce(t('checking', { serial: checking }));
       }
     },
     onResync: (s) => {

@@ -32,6 +32,7 @@ export default {
   verify_hint: 'Check it: bingo verify --commitment … --seed …',
   winners: 'Winners',
   winner_banner: 'BINGO!',
+  checking: 'Checking card {serial}…',
   winner_card: 'Card {serial}',
   winner_card_named: '{name} · card {serial}',
   winner_what: '{stage} — {label}',
