@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { apiCall, apiGame, apiJoin, consoleWith, consoleLogin, openPage, texts, sharedSetup } from './support.mjs';
+import { apiCall, apiGame, apiJoin, consoleWith, consoleLogin, openPage, texts, sharedSetup, TV } from './support.mjs';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
@@ -56,7 +56,7 @@ test('the Players panel lists who joined, with their card counts, and again afte
   noErrors(c);
 });
 
-test('a paper card that does not win offers no "Accept claim"; one that wins does', async () => {
+test('a paper card that does not win offers no "Accept claim"; one that wins does, under the name the caller writes', async () => {
   const game = await apiGame(env.base, env.token, {
     kind: '90',
     draw_mode: 'manual',
@@ -71,6 +71,14 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
   }
   const c = await console_(`/console?game=${game.id}`);
   await c.waitForFunction(() => document.querySelector('#run-calls').textContent.startsWith('5 '));
+  // The Screen says which card the caller is checking, then shows the winner by the name the
+  // caller writes for the card's holder.
+  const screen = await openPage(env.browser, TV);
+  pages.push(screen);
+  await screen.goto(`${env.base}/screen?code=${game.join_code}`);
+  await screen.waitForFunction(() => document.querySelector('#now-count')?.textContent.startsWith('5 '));
+  const stateLine = (text) => screen.waitForFunction((t) => document.querySelector('#state-line').textContent === t, text);
+  await stateLine('Playing');
 
   const check = async (serial) => {
     await c.fill('#check-serial', String(serial));
@@ -80,18 +88,41 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
   };
 
   const no = await check(loser.serial);
+  await stateLine(`Checking card ${loser.serial}…`);
   assert.match(await no.locator('.claim-head').textContent(), new RegExp(`^Card ${loser.serial} does not win: `));
   assert.deepEqual(await no.locator('button').allTextContents(), ['Dismiss'], 'only "Dismiss" for a card that does not win');
   await no.locator('button', { hasText: 'Dismiss' }).click();
   await c.waitForFunction(() => !document.querySelector('#claims .claim-item.paper'));
+  await stateLine('Playing');
 
   const yes = await check(winner.serial);
+  await stateLine(`Checking card ${winner.serial}…`);
+  await screen.screenshot({ path: join(SHOTS, 'screen-checking.png') });
   assert.match(await yes.locator('.claim-head').textContent(), new RegExp(`^Card ${winner.serial} wins: `));
   assert.deepEqual(await yes.locator('button').allTextContents(), ['Accept claim', 'Reject']);
   assert.equal(await c.evaluate(() => document.activeElement.textContent), 'Accept claim', 'focus on "Accept claim"');
+  await yes.getByLabel('Name (optional)').fill('  Dee Holder ');
   await yes.locator('button', { hasText: 'Accept claim' }).click();
-  await c.waitForFunction((s) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(`Accepted: card ${s}, `), winner.serial);
+  const head = `Accepted: Dee Holder · card ${winner.serial}, `;
+  await c.waitForFunction((h) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(h), head);
+  await screen.waitForSelector('#winner-overlay:not([hidden])');
+  assert.equal(await screen.textContent('#winner-overlay .overlay-card'), `Dee Holder · card ${winner.serial}`);
+  await stateLine('Playing');
+  await screen.waitForFunction(() => document.querySelector('#winners li.pending'));
+  assert.equal((await texts(screen, '#winners li'))[0], `One line: Dee Holder · card ${winner.serial}`);
+
+  // The next ball settles the stage: Results and the Screen name the winner, and so does a reload.
+  const next = Array.from({ length: 90 }, (_, i) => i + 1).find((n) => !winner.grid.flat().includes(n));
+  await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number: next }, env.token);
+  const result = `One line: Dee Holder · card ${winner.serial} (£10.00)`;
+  await c.waitForFunction((r) => document.querySelector('#results li')?.textContent === r, result);
+  await c.reload();
+  await c.waitForFunction((r) => document.querySelector('#results li')?.textContent === r, result);
+  await c.waitForFunction((h) => document.querySelector('#claims .claim-item.ok .claim-head')?.textContent.startsWith(h), head);
+  await screen.waitForFunction(() => !document.querySelector('#winners li.pending'));
+  assert.equal((await texts(screen, '#winners li'))[0], `One line: Dee Holder · card ${winner.serial} · £10.00`);
   noErrors(c);
+  noErrors(screen);
 });
 
 test('once the last stage is won, neither "Next ball" nor "Start auto-draw" can be pressed', async () => {

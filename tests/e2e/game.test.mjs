@@ -165,6 +165,11 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   let winnerShot = false;
   const accepted = [];
   const stagesWon = new Set();
+  /** Each won stage's winners as the apps name them: "Ann · card 14", in claim order. */
+  const stageWinners = [];
+  let noticesSeen = 0;
+  /** The winners of the stage the next ball settles. */
+  let settled = null;
 
   async function draw() {
     calls += 1;
@@ -178,6 +183,23 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
 
   while (calls < 90) {
     await draw();
+    if (settled) {
+      // That ball settled the stage: a phone that did not win hears who did.
+      const said = `won by ${settled.map((w) => w.who).join(', ')}.`;
+      for (const p of players.filter((p) => !settled.some((w) => w.page === p))) {
+        // Unless its own card completes on that ball, which takes the banner.
+        await p.waitForFunction(
+          (t) => document.querySelector('#banner').textContent.includes(t) || document.querySelector('.player-card.win'),
+          said,
+        );
+        if (!(await p.locator('.player-card.win').count())) {
+          assert.match(await p.textContent('#banner'), /^(One line|Two lines) won by /);
+          assert.ok((await p.textContent('#banner')).endsWith(' ' + said));
+          noticesSeen += 1;
+        }
+      }
+      settled = null;
+    }
     // Ann daubs her called numbers by hand (one tap each).
     const due = players[0].locator('.cell.due');
     const dueCount = await due.count();
@@ -221,7 +243,8 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
 
     // Every player with a winning card claims it before the next ball.
     let anyAccepted = false;
-    for (const p of players) {
+    const won = [];
+    for (const [i, p] of players.entries()) {
       const wins = await p.locator('.player-card.win:not(.claimed)').count();
       if (!wins) continue;
       await p.evaluate(() => {
@@ -234,6 +257,7 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
       const text = await p.textContent('#banner');
       if (/Too late/.test(text)) continue; // a sleeper (possible only for Ann after her reload)
       assert.match(text, /Accepted! Card \d+ wins .*Prize: £/, text);
+      won.push({ page: p, who: `${names[i]} · card ${/Card (\d+) wins/.exec(text)[1]}` });
       anyAccepted = true;
       accepted.push(text);
       if (!winnerShot) {
@@ -248,6 +272,16 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
         cells.filter((c, i) => c.textContent && Math.min(8, Math.floor(Number(c.textContent) / 10)) !== i % 9).length,
       );
       assert.equal(misplaced, 0, 'the completing numbers sit in their columns');
+      // The Screen and the caller's claims list say who won, not only the card.
+      const last = won[won.length - 1].who;
+      await screen.waitForFunction((w) => document.querySelector('#winner-overlay .overlay-card').textContent === w, last);
+      for (const w of won) {
+        await consolePage.waitForFunction(
+          (h) => [...document.querySelectorAll('#claims .claim-item.ok .claim-head')].some((e) => e.textContent.startsWith(h)),
+          `Accepted: ${w.who}, `,
+        );
+      }
+      stageWinners.push(won.map((w) => w.who));
       if (!winnerShot) {
         await screen.waitForTimeout(700); // the overlay's entrance
         await shot(screen, 'screen-winner.png');
@@ -256,6 +290,7 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
         winnerShot = true;
       }
       if (/Stage 3 of 3/.test(stage)) break;
+      settled = won;
     }
     if (calls === 20) {
       await shot(screen, 'screen-game.png');
@@ -265,6 +300,7 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   assert.ok(falseClaimDone, 'a false claim was made');
   assert.ok(reloadDone, 'a player reloaded');
   assert.equal(stagesWon.size, 3, 'all three stages were won: ' + [...stagesWon].join(' | '));
+  assert.ok(noticesSeen > 0, 'another phone was told who won');
 
   // A paper card checked by its serial.
   await consolePage.fill('#check-serial', String(paperSerial));
@@ -278,6 +314,12 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   const seed = await screen.textContent('#fair-value');
   assert.match(seed, /^[0-9a-f]{64}$/);
   await screen.waitForFunction(() => document.querySelectorAll('#winners li').length === 3);
+  // The Screen (newest first) and the console's Results name every stage's winners.
+  const stageNames = ['One line', 'Two lines', 'Full house'];
+  const screenLines = (await screen.$$eval('#winners li strong', (els) => els.map((e) => e.textContent))).reverse();
+  assert.deepEqual(screenLines, stageWinners.map((w, i) => `${stageNames[i]}: ${w.join(', ')}`));
+  const results = await consolePage.$$eval('#results li', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(results.map((r) => r.replace(/ \(.*\)$/, '')), stageWinners.map((w, i) => `${stageNames[i]}: ${w.join(', ')}`));
   await screen.evaluate(() => {
     document.querySelector('#winner-overlay').hidden = true;
   });

@@ -22,8 +22,8 @@ async function callAll(game, numbers) {
   for (const number of numbers) await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/call`, { number }, env.token);
 }
 
-test('a tie that does not divide evenly: each card with what it was paid', async () => {
-  // One line for £10.01 between two paper cards, then a full house.
+test('a tie that does not divide evenly: each card with what it was paid, and who holds it', async () => {
+  // One line for £10.01 between two paper cards (the caller wrote a name for one), then a full house.
   const game = await apiGame(env.base, env.token, {
     kind: '90',
     draw_mode: 'manual',
@@ -36,8 +36,9 @@ test('a tie that does not divide evenly: each card with what it was paid', async
   const screen = await openScreen(game.join_code);
   const rows = cards.map((c) => c.grid[0].filter((n) => n));
   await callAll(game, [...new Set([...rows[0], ...rows[1]])]);
-  for (const card of cards) {
-    const ev = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/claims`, { serial: card.serial }, env.token);
+  for (const [i, card] of cards.entries()) {
+    const body = i === 0 ? { serial: card.serial, name: ' Dee ' } : { serial: card.serial };
+    const ev = await apiCall(env.base, 'POST', `/api/v1/games/${game.id}/claims`, body, env.token);
     assert.equal(ev.type, 'claim_accepted', JSON.stringify(ev));
   }
   // The next ball settles the stage.
@@ -47,13 +48,14 @@ test('a tie that does not divide evenly: each card with what it was paid', async
   const snap = await apiCall(env.base, 'GET', `/api/v1/games/${game.id}`, undefined, env.token);
   const winners = snap.game.results[0].winners;
   assert.deepEqual(winners.map((w) => w.amount).sort(), [500, 501], 'the engine paid £5.01 + £5.00');
+  assert.deepEqual(winners.map((w) => w.name), ['Dee', undefined], 'the name as written, trimmed; none for the other');
   const pounds = (p) => '£' + (p / 100).toFixed(2);
+  const who = (w) => (w.name ? `${w.name} · card ${w.serial}` : `card ${w.serial}`);
   await screen.waitForFunction(() => document.querySelectorAll('#winners li').length === 1);
   const line = (await texts(screen, '#winners li'))[0];
   assert.equal(
     line,
-    `One line: cards ${winners.map((w) => w.serial).join(', ')} · ` +
-      winners.map((w) => `card ${w.serial} ${pounds(w.amount)}`).join(', '),
+    `One line: ${winners.map(who).join(', ')} · ` + winners.map((w) => `${who(w)} ${pounds(w.amount)}`).join(', '),
   );
   assert.doesNotMatch(line, /each/);
 
@@ -62,7 +64,7 @@ test('a tie that does not divide evenly: each card with what it was paid', async
   await c.waitForFunction(() => document.querySelectorAll('#results li').length === 1);
   assert.equal(
     (await texts(c, '#results li'))[0],
-    `One line: cards ${winners.map((w) => w.serial).join(', ')} (${winners.map((w) => pounds(w.amount)).join(' + ')})`,
+    `One line: ${winners.map(who).join(', ')} (${winners.map((w) => pounds(w.amount)).join(' + ')})`,
   );
   assert.deepEqual(screen.errors, []);
   assert.deepEqual(c.errors, []);

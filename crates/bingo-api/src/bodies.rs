@@ -7,7 +7,8 @@ use crate::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;
 
 pub use crate::routes::admin::Login;
-pub use crate::routes::games::{AutoDraw, Call, Paper, Serial};
+pub use crate::routes::claims::{Checking, PaperClaim};
+pub use crate::routes::games::{AutoDraw, Call, Paper};
 pub use crate::routes::players::{Claim, Daub, Join, Recover};
 /// The create-game body.
 pub use bingo_core::GameConfig;

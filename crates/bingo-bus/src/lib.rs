@@ -50,6 +50,8 @@ pub enum Update {
     Players { players: u64 },
     /// The auto-draw timer: on or off, and when the next ball is due (Unix ms) while on.
     AutoDraw { on: bool, next_draw_at_ms: Option<i64> },
+    /// The caller is checking card `serial` (read out in the hall), or no card (`None`).
+    Checking { serial: Option<u64> },
 }
 
 /// What goes over the bus. Between nodes it is JSON with a `type` (`event` or `update`).

@@ -1,7 +1,7 @@
 //! What a caller chooses when creating a game.
 
+use crate::game_name::GameName;
 use crate::kind::GameKind;
-use crate::name::GameName;
 use crate::pattern::{default_stages, PatternSpec};
 use crate::prize::Remainder;
 use serde::{Deserialize, Serialize};

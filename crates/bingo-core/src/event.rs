@@ -63,6 +63,9 @@ pub enum EventKind {
         /// The call on which the card completed the pattern, and the call when it claimed.
         completed_at: u16,
         call: u16,
+        /// Who claimed: the player's nickname, or the name the caller wrote for a paper card.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     /// A claim that does not win, with the reason in words a caller can read out.
     ClaimRejected {
@@ -71,6 +74,9 @@ pub enum EventKind {
         reason: RejectReason,
         message: String,
         call: u16,
+        /// Who claimed, as on `claim_accepted`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     /// Stage `stage` is settled: its winners in claim order with their shares of `prize`.
     StageWon {
@@ -91,10 +97,13 @@ pub enum EventKind {
 
 /// A winner's part of a stage prize, in minor units.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     pub serial: u64,
     pub amount: u64,
+    /// The winner's name, as their accepted claim recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Why a claim was rejected, as a stable code.

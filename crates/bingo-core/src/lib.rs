@@ -1,5 +1,5 @@
 //! The bingo game engine: kinds of game, cards derived from a seed, patterns, the provably fair
-//! draw, claim checks, "to go" counts, prize splits and the events a game produces.
+//! draw, claim checks, "to go" counts, prize splits, winners' names and the events a game produces.
 //!
 //! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-core`).
 
@@ -10,6 +10,7 @@ pub mod config;
 pub mod draw;
 pub mod event;
 pub mod game;
+pub mod game_name;
 pub mod input;
 pub mod kind;
 pub mod name;
@@ -28,8 +29,8 @@ pub use claim::Verdict;
 pub use config::{DrawMode, GameConfig, StageSpec};
 pub use event::{Channel, Event, EventKind, RejectReason, Share};
 pub use game::{Game, GameError, GameState, IssuedCards, IssuedRange, StageResult};
+pub use game_name::GameName;
 pub use kind::GameKind;
-pub use name::GameName;
 pub use pattern::{Pattern, PatternSpec};
 pub use prize::Remainder;
 pub use seed::{Commitment, Seed};

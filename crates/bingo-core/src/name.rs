@@ -1,69 +1,36 @@
-//! A game's name, as the caller typed it ("Charity night – game 1"): shown on the Console, the
-//! Screen and the phones. It is untrusted text: the rule keeps it to one short line of printable
-//! characters, and the apps show it as text, never as HTML.
+//! People's names as the game records them: a player's nickname, or the name a caller writes
+//! down for a paper card's winner. Names come from strangers' phones and end up on the hall's
+//! screen and in the ledger, so one rule holds everywhere: trimmed, 1 to `NAME_MAX_CHARS`
+//! characters, no control characters.
 
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
+/// The longest name, in characters (not bytes).
+pub const NAME_MAX_CHARS: usize = 24;
 
-/// The longest name, in characters (a Screen's title line, a phone's header).
-pub const MAX_NAME_CHARS: usize = 80;
-
-/// A game's name: trimmed, at most [`MAX_NAME_CHARS`] characters, no control characters (no line
-/// breaks, tabs or escapes). Empty when the caller gave none (games made before names, too).
-/// Checked when parsed, so a config holding one always holds a good one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct GameName(String);
-
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+/// Why a name is refused; the messages read after "a nickname" or "a winner's name".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
-    #[error("a game's name is at most {MAX_NAME_CHARS} characters, got {0}")]
-    TooLong(usize),
-    #[error("a game's name cannot contain control characters (line breaks, tabs)")]
-    ControlCharacter,
+    #[error("needs 1 to {NAME_MAX_CHARS} characters")]
+    Length,
+    #[error("cannot contain control characters")]
+    Control,
 }
 
-impl GameName {
-    /// `text` trimmed, if it keeps to the rule.
-    pub fn parse(text: &str) -> Result<GameName, NameError> {
-        let name = text.trim();
-        let chars = name.chars().count();
-        if chars > MAX_NAME_CHARS {
-            return Err(NameError::TooLong(chars));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(NameError::ControlCharacter);
-        }
-        Ok(GameName(name.to_string()))
+/// The name as recorded: `raw` without surrounding spaces, if it keeps the rule.
+pub fn person_name(raw: &str) -> Result<String, NameError> {
+    let name = raw.trim();
+    let count = name.chars().count();
+    if count == 0 || count > NAME_MAX_CHARS {
+        return Err(NameError::Length);
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+    if name.chars().any(char::is_control) {
+        return Err(NameError::Control);
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
+    Ok(name.to_string())
 }
 
-impl TryFrom<String> for GameName {
-    type Error = NameError;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        GameName::parse(&text)
-    }
-}
-
-impl From<GameName> for String {
-    fn from(name: GameName) -> String {
-        name.0
-    }
-}
-
-impl std::fmt::Display for GameName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Whether `name` is already in its recorded form (what a log replayed must hold).
+pub fn is_recorded_form(name: &str) -> bool {
+    person_name(name).is_ok_and(|tidy| tidy == name)
 }
 
 #[cfg(test)]
@@ -71,24 +38,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_trimmed_short_printable_lines() {
-        assert_eq!(GameName::parse("  Charity night – game 1 ").map(String::from), Ok("Charity night – game 1".into()));
-        assert_eq!(GameName::parse("   ").map(String::from), Ok(String::new()));
-        assert_eq!(GameName::parse(&"é".repeat(MAX_NAME_CHARS)).map(|n| n.as_str().chars().count()), Ok(80));
-        assert_eq!(GameName::parse(&"x".repeat(MAX_NAME_CHARS + 1)), Err(NameError::TooLong(81)));
-        for bad in ["two\nlines", "tab\there", "bell\u{7}", "esc\u{1b}[31m", "c1\u{85}inside"] {
-            assert_eq!(GameName::parse(bad), Err(NameError::ControlCharacter), "{bad:?}");
-        }
-        // Markup is text: it is kept as typed, and the apps never read it as HTML.
-        assert_eq!(GameName::parse("<b>Bingo</b>").map(String::from), Ok("<b>Bingo</b>".into()));
-    }
-
-    #[test]
-    fn a_name_is_checked_when_parsed_from_json() {
-        let name: GameName = serde_json::from_str(r#"" Friday ""#).expect("a good name");
-        assert_eq!(name.as_str(), "Friday");
-        assert_eq!(serde_json::to_string(&name).expect("json"), r#""Friday""#);
-        let err = serde_json::from_str::<GameName>(r#""a\nb""#).expect_err("a line break");
-        assert!(err.to_string().contains("control characters"), "{err}");
+    fn names_are_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(person_name("  Ann  "), Ok("Ann".to_string()));
+        assert_eq!(person_name(&"é".repeat(NAME_MAX_CHARS)), Ok("é".repeat(NAME_MAX_CHARS)));
+        assert_eq!(person_name(&"é".repeat(NAME_MAX_CHARS + 1)), Err(NameError::Length));
+        assert_eq!(person_name("   "), Err(NameError::Length));
+        assert_eq!(person_name("A\u{7}nn"), Err(NameError::Control));
+        assert_eq!(person_name("Ann\nBob"), Err(NameError::Control));
+        assert!(is_recorded_form("Ann"));
+        assert!(!is_recorded_form(" Ann"));
+        assert!(!is_recorded_form(""));
     }
 }

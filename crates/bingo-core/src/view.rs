@@ -52,6 +52,8 @@ pub struct GameView {
     pub calls: Calls,
     /// Serials accepted for the current stage, not yet settled.
     pub pending_winners: Vec<u64>,
+    /// Who claimed each of `pending_winners`, in the same order (`null` when no name was given).
+    pub pending_names: Vec<Option<String>>,
     pub results: Vec<StageResult>,
     pub rules: RulesView,
     /// The sequence number of the last event this view includes.
@@ -82,6 +84,7 @@ impl GameView {
             stage_first_call: game.stage_first_call(),
             calls: game.calls().clone(),
             pending_winners: game.pending_winners().to_vec(),
+            pending_names: game.pending_names().to_vec(),
             results: game.results().to_vec(),
             rules: RulesView {
                 draw_mode: config.draw_mode,

@@ -116,6 +116,7 @@ impl ServiceError {
             ServiceError::Conflict(_) => ErrorCode::Conflict,
             ServiceError::Game(e) => match e {
                 GameError::InvalidConfig(_) | GameError::Pattern(_) => ErrorCode::InvalidGame,
+                GameError::InvalidName(_) => ErrorCode::Invalid,
                 GameError::Card(_) => ErrorCode::NoSuchCard,
                 GameError::WrongState { .. } => ErrorCode::WrongState,
                 GameError::WrongMode { .. } => ErrorCode::WrongMode,

@@ -327,6 +327,17 @@ impl Service {
         let live = live.lock().await;
         Ok(live.game.check_card(serial)?)
     }
+
+    /// Tells the game's clients that the caller is checking card `serial` (one that can be
+    /// checked now), or has stopped (`None`). News, not history: nothing is recorded.
+    pub async fn set_checking(&self, game_id: &str, serial: Option<u64>) -> Result<()> {
+        let live = self.live(game_id).await?;
+        if let Some(serial) = serial {
+            live.lock().await.game.check_card(serial)?;
+        }
+        self.publish_update(game_id, bingo_bus::Update::Checking { serial }).await;
+        Ok(())
+    }
 }
 
 /// `NewGame` borrows; this owns its parts so it can move into a blocking task.

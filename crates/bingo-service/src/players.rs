@@ -6,7 +6,6 @@ use bingo_core::{Card, Event, GameState};
 use bingo_storage::{NewPlayer, PlayerCards, PlayerRow};
 use serde::Serialize;
 
-pub const NICKNAME_MAX_CHARS: usize = 24;
 pub const RECOVERY_CODE_LEN: usize = 8;
 /// How long joins are gathered before their player count is published.
 pub const PLAYER_COUNT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -38,16 +37,10 @@ pub struct PlayerView {
     pub snapshot: Snapshot,
 }
 
+/// A nickname keeps the rule of every name the game records (`bingo_core::name`), since it
+/// becomes the winner's name in the log.
 fn check_nickname(nickname: &str) -> Result<String> {
-    let nickname = nickname.trim();
-    let count = nickname.chars().count();
-    if count == 0 || count > NICKNAME_MAX_CHARS {
-        return Err(ServiceError::Invalid(format!("a nickname needs 1 to {NICKNAME_MAX_CHARS} characters")));
-    }
-    if nickname.chars().any(char::is_control) {
-        return Err(ServiceError::Invalid("a nickname cannot contain control characters".into()));
-    }
-    Ok(nickname.to_string())
+    bingo_core::name::person_name(nickname).map_err(|e| ServiceError::Invalid(format!("a nickname {e}")))
 }
 
 fn format_recovery(code: &str) -> String {
@@ -242,15 +235,23 @@ impl Service {
         }
     }
 
-    /// A player's claim with one of their own cards.
+    /// A player's claim with one of their own cards, recorded under their nickname.
     pub async fn claim(&self, player: &PlayerRow, serial: u64) -> Result<Event> {
         self.require_own_card(player, serial).await?;
-        let events = self.command(&player.game_id, |game, now| game.claim(serial, now)).await?;
+        // Every nickname kept the rule when it joined; should one not, the claim still counts.
+        let name = bingo_core::name::person_name(&player.nickname).ok();
+        let events = self.command(&player.game_id, |game, now| game.claim_by(serial, name.as_deref(), now)).await?;
         events.into_iter().next().ok_or_else(|| ServiceError::Internal("a claim produced no event".into()))
     }
 
-    /// A claim the caller makes for a paper card (read out in the hall).
-    pub async fn claim_paper(&self, game_id: &str, serial: u64) -> Result<Event> {
+    /// A claim the caller makes for a paper card (read out in the hall), with the name the caller
+    /// wrote down for its holder, if any (blank counts as none).
+    pub async fn claim_paper(&self, game_id: &str, serial: u64, name: Option<&str>) -> Result<Event> {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        // Refused before anything is looked up, so a bad name is the caller's only error.
+        if let Some(name) = name {
+            bingo_core::name::person_name(name).map_err(bingo_core::GameError::InvalidName)?;
+        }
         let gid = game_id.to_string();
         match self.blocking(move |s| s.card_owner(&gid, serial)).await? {
             Some(None) => {}
@@ -259,7 +260,7 @@ impl Service {
             }
             None => return Err(ServiceError::NotFound(format!("card {serial} has not been issued in this game"))),
         }
-        let events = self.command(game_id, |game, now| game.claim(serial, now)).await?;
+        let events = self.command(game_id, |game, now| game.claim_by(serial, name, now)).await?;
         events.into_iter().next().ok_or_else(|| ServiceError::Internal("a claim produced no event".into()))
     }
 

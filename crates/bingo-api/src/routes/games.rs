@@ -1,4 +1,4 @@
-//! The caller's console: create and run games, players, claims, paper cards.
+//! The caller's console: create and run games, players, paper cards (claims: `claims.rs`).
 
 use super::Json;
 use crate::auth::Admin;
@@ -6,7 +6,7 @@ use crate::error::Body as ErrorBody;
 use crate::{ApiError, ApiResult, ApiState};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
-use bingo_core::{Card, Event, GameConfig, GameKind, GameState, Verdict};
+use bingo_core::{Event, GameConfig, GameKind, GameState};
 use bingo_service::{CreatedGame, PaperCards, Snapshot};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,19 +23,6 @@ pub struct GamePath {
     pub(super) id: String,
 }
 
-/// A card of a game.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct CardPath {
-    /// The game's id (hex); any other text is 404.
-    #[param(pattern = "^[0-9a-fA-F]{1,64}$")]
-    id: String,
-    /// The card's serial.
-    #[serde(deserialize_with = "super::int64")]
-    #[param(minimum = 0, maximum = 9223372036854775807_usize)]
-    serial: u64,
-}
-
 pub(super) fn game_id(path: &str) -> ApiResult<String> {
     let ok = !path.is_empty() && path.len() <= 64 && path.bytes().all(|b| b.is_ascii_hexdigit());
     if ok {
@@ -47,7 +34,7 @@ pub(super) fn game_id(path: &str) -> ApiResult<String> {
 
 /// The game's id, checked to be a game that exists (for routes that only read the store, where an
 /// unknown game would otherwise look like an empty one).
-async fn existing_game(state: &ApiState, path: &str) -> ApiResult<String> {
+pub(super) async fn existing_game(state: &ApiState, path: &str) -> ApiResult<String> {
     let id = game_id(path)?;
     if state.service.game_meta(&id).await?.is_none() {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no game {id:?}")));
@@ -348,55 +335,6 @@ pub async fn players(state: web::Data<ApiState>, _admin: Admin, path: web::Path<
     Ok(HttpResponse::Ok().json(Players { players: found }))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Claims {
-    /// `claim_accepted` and `claim_rejected` events, in order.
-    claims: Vec<Event>,
-}
-
-/// Every claim of the game, accepted or rejected, in order.
-#[utoipa::path(tag = "console", operation_id = "list_claims", security(("adminBearer" = [])), params(GamePath), responses(
-    (status = 200, description = "Claims.", body = Claims),
-    (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
-))]
-#[get("/api/v1/games/{id}/claims")]
-pub async fn claims(state: web::Data<ApiState>, _admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
-    let id = existing_game(&state, &path.id).await?;
-    let stored = state.service.claims(&id).await?;
-    let found = stored.iter().filter_map(|e| e.event().ok()).collect();
-    Ok(HttpResponse::Ok().json(Claims { claims: found }))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Serial {
-    /// A card's serial.
-    #[serde(deserialize_with = "super::int64")]
-    #[schema(minimum = 0, maximum = 9223372036854775807_usize, examples(7))]
-    serial: u64,
-}
-
-/// Claim for a paper card read out in the hall; the engine decides.
-#[utoipa::path(tag = "console", operation_id = "claim_paper", security(("adminBearer" = [])), params(GamePath), request_body = Serial, responses(
-    (status = 200, description = "The `claim_accepted` or `claim_rejected` event (with its reason).", body = Event),
-    (status = 403, description = "`forbidden`: the card belongs to a player, who claims it.", body = ErrorBody),
-    (status = 404, description = "`not_found` (no such game, or a card not issued), `card_not_issued` or `no_such_card`.", body = ErrorBody),
-    (status = 409, description = "`wrong_state`: the game is not running; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
-))]
-#[post("/api/v1/games/{id}/claims")]
-pub async fn claim_paper(
-    state: web::Data<ApiState>,
-    admin: Admin,
-    path: web::Path<GamePath>,
-    body: Json<Serial>,
-) -> ApiResult<HttpResponse> {
-    let serial = body.get()?.serial;
-    let id = game_id(&path.id)?;
-    state.service.require_control(&id, &admin.0).await?;
-    let event = state.service.claim_paper(&id, serial).await?;
-    Ok(HttpResponse::Ok().json(event))
-}
-
 /// Which page of the log.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -494,30 +432,4 @@ pub async fn paper(
     let count = body.get()?.count;
     let cards = state.service.issue_paper(&game_id(&path.id)?, count).await?;
     Ok(HttpResponse::Created().json(cards))
-}
-
-/// A card checked against the current stage.
-#[derive(Serialize, ToSchema)]
-pub struct CardCheck {
-    card: Card,
-    verdict: Verdict,
-    /// The verdict in words a caller can read out.
-    message: String,
-}
-
-/// Check a card against the current stage without claiming.
-#[utoipa::path(tag = "console", operation_id = "check_card", security(("adminBearer" = [])), params(CardPath), responses(
-    (status = 200, description = "The card and its verdict.", body = CardCheck),
-    (status = 400, description = "`bad_request`: the serial is not a number from 0 to 2^63 - 1.", body = ErrorBody),
-    (status = 404, description = "`not_found` (no such game), `card_not_issued` (a serial never issued says nothing) or `no_such_card`.", body = ErrorBody),
-    (status = 409, description = "`wrong_state`: every stage is settled (a finished game), so there is nothing to check against.", body = ErrorBody),
-))]
-#[get("/api/v1/games/{id}/cards/{serial}")]
-pub async fn check_card(
-    state: web::Data<ApiState>,
-    _admin: Admin,
-    path: web::Path<CardPath>,
-) -> ApiResult<HttpResponse> {
-    let check = state.service.check_card(&game_id(&path.id)?, path.serial).await?;
-    Ok(HttpResponse::Ok().json(CardCheck { card: check.card, verdict: check.verdict, message: check.message }))
 }

@@ -2,6 +2,7 @@
 //! give both its registration here and its operation in the OpenAPI document (crate::doc).
 
 pub(crate) mod admin;
+pub(crate) mod claims;
 pub(crate) mod games;
 mod ledger;
 pub(crate) mod players;
@@ -41,12 +42,13 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(games::resume)
         .service(games::finish)
         .service(games::players)
-        .service(games::claims)
+        .service(claims::claims)
         .service(ledger::ledger)
-        .service(games::claim_paper)
+        .service(claims::claim_paper)
         .service(games::events)
         .service(games::paper)
-        .service(games::check_card)
+        .service(claims::check_card)
+        .service(claims::checking)
         .service(players::screen)
         .service(players::winner_card)
         .service(players::join)
@@ -94,6 +96,14 @@ pub(crate) fn int64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Er
         return Err(serde::de::Error::custom(format!("{n} is over 2^63 - 1")));
     }
     Ok(n)
+}
+
+/// [`int64`] for a number that may be `null`.
+pub(crate) fn int64_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match <Option<u64> as serde::Deserialize>::deserialize(d)? {
+        Some(n) if n > i64::MAX as u64 => Err(serde::de::Error::custom(format!("{n} is over 2^63 - 1"))),
+        other => Ok(other),
+    }
 }
 
 /// The client's IP address, for rate limits: the TCP peer's, or what a trusted proxy forwarded.

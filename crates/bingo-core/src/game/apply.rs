@@ -4,6 +4,7 @@ use super::{Game, GameError, GameState, StageResult};
 use crate::claim::{self, Verdict};
 use crate::config::DrawMode;
 use crate::event::{EventKind, RejectReason};
+use crate::name;
 use crate::prize;
 
 impl Game {
@@ -58,9 +59,20 @@ impl Game {
                 }
                 self.calls.pop();
             }
-            EventKind::ClaimAccepted { serial, stage, alternative, label, numbers, cells, completed_at, call } => {
+            EventKind::ClaimAccepted {
+                serial,
+                stage,
+                alternative,
+                label,
+                numbers,
+                cells,
+                completed_at,
+                call,
+                name,
+            } => {
                 self.expect_state(event, &[Running, Paused])?;
                 self.check_claim_position(*stage, *call)?;
+                self.check_name(name)?;
                 match self.recheck(*serial)? {
                     Verdict::Won { alternative: a, completed_at: at }
                         if a == *alternative && at == *completed_at && !self.pending.contains(serial) => {}
@@ -78,11 +90,13 @@ impl Game {
                     return Err(self.broken(format!("the evidence recorded for card {serial}'s win is not the card's")));
                 }
                 self.pending.push(*serial);
+                self.pending_names.push(name.clone());
                 self.last_accept_call = *call;
             }
-            EventKind::ClaimRejected { serial, stage, reason, call, .. } => {
+            EventKind::ClaimRejected { serial, stage, reason, call, name, .. } => {
                 self.expect_state(event, &[Running, Paused])?;
                 self.check_claim_position(*stage, *call)?;
+                self.check_name(name)?;
                 let already = self.pending.contains(serial);
                 let consistent = match (reason, self.recheck(*serial)?) {
                     (RejectReason::AlreadyWon, _) => already,
@@ -106,7 +120,12 @@ impl Game {
                 let (shares, expected_house) = prize::split(expected_prize, self.pending.len(), self.config.remainder);
                 let serials: Vec<u64> = winners.iter().map(|w| w.serial).collect();
                 let amounts: Vec<u64> = winners.iter().map(|w| w.amount).collect();
-                if *prize != expected_prize || serials != self.pending || amounts != shares || *house != expected_house
+                let names: Vec<Option<String>> = winners.iter().map(|w| w.name.clone()).collect();
+                if *prize != expected_prize
+                    || serials != self.pending
+                    || amounts != shares
+                    || names != self.pending_names
+                    || *house != expected_house
                 {
                     return Err(self.broken("the stage's winners or shares differ from the accepted claims"));
                 }
@@ -118,6 +137,7 @@ impl Game {
                 });
                 self.stage += 1;
                 self.pending.clear();
+                self.pending_names.clear();
                 self.stage_first_call = self.calls.count() + 1;
             }
             EventKind::GameFinished => {
@@ -172,6 +192,16 @@ impl Game {
             return Err(self.broken(format!("a claim names call {call} after {} calls", self.calls.count())));
         }
         Ok(())
+    }
+
+    /// A name in the log is in the form a claim records (trimmed, bounded, no control characters).
+    fn check_name(&self, claimant: &Option<String>) -> Result<(), GameError> {
+        match claimant {
+            Some(who) if !name::is_recorded_form(who) => {
+                Err(self.broken(format!("the claimant's name {who:?} is not a name a claim records")))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn recheck(&self, serial: u64) -> Result<Verdict, GameError> {

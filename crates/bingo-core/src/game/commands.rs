@@ -6,6 +6,7 @@ use crate::card::Card;
 use crate::claim::{self, ClaimWindow, Verdict};
 use crate::config::DrawMode;
 use crate::event::{Event, EventKind, RejectReason, Share};
+use crate::name::person_name;
 use crate::prize;
 
 /// The result of checking a card without claiming.
@@ -74,7 +75,13 @@ impl Game {
         }
         let prize = self.config.stages[self.stage].prize;
         let (shares, house) = prize::split(prize, self.pending.len(), self.config.remainder);
-        let winners = self.pending.iter().zip(shares).map(|(&serial, amount)| Share { serial, amount }).collect();
+        let winners = self
+            .pending
+            .iter()
+            .zip(&self.pending_names)
+            .zip(shares)
+            .map(|((&serial, name), amount)| Share { serial, amount, name: name.clone() })
+            .collect();
         Some(EventKind::StageWon { stage: self.stage, prize, winners, house })
     }
 
@@ -163,6 +170,13 @@ impl Game {
 
     /// A claim for the current stage by card `serial`: accepted or rejected with the reason.
     pub fn claim(&mut self, serial: u64, now_ms: i64) -> Result<Vec<Event>, GameError> {
+        self.claim_by(serial, None, now_ms)
+    }
+
+    /// A claim as `claim`, recording who made it (trimmed; see `crate::name`): the winner's
+    /// name then follows the card into the stage's shares, so the ledger says who was paid.
+    pub fn claim_by(&mut self, serial: u64, name: Option<&str>, now_ms: i64) -> Result<Vec<Event>, GameError> {
+        let name = name.map(person_name).transpose().map_err(GameError::InvalidName)?;
         self.require("claim", &[GameState::Running, GameState::Paused])?;
         let stage = self.stage;
         let call = self.calls.count();
@@ -175,6 +189,7 @@ impl Game {
                 reason: RejectReason::AlreadyWon,
                 message: format!("card {serial} has already won this stage"),
                 call,
+                name,
             }
         } else {
             let CardCheck { card, verdict, message } = self.check_card(serial)?;
@@ -190,16 +205,17 @@ impl Game {
                         cells: claim::cells_of(&card, alt.mask),
                         completed_at,
                         call,
+                        name,
                     }
                 }
                 Verdict::Sleeper { .. } => {
-                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::Sleeper, message, call }
+                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::Sleeper, message, call, name }
                 }
                 Verdict::NotYet { .. } => {
-                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::NotComplete, message, call }
+                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::NotComplete, message, call, name }
                 }
                 Verdict::BeforeIssue { .. } => {
-                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::BeforeIssue, message, call }
+                    EventKind::ClaimRejected { serial, stage, reason: RejectReason::BeforeIssue, message, call, name }
                 }
             }
         };

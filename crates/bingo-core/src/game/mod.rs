@@ -79,6 +79,8 @@ pub enum GameError {
     AlreadyIssued { first: u64, last: u64 },
     #[error("sales closed with the first ball ({after_call} called so far) and this game does not allow late entry")]
     SalesClosed { after_call: u16 },
+    #[error("a winner's name {0}")]
+    InvalidName(crate::name::NameError),
     #[error("event {seq} breaks the game's rules: {problem}")]
     BadLog { seq: u64, problem: String },
 }
@@ -99,6 +101,8 @@ pub struct Game {
     stage_first_call: u16,
     /// Serials accepted for the current stage, in claim order, until the stage is settled.
     pending: Vec<u64>,
+    /// The names their claims recorded, one per serial of `pending`.
+    pending_names: Vec<Option<String>>,
     /// The call on which a claim was last accepted (0 = none).
     last_accept_call: u16,
     results: Vec<StageResult>,
@@ -128,6 +132,7 @@ impl Game {
             stage: 0,
             stage_first_call: 1,
             pending: Vec::new(),
+            pending_names: Vec::new(),
             last_accept_call: 0,
             results: Vec::new(),
             issued: IssuedCards::default(),
@@ -251,6 +256,11 @@ impl Game {
     /// Claims accepted for the current stage, not yet settled.
     pub fn pending_winners(&self) -> &[u64] {
         &self.pending
+    }
+
+    /// The names recorded by the claims of `pending_winners`, in the same order.
+    pub fn pending_names(&self) -> &[Option<String>] {
+        &self.pending_names
     }
 
     pub fn results(&self) -> &[StageResult] {

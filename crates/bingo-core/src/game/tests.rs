@@ -106,7 +106,10 @@ fn shared_stage_splits_the_prize_with_the_remainder_to_first_claims() {
         game.claim(w[0], T).expect("claim");
         let events = game.draw(T).expect("draw");
         let EventKind::StageWon { winners, house, .. } = &events[0].kind else { panic!("expected stage_won") };
-        assert_eq!(winners, &[Share { serial: w[1], amount: 501 }, Share { serial: w[0], amount: 500 }]);
+        assert_eq!(
+            winners,
+            &[Share { serial: w[1], amount: 501, name: None }, Share { serial: w[0], amount: 500, name: None }]
+        );
         assert_eq!(*house, 0);
         return;
     }

@@ -11,6 +11,7 @@ mod claims;
 mod common;
 mod draws;
 mod games;
+mod names;
 mod prizes;
 mod statistical;
 mod stats;

@@ -5,7 +5,7 @@
 
 import { GameSocket } from '/shared/socket.js';
 import { h, $, $$, fill, announce, connectionBadge } from '/shared/dom.js';
-import { applyEvent, currentStage, ballCount, money, secondsUntil } from '/shared/game.js';
+import { applyEvent, currentStage, ballCount, money, secondsUntil, who } from '/shared/game.js';
 import { fillBall } from '/shared/card.js';
 import { t } from './t.js';
 import { call, adminToken, logout, onLogout } from './session.js';
@@ -63,6 +63,8 @@ export async function runGame(id) {
         showPlayers(u.players, true);
       } else if (u.type === 'auto_draw') {
         game.snap.auto_draw = { on: u.on, next_draw_at_ms: u.next_draw_at_ms };
+      } else {
+        return; // `checking` is this console's own news, for the Screen
       }
       render();
     },
@@ -228,8 +230,7 @@ function render() {
     g.results.map((r) =>
       h('li', {}, t('result_line', {
         stage: g.stages[r.stage] ? g.stages[r.stage].name : '',
-        serials: r.winners.map((w) => w.serial).join(', '),
-        n: r.winners.length,
+        winners: r.winners.map((w) => who(t, w.serial, w.name)).join(', '),
         amount: r.winners.map((w) => money(w.amount, g.rules.currency, t.lang)).join(' + ') || '0',
       })),
     ),

@@ -8,7 +8,7 @@ import { t } from './t.js';
 import { show, showJoin, onJoined, errorText } from './join.js';
 import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } from '/shared/dom.js';
 import { renderCard, renderPatternWays, fillBall } from '/shared/card.js';
-import { applyEvent, toGo, currentStage, ballLetter, money } from '/shared/game.js';
+import { applyEvent, toGo, currentStage, ballLetter, money, who } from '/shared/game.js';
 
 const KEY = 'bingo.player.v1';
 
@@ -282,7 +282,8 @@ function onEvent(frame) {
         announce(text, true);
         if (live) signalWin();
       } else {
-        const text = t('someone_won', { stage: stage ? stage.name : '', serials: ev.winners.map((w) => w.serial).join(', ') });
+        const winners = ev.winners.map((w) => who(t, w.serial, w.name)).join(', ');
+        const text = t('someone_won', { stage: stage ? stage.name : '', winners });
         setBanner('info', text);
         announce(text);
       }

@@ -7,7 +7,7 @@ import { GameSocket } from '/shared/socket.js';
 import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
 import { renderCard, renderPatternWays, fillBall, SHAPE } from '/shared/card.js';
-import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf } from '/shared/game.js';
+import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf, who } from '/shared/game.js';
 
 const t = await loadStrings('screen');
 applyStrings(document, t);
@@ -19,6 +19,8 @@ let socket = null;
 let webConfig = { public_url: location.origin, lan_urls: [] };
 const settings = loadSettings();
 let overlayTimer = null;
+/** The card the caller is checking (the `checking` update), shown until its verdict. */
+let checking = null;
 
 function loadSettings() {
   try {
@@ -179,23 +181,27 @@ function shrinkToFit(el) {
 }
 
 /** What a stage's winners were paid, as the engine split it: "£10.00", "£5.00 each", or each
- *  card's own amount when the prize did not divide evenly ("card 3 £5.01, card 7 £5.00"). */
+ *  winner's own amount when the prize did not divide evenly ("Ann · card 3 £5.01, card 7 £5.00"). */
 function paid(winners, currency) {
   const amount = (w) => money(w.amount, currency, t.lang);
   if (winners.length === 1) return amount(winners[0]);
   if (winners.every((w) => w.amount === winners[0].amount)) return t('share', { amount: amount(winners[0]) });
-  return winners.map((w) => t('card_amount', { serial: w.serial, amount: amount(w) })).join(', ');
+  return winners.map((w) => t('card_amount', { who: who(t, w.serial, w.name), amount: amount(w) })).join(', ');
+}
+
+/** "Ann · card 14, card 20": winners (`{serial, name}`) as the hall knows them. */
+function whoList(winners) {
+  return winners.map((w) => who(t, w.serial, w.name)).join(', ');
 }
 
 function renderWinners() {
   const g = snap.game;
   const rows = g.results.map((r) => {
     const stage = g.stages[r.stage];
-    const serials = r.winners.map((w) => w.serial).join(', ');
     return h(
       'li',
       {},
-      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', serials, n: r.winners.length })),
+      h('strong', {}, t('stage_winners', { stage: stage ? stage.name : '', winners: whoList(r.winners) })),
       r.prize && r.winners.length ? h('span', { class: 'share' }, ' · ' + paid(r.winners, g.rules.currency)) : '',
     );
   });
@@ -204,7 +210,7 @@ function renderWinners() {
         h(
           'li',
           { class: 'pending' },
-          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', serials: g.pending_winners.join(', '), n: g.pending_winners.length })),
+          h('strong', {}, t('stage_winners', { stage: currentStage(snap)?.name || '', winners: whoList(pendingWinners(g)) })),
         ),
       ]
     : [];
@@ -212,6 +218,11 @@ function renderWinners() {
   fill($('#winners'), pending, rows.reverse());
   $('#winners-panel').hidden = !rows.length && !pending.length;
   fitWinners();
+}
+
+/** The current stage's accepted claims, not yet settled, as `{serial, name}`. */
+function pendingWinners(g) {
+  return g.pending_winners.map((serial, i) => ({ serial, name: (g.pending_names || [])[i] }));
 }
 
 /** Shows only the winners that fit whole in their panel (the newest), none cut in half. */
@@ -262,13 +273,21 @@ function render() {
       .reverse()
       .map((n) => fillBall(h('span', { class: 'ball small-ball' }), g.kind, n)),
   );
-  $('#state-line').textContent = t('state_' + g.state);
+  renderStateLine();
   renderBoard();
   renderStage();
   renderJoin();
   renderWinners();
   renderFairness();
   renderControls();
+}
+
+/** The game's state, or the card the caller is checking while a running game waits for it. */
+function renderStateLine() {
+  const line = $('#state-line');
+  const shown = checking !== null && (snap.game.state === 'running' || snap.game.state === 'paused');
+  line.textContent = shown ? t('checking', { serial: checking }) : t('state_' + snap.game.state);
+  line.classList.toggle('checking', shown);
 }
 
 /** The winning card as far as the claim tells: its shape with the completing numbers in place. */
@@ -303,7 +322,7 @@ function showWinner(ev) {
       'div',
       { class: 'overlay-box' },
       h('p', { class: 'overlay-title' }, t('winner_banner')),
-      h('p', { class: 'overlay-card' }, t('winner_card', { serial: ev.serial })),
+      h('p', { class: 'overlay-card' }, ev.name ? t('winner_card_named', { name: ev.name, serial: ev.serial }) : t('winner_card', { serial: ev.serial })),
       h('p', { class: 'overlay-what' }, t('winner_what', { stage: stage ? stage.name : '', label: ev.label })),
       h('div', { class: 'overlay-grid' }, winnerCard(ev)),
       h('p', { class: 'overlay-numbers' }, t('winner_numbers', { numbers: ev.numbers.join(', ') })),
@@ -332,9 +351,12 @@ function onEvent(frame) {
     const kind = snap.game.kind;
     announce(kind === '75' ? t('ball_announce_75', { letter: ballLetter(kind, ev.number), n: ev.number }) : t('ball_announce', { n: ev.number }));
     if (live) speak(ev.number);
-  } else if (ev.type === 'claim_accepted') {
+  }
+  // A ball or the card's claim ends its check.
+  if (ev.type === 'ball_called' || ((ev.type === 'claim_accepted' || ev.type === 'claim_rejected') && ev.serial === checking)) checking = null;
+  if (ev.type === 'claim_accepted') {
     showWinner(ev);
-    announce(t('winner_banner') + ' ' + t('winner_card', { serial: ev.serial }) + ', ' + ev.label);
+    announce(t('winner_banner') + ' ' + who(t, ev.serial, ev.name) + ', ' + ev.label);
   }
   render();
 }
@@ -358,6 +380,10 @@ async function start() {
       if (u.type === 'players' && snap) {
         snap.players = u.players;
         renderJoin();
+      } else if (u.type === 'checking' && snap) {
+        checking = u.serial;
+        renderStateLine();
+        if (checking !== null) announce(t('checking', { serial: checking }));
       }
     },
     onResync: (s) => {

@@ -22,11 +22,15 @@ export function applyEvent(snap, ev, seq) {
       if (g.calls[g.calls.length - 1] === ev.number) g.calls.pop();
       break;
     case 'claim_accepted':
-      if (!g.pending_winners.includes(ev.serial)) g.pending_winners.push(ev.serial);
+      if (!g.pending_winners.includes(ev.serial)) {
+        g.pending_winners.push(ev.serial);
+        g.pending_names = [...(g.pending_names || []), ev.name || null];
+      }
       break;
     case 'stage_won':
       g.results.push({ stage: ev.stage, prize: ev.prize, winners: ev.winners, house: ev.house });
       g.pending_winners = [];
+      g.pending_names = [];
       g.stage = ev.stage + 1;
       g.stage_first_call = g.calls.length + 1;
       break;
@@ -40,6 +44,13 @@ export function applyEvent(snap, ev, seq) {
       break;
   }
   if (seq) g.last_seq = seq;
+}
+
+/** A winner as the hall knows them: "Ann · card 14", or "card 14" when the claim gave no name.
+ *  `t` is the app's strings, with `who` and `who_named`. The name is what someone typed: show
+ *  it as text only. */
+export function who(t, serial, name) {
+  return name ? t('who_named', { name, serial }) : t('who', { serial });
 }
 
 /** The flat cells of a card, row-major; 0 for a cell without a number. */

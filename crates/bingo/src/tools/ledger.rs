@@ -111,7 +111,15 @@ pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     }
     for result in game.results() {
         let name = game.patterns().get(result.stage).map_or("stage", |p| p.name.as_str());
-        let winners: Vec<String> = result.winners.iter().map(|w| format!("card {} ({})", w.serial, w.amount)).collect();
+        let winners: Vec<String> = result
+            .winners
+            .iter()
+            .map(|w| match &w.name {
+                // Quoted: a name is whatever the winner typed.
+                Some(who) => format!("card {} {who:?} ({})", w.serial, w.amount),
+                None => format!("card {} ({})", w.serial, w.amount),
+            })
+            .collect();
         outln!("  stage {} {name}: {}", result.stage + 1, winners.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -98,7 +98,26 @@ fn a_finished_game_verifies_and_tampering_is_caught() {
     assert!(o.status.success() && stdout(&o).starts_with("FAIR"), "{}", stdout(&o));
     assert_eq!(platform.api().http().get(&format!("/api/v1/games/{id}/ledger")).0, 401, "the console's only");
     assert!(stdout(&o).starts_with("FAIR"), "{}", stdout(&o));
-    assert!(stdout(&o).contains(&format!("card {winner} (500)")), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&format!("card {winner} \"ann\" (500)")), "{}", stdout(&o));
+
+    // A prize re-hashed as paid to another name: the share no longer matches the claim.
+    let mut renamed: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    let won = renamed["events"]
+        .as_array_mut()
+        .expect("events")
+        .iter_mut()
+        .find(|e| e["payload"].as_str().is_some_and(|p| p.contains("\"stage_won\"")))
+        .expect("the stage's settlement");
+    let mut payload: Value = serde_json::from_str(won["payload"].as_str().expect("p")).expect("json");
+    assert_eq!(payload["winners"][0]["name"], "ann", "{payload}");
+    payload["winners"][0]["name"] = json!("mallory");
+    won["payload"] = json!(payload.to_string());
+    rehash(&mut renamed);
+    let path_renamed = dir.path().join("renamed.json");
+    std::fs::write(&path_renamed, renamed.to_string()).expect("write");
+    let o = verify(&path_renamed);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("NOT FAIR"), "{}", stdout(&o));
 
     // Change a called ball: the chain no longer matches.
     let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");

@@ -296,6 +296,21 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
         case("paper claim of an unissued card", "POST", &g("/claims"), json!({"serial": 99_999}), 404, "not_found")
             .token(admin),
     );
+    // The name the caller writes for a paper card's winner keeps the rule for nicknames.
+    for (what, name) in [("control characters", json!("a\u{7}b")), ("25 characters", json!("n".repeat(25)))] {
+        let body = json!({"serial": paper_serial, "name": name});
+        cases.push(
+            case(&format!("paper claim, name of {what}"), "POST", &g("/claims"), body, 422, "invalid").token(admin),
+        );
+    }
+    let body = json!({"serial": paper_serial, "name": 5});
+    cases.push(case("paper claim, name a number", "POST", &g("/claims"), body, 400, "bad_request").token(admin));
+    // Telling the hall a card is being checked: only a card that can be checked, and a serial.
+    let body = json!({"serial": 99_999});
+    cases.push(case("checking an unissued card", "PUT", &g("/checking"), body, 404, "card_not_issued").token(admin));
+    cases.push(case("checking no serial", "PUT", &g("/checking"), json!({}), 400, "bad_request").token(admin));
+    let body = json!({"serial": u64::MAX});
+    cases.push(case("checking serial over 2^63 - 1", "PUT", &g("/checking"), body, 400, "bad_request").token(admin));
     cases.push(
         case(
             "daub bob's card",
@@ -347,6 +362,7 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
         ("GET", "/players", Value::Null),
         ("GET", "/claims", Value::Null),
         ("POST", "/claims", json!({"serial": 1})),
+        ("PUT", "/checking", json!({"serial": null})),
         ("GET", "/events", Value::Null),
         ("POST", "/paper", json!({"count": 1})),
         ("GET", "/cards/1", Value::Null),
