@@ -187,6 +187,17 @@ test('phones: 320 px cells with room around the digits, the daub ring clear of t
       assert.ok(c.ringRadius <= 6, `cell ${c.n}: the ring follows the cell's edge`);
     }
   }
+  // The header's stage column: "Stage 1 of 1" and the stage's name each keep to one line.
+  const headerLines = await p.evaluate(() => {
+    const lines = (el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
+    const line = document.querySelector('#stage-line');
+    return { stage: lines(line.querySelector('.hint')), name: lines(line.querySelector('strong')) };
+  });
+  assert.deepEqual(headerLines, { stage: 1, name: 1 }, 'at 320 px the stage line does not break a word per line');
   await p.screenshot({ path: join(SHOTS, 'player-320.png') });
 
   // A phone on its side: a whole ticket in view beside the ball and BINGO.
