@@ -1,11 +1,11 @@
-//! The HTTP API's request bodies: the first byte picks a body type (of 11), the rest is its JSON, decoded
+//! The HTTP API's request bodies: the first byte picks a body type (of 12), the rest is its JSON, decoded
 //! by `bingo_api::bodies::decode` exactly as the routes decode it (whole numbers written as
 //! floats taken as integers, unknown fields refused). A create-game body that decodes is then
 //! checked by `GameConfig::check`, as the service checks it before the engine sees it.
 #![no_main]
 
 use bingo_api::bodies::{
-    self, AutoDraw, Call, Checking, Claim, Daub, GameConfig, Join, Login, Paper, PaperClaim, Recover,
+    self, Announcement, AutoDraw, Call, Checking, Claim, Daub, GameConfig, Join, Login, Paper, PaperClaim, Recover,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // Each refusal must be the API's bad-request error, whatever the bytes.
-    let refused = match which % 11 {
+    let refused = match which % 12 {
         0 => bodies::decode::<GameConfig>(json).map(|config| drop(config.check())).err(),
         1 => bodies::decode::<Join>(json).err(),
         2 => bodies::decode::<Recover>(json).err(),
@@ -25,7 +25,8 @@ fuzz_target!(|data: &[u8]| {
         7 => bodies::decode::<AutoDraw>(json).err(),
         8 => bodies::decode::<PaperClaim>(json).err(),
         9 => bodies::decode::<Paper>(json).err(),
-        _ => bodies::decode::<Checking>(json).err(),
+        10 => bodies::decode::<Checking>(json).err(),
+        _ => bodies::decode::<Announcement>(json).err(),
     };
     if let Some(e) = refused {
         assert_eq!((e.status.as_u16(), e.code), (400, "bad_request"));

@@ -7,6 +7,7 @@ use crate::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;
 
 pub use crate::routes::admin::Login;
+pub use crate::routes::announcements::Announcement;
 pub use crate::routes::claims::{Checking, PaperClaim};
 pub use crate::routes::games::{AutoDraw, Call, Paper};
 pub use crate::routes::players::{Claim, Daub, Join, Recover};

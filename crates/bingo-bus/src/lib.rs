@@ -43,7 +43,7 @@ pub struct UpdateNotice {
 }
 
 /// What a game's clients are told besides its events (docs/PROTOCOL.md, "Updates").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Update {
     /// How many players have joined.
@@ -52,6 +52,9 @@ pub enum Update {
     AutoDraw { on: bool, next_draw_at_ms: Option<i64> },
     /// The caller is checking card `serial` (read out in the hall), or no card (`None`).
     Checking { serial: Option<u64> },
+    /// What the caller tells the hall now ("Eyes down in 5 minutes"), or nothing (`None`): the
+    /// Screen and the phones show it until it is replaced or cleared.
+    Announcement { text: Option<String> },
 }
 
 /// What goes over the bus. Between nodes it is JSON with a `type` (`event` or `update`).

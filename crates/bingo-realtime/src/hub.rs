@@ -221,7 +221,7 @@ impl<L: EventLog> HubState<L> {
     fn on_update(&mut self, notice: &UpdateNotice) {
         let Some(channel) = self.channels.get(&notice.game_id) else { return };
         self.record_lag(notice.published_at_ms);
-        let message = ServerMessage::Update { game_id: notice.game_id.clone(), update: notice.update };
+        let message = ServerMessage::Update { game_id: notice.game_id.clone(), update: notice.update.clone() };
         if let Some(frame) = encode(&message) {
             send_all(channel, Out::Update(frame));
         }

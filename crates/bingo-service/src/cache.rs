@@ -151,6 +151,7 @@ mod tests {
             created_at_ms: 0,
             updated_at_ms: 0,
             name: String::new(),
+            announcement: None,
         };
         Arc::new(tokio::sync::Mutex::new(Live::new(meta, game, 0)))
     }

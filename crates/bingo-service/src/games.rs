@@ -55,7 +55,7 @@ impl Service {
         Ok(self.cache()?.insert(game_id, &code, finished, loaded))
     }
 
-    fn cached(&self, game_id: &str) -> Option<LiveGame> {
+    pub(crate) fn cached(&self, game_id: &str) -> Option<LiveGame> {
         self.cache().ok()?.get(game_id)
     }
 
@@ -226,6 +226,8 @@ impl Service {
             let read = id.clone();
             let Ok(Some(meta)) = self.blocking(move |s| s.game_meta(&read)).await else { continue };
             let mut live = live.lock().await;
+            // Not in the log: a missed announcement notice shows only in the row.
+            live.meta.announcement = meta.announcement.clone();
             if meta.last_seq > live.meta.last_seq {
                 match self.load(&id).await {
                     Ok(fresh) => *live = fresh,

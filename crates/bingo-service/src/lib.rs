@@ -8,6 +8,7 @@
 //! Its invariants are stated once, in docs/ARCHITECTURE.md (section `crates/bingo-service`).
 
 mod admin;
+mod announcement;
 mod autodraw;
 mod cache;
 mod error;
@@ -22,6 +23,7 @@ mod snapshot;
 mod tasks;
 
 pub use admin::{AdminSession, SESSION_MS};
+pub use announcement::{announcement_text, ANNOUNCEMENT_MAX_CHARS};
 pub use bingo_storage::{GameMeta, Ledger, PlayerRow, PlayerSummary, StoredEvent};
 pub use error::{ErrorCode, Result, ServiceError};
 pub use games::{CreatedGame, PaperCards};

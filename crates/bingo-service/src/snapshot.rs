@@ -23,6 +23,9 @@ pub struct Snapshot {
     pub epoch: String,
     pub players: u64,
     pub auto_draw: AutoDrawView,
+    /// What the caller tells the hall now (the Console's announcement), or `null`. Untrusted
+    /// text: shown as text, never as HTML.
+    pub announcement: Option<String>,
     pub game: GameView,
 }
 
@@ -34,10 +37,13 @@ pub struct SharedSnapshot {
     pub epoch: String,
     /// The `Snapshot` as JSON, written as it is into every message that carries it.
     pub json: Arc<RawValue>,
+    /// The snapshot's announcement, for a client that resumes without the snapshot.
+    pub announcement: Option<String>,
 }
 
-/// What a shared snapshot depends on: the log position, the player count and the auto-draw timer.
-pub(crate) type SnapshotKey = (u64, u64, bool, Option<i64>);
+/// What a shared snapshot depends on: the log position, the player count, the auto-draw timer and
+/// the announcement.
+pub(crate) type SnapshotKey = (u64, u64, bool, Option<i64>, Option<String>);
 
 fn build(live: &Live) -> Snapshot {
     Snapshot {
@@ -46,6 +52,7 @@ fn build(live: &Live) -> Snapshot {
         epoch: live.meta.epoch.clone(),
         players: live.players,
         auto_draw: AutoDrawView { on: live.meta.auto_draw, next_draw_at_ms: live.meta.next_draw_at_ms },
+        announcement: live.meta.announcement.clone(),
         game: GameView::of(&live.game),
     }
 }
@@ -61,7 +68,13 @@ impl Service {
     pub async fn shared_snapshot(&self, game_id: &str) -> Result<SharedSnapshot> {
         let live = self.live(game_id).await?;
         let mut live = live.lock().await;
-        let key: SnapshotKey = (live.game.next_seq(), live.players, live.meta.auto_draw, live.meta.next_draw_at_ms);
+        let key: SnapshotKey = (
+            live.game.next_seq(),
+            live.players,
+            live.meta.auto_draw,
+            live.meta.next_draw_at_ms,
+            live.meta.announcement.clone(),
+        );
         if let Some((cached, shared)) = &live.shared {
             if *cached == key {
                 return Ok(shared.clone());
@@ -69,7 +82,12 @@ impl Service {
         }
         let snapshot = build(&live);
         let json = serde_json::value::to_raw_value(&snapshot).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let shared = SharedSnapshot { last_seq: snapshot.game.last_seq, epoch: snapshot.epoch, json: json.into() };
+        let shared = SharedSnapshot {
+            last_seq: snapshot.game.last_seq,
+            epoch: snapshot.epoch,
+            json: json.into(),
+            announcement: snapshot.announcement,
+        };
         live.shared = Some((key, shared.clone()));
         Ok(shared)
     }

@@ -105,11 +105,11 @@ impl Service {
                         tracing::warn!(game_id = notice.game_id, error = %e, "could not follow a game's events");
                     }
                 }
-                BusMessage::Update(notice) => {
-                    if let Update::Players { players } = notice.update {
-                        self.follow_players(&notice.game_id, players).await;
-                    }
-                }
+                BusMessage::Update(notice) => match &notice.update {
+                    Update::Players { players } => self.follow_players(&notice.game_id, *players).await,
+                    Update::Announcement { text } => self.follow_announcement(&notice.game_id, text.clone()).await,
+                    Update::AutoDraw { .. } | Update::Checking { .. } => {}
+                },
                 BusMessage::Resync => self.refresh_cached().await,
             }
         }

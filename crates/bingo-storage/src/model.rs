@@ -46,6 +46,9 @@ pub struct GameMeta {
     /// The name in the game's config (empty when none): the games list shows it without
     /// reading each game's log.
     pub name: String,
+    /// What the hall is told now (the Console's announcement for the Screen and the phones), if
+    /// anything: news outside the log, kept here so every node and a restart still show it.
+    pub announcement: Option<String>,
 }
 
 /// A whole game: its row, its secret seed and its parsed log, enough for `Game::restore`.

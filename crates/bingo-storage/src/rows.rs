@@ -31,6 +31,7 @@ pub(crate) struct MetaRow {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub name: String,
+    pub announcement: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -205,6 +206,7 @@ impl MetaRow {
             created_at_ms: self.created_at_ms,
             updated_at_ms: self.updated_at_ms,
             name: self.name,
+            announcement: self.announcement,
         })
     }
 }

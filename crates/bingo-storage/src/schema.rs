@@ -18,6 +18,7 @@ diesel::table! {
         created_at_ms -> BigInt,
         updated_at_ms -> BigInt,
         name -> Text,
+        announcement -> Nullable<Text>,
     }
 }
 

@@ -2,6 +2,7 @@
 //! give both its registration here and its operation in the OpenAPI document (crate::doc).
 
 pub(crate) mod admin;
+pub(crate) mod announcements;
 pub(crate) mod claims;
 pub(crate) mod games;
 mod ledger;
@@ -49,6 +50,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(games::paper)
         .service(claims::check_card)
         .service(claims::checking)
+        .service(announcements::announcement)
         .service(players::screen)
         .service(players::winner_card)
         .service(players::join)

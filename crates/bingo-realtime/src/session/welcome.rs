@@ -6,6 +6,7 @@ use super::{Conn, Identity, Source, MAX_REPLAY};
 use crate::hub::Outbox;
 use crate::protocol::{ClientKind, ClientMessage, Hello, ServerMessage, SocketError, WelcomeMode, You};
 use crate::RealtimeState;
+use bingo_bus::Update;
 use bingo_service::{ErrorCode, ServiceError, SharedSnapshot};
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -54,7 +55,14 @@ pub(super) async fn open<S: Io>(
         && snapshot.last_seq - hello.last_seq <= MAX_REPLAY;
     let upto = if resumable { hello.last_seq } else { snapshot.last_seq };
     let welcome = welcome(&identity, &snapshot, resumable.then_some(hello.last_seq), you);
-    let welcomed = send_direct(&mut socket, &welcome).await;
+    let mut welcomed = send_direct(&mut socket, &welcome).await;
+    if welcomed && resumable {
+        // Updates are not replayed, and this one lasts: a client that resumes is told the
+        // announcement shown now (or none), which may have changed while it was away.
+        let update = Update::Announcement { text: snapshot.announcement.clone() };
+        let told = ServerMessage::Update { game_id: identity.game_id.clone(), update };
+        welcomed = send_direct(&mut socket, &told).await;
+    }
     let (sink, source) = socket.split();
     let mut conn = Conn { state, sink, identity, epoch: snapshot.epoch, sent_upto: upto, _connected: connected };
     // When resuming, the events after the client's position follow the welcome, from the log.

@@ -1,5 +1,5 @@
-//! Games: creating one (with its first event), loading it whole, finding it, auto-draw, and the
-//! counts for metrics.
+//! Games: creating one (with its first event), loading it whole, finding it, auto-draw, the
+//! announcement, and the counts for metrics.
 
 use super::{invalid, Store};
 use crate::conn::{on_conn, read_tx, write_tx};
@@ -162,6 +162,19 @@ impl Store {
         let mut conn = self.conn()?;
         let n = on_conn!(&mut *conn, c => diesel::update(games::table.find(game_id))
             .set((games::auto_draw.eq(on), games::next_draw_at_ms.eq(next_at_ms)))
+            .execute(c))?;
+        if n == 0 {
+            return Err(StoreError::not_found("game", game_id));
+        }
+        Ok(())
+    }
+
+    /// Sets what the hall is told now (`None` clears it). The text is stored as given: the
+    /// service checks it first.
+    pub fn set_announcement(&self, game_id: &str, text: Option<&str>) -> Result<()> {
+        let mut conn = self.conn()?;
+        let n = on_conn!(&mut *conn, c => diesel::update(games::table.find(game_id))
+            .set(games::announcement.eq(text))
             .execute(c))?;
         if n == 0 {
             return Err(StoreError::not_found("game", game_id));

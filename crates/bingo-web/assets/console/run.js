@@ -13,6 +13,7 @@ import { go, show } from './nav.js';
 import { resetClaims, loadPastClaims, addClaim, checkSerial, renderClaims } from './claims.js';
 import { resetPlayers, showPlayers } from './players.js';
 import { resetPaper } from './paper.js';
+import { resetAnnouncement, showAnnouncementNow } from './announce.js';
 
 /** The game being run: { id, snap } (null when none), its socket and the countdown's timer. */
 let game = null;
@@ -39,6 +40,7 @@ export async function runGame(id) {
   resetClaims(id, () => game.snap);
   resetPlayers(id);
   resetPaper(id, snap.join_code);
+  resetAnnouncement(id);
   render();
   loadPastClaims();
   if (socket) socket.close();
@@ -63,6 +65,8 @@ export async function runGame(id) {
         showPlayers(u.players, true);
       } else if (u.type === 'auto_draw') {
         game.snap.auto_draw = { on: u.on, next_draw_at_ms: u.next_draw_at_ms };
+      } else if (u.type === 'announcement') {
+        game.snap.announcement = u.text;
       } else {
         return; // `checking` is this console's own news, for the Screen
       }
@@ -238,6 +242,7 @@ function render() {
   $('#fair-label').textContent = g.seed ? t('seed') : t('commitment');
   $('#fair-value').textContent = g.seed || g.commitment;
   renderClaims();
+  showAnnouncementNow(s.announcement);
   clearInterval(tick);
   const countdown = $('#countdown');
   if (s.auto_draw.on && s.auto_draw.next_draw_at_ms && st === 'running') {

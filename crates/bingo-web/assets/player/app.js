@@ -9,6 +9,7 @@ import { show, showJoin, onJoined, errorText } from './join.js';
 import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } from '/shared/dom.js';
 import { renderCard, renderPatternWays, fillBall } from '/shared/card.js';
 import { applyEvent, toGo, currentStage, ballLetter, money, who } from '/shared/game.js';
+import { showAnnouncement } from '/shared/announcement.js';
 
 const KEY = 'bingo.player.v1';
 
@@ -352,6 +353,10 @@ function play() {
       if (u.type === 'players' && S.snap) {
         S.snap.players = u.players;
         render();
+      } else if (u.type === 'announcement' && S.snap) {
+        S.snap.announcement = u.text;
+        save();
+        render();
       }
     },
     onResync: (snap) => {
@@ -386,6 +391,7 @@ function render() {
   $('#game-name').textContent = name || '';
   $('#game-name').hidden = !name;
   if (!S.snap) return;
+  showAnnouncement($('#announcement'), t, S.snap.announcement);
   const g = S.snap.game;
   const calls = g.calls;
   const last = calls[calls.length - 1];

@@ -94,4 +94,5 @@ export default {
   rate_limited: 'Too many tries from this phone; wait a minute.',
   your_cards: 'Your cards',
   sorted_hint: 'Closest to winning first',
+  announcement_label: 'Announcement',
 };

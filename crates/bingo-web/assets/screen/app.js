@@ -8,6 +8,7 @@ import { loadStrings, applyStrings } from '/shared/i18n.js';
 import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
 import { renderCard, renderPatternWays, fillBall, SHAPE } from '/shared/card.js';
 import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf, who } from '/shared/game.js';
+import { showAnnouncement } from '/shared/announcement.js';
 
 const t = await loadStrings('screen');
 applyStrings(document, t);
@@ -274,6 +275,7 @@ function render() {
       .map((n) => fillBall(h('span', { class: 'ball small-ball' }), g.kind, n)),
   );
   renderStateLine();
+  showAnnouncement($('#announcement'), t, snap.announcement);
   renderBoard();
   renderStage();
   renderJoin();
@@ -384,6 +386,9 @@ async function start() {
         checking = u.serial;
         renderStateLine();
         if (checking !== null) announce(t('checking', { serial: checking }));
+      } else if (u.type === 'announcement' && snap) {
+        snap.announcement = u.text;
+        showAnnouncement($('#announcement'), t, u.text);
       }
     },
     onResync: (s) => {

@@ -34,6 +34,7 @@ export default {
   winners: 'Winners',
   winner_banner: 'BINGO!',
   checking: 'Checking card {serial}…',
+  announcement_label: 'Announcement',
   winner_card: 'Card {serial}',
   winner_card_named: '{name} · card {serial}',
   winner_what: '{stage} — {label}',

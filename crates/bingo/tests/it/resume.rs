@@ -114,6 +114,10 @@ fn resume_without_a_gap_on_the_embedded_default() {
     assert_eq!(welcome["mode"], "resume", "{welcome}");
     assert_eq!(welcome["you"]["nickname"], "ann", "{welcome}");
     assert_eq!(player.seq, last_seq(&console, &id));
+    // The announcement shown now (none) follows every resume; nothing was missed, so nothing is
+    // replayed.
+    let told = phone.recv(Duration::from_secs(5)).expect("the announcement after the welcome");
+    assert_eq!(told["update"], json!({"type": "announcement", "text": null}), "{told}");
     assert!(phone.recv(Duration::from_millis(300)).is_none(), "nothing was missed, so nothing is replayed");
     phone.close();
 }

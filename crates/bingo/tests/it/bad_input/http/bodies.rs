@@ -276,5 +276,12 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
         422,
         "invalid",
     ));
+    let body = json!({"text": big});
+    cases.push(case("oversize announcement", "PUT", &g("/announcement"), body, 413, "payload_too_large").token(admin));
+    cases.push(
+        case("announcement as text/plain", "PUT", &g("/announcement"), Value::Null, 400, "bad_request")
+            .raw(b"{\"text\":\"Eyes down\"}", "text/plain")
+            .token(admin),
+    );
     cases
 }

@@ -311,6 +311,30 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
     cases.push(case("checking no serial", "PUT", &g("/checking"), json!({}), 400, "bad_request").token(admin));
     let body = json!({"serial": u64::MAX});
     cases.push(case("checking serial over 2^63 - 1", "PUT", &g("/checking"), body, 400, "bad_request").token(admin));
+    // The caller's announcement: one line of 1 to 200 characters (blank clears), and a `text`.
+    for (what, text) in [
+        ("201 characters", json!("a".repeat(201))),
+        ("a line break", json!("Eyes down\nin 5")),
+        ("a tab", json!("Eyes\tdown")),
+        ("an escape", json!("\u{1b}[31mred")),
+    ] {
+        let body = json!({"text": text});
+        cases.push(
+            case(&format!("announcement of {what}"), "PUT", &g("/announcement"), body, 422, "invalid").token(admin),
+        );
+    }
+    for (what, body) in [
+        ("a number", json!({"text": 5})),
+        ("a list", json!({"text": ["Eyes down"]})),
+        ("no text", json!({})),
+        ("an unknown field", json!({"text": "Eyes down", "colour": "red"})),
+        ("not an object", json!("Eyes down")),
+    ] {
+        let refused = case(&format!("announcement, {what}"), "PUT", &g("/announcement"), body, 400, "bad_request");
+        cases.push(refused.token(admin));
+    }
+    let body = json!({"text": "Eyes down"});
+    cases.push(case("announcement without a token", "PUT", &g("/announcement"), body, 401, "unauthorized"));
     cases.push(
         case(
             "daub bob's card",
@@ -363,6 +387,7 @@ pub(super) fn cases(s: &Scene) -> Vec<Case> {
         ("GET", "/claims", Value::Null),
         ("POST", "/claims", json!({"serial": 1})),
         ("PUT", "/checking", json!({"serial": null})),
+        ("PUT", "/announcement", json!({"text": "Eyes down"})),
         ("GET", "/events", Value::Null),
         ("POST", "/paper", json!({"count": 1})),
         ("GET", "/cards/1", Value::Null),
