@@ -60,7 +60,9 @@ function render(r) {
       })),
     ),
   );
-  $('#r-balls').textContent = t('report_balls_line', { n: r.balls.called, numbers: r.balls.numbers.join(', ') });
+  $('#r-balls').textContent = r.balls.called
+    ? t('report_balls_line', { n: r.balls.called, numbers: r.balls.numbers.join(', ') })
+    : t('report_balls_none');
   fill($('#r-voided'), r.balls.voided.map((v) => h('li', {}, t('report_voided', { call: v.call, number: v.number }))));
   fill(
     $('#r-prizes tbody'),

@@ -195,6 +195,7 @@ export default {
   report_balls: 'Balls called',
   report_balls_line: '{n} balls: {numbers}',
   report_balls_line_one: '1 ball: {numbers}',
+  report_balls_none: 'No balls were called.',
   report_voided: 'Call {call} ({number}) was voided',
   report_prizes: 'Prizes paid',
   report_card: 'Card',
