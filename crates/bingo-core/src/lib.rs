@@ -16,6 +16,7 @@ pub mod kind;
 pub mod name;
 pub mod pattern;
 pub mod prize;
+pub mod report;
 mod rng;
 #[cfg(feature = "openapi")]
 mod schema;
@@ -33,6 +34,7 @@ pub use game_name::GameName;
 pub use kind::GameKind;
 pub use pattern::{Pattern, PatternSpec};
 pub use prize::Remainder;
+pub use report::Report;
 pub use seed::{Commitment, Seed};
 pub use togo::ToGo;
 pub use view::GameView;

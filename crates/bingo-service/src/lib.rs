@@ -18,6 +18,7 @@ mod lookups;
 mod players;
 mod queries;
 mod recent;
+mod report;
 pub mod secrets;
 mod snapshot;
 mod tasks;
@@ -29,6 +30,7 @@ pub use error::{ErrorCode, Result, ServiceError};
 pub use games::{CreatedGame, PaperCards};
 pub use players::{Joined, PlayerView};
 pub use queries::Held;
+pub use report::report_of;
 pub use snapshot::{AutoDrawView, SharedSnapshot, Snapshot};
 pub use tasks::{Running, Tasks};
 

@@ -7,6 +7,7 @@ pub(crate) mod claims;
 pub(crate) mod games;
 mod ledger;
 pub(crate) mod players;
+mod report;
 mod system;
 
 use actix_web::{web, FromRequest};
@@ -45,6 +46,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(games::players)
         .service(claims::claims)
         .service(ledger::ledger)
+        .service(report::game_report)
+        .service(report::game_report_csv)
         .service(claims::claim_paper)
         .service(games::events)
         .service(games::paper)

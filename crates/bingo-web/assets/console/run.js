@@ -239,6 +239,9 @@ function render() {
       })),
     ),
   );
+  // The end-of-game report (report.html): its figures come from the ledger, so only once it is complete.
+  $('#report-row').hidden = st !== 'finished';
+  $('#report-link').href = '/console/report.html?game=' + encodeURIComponent(game.id);
   $('#fair-label').textContent = g.seed ? t('seed') : t('commitment');
   $('#fair-value').textContent = g.seed || g.commitment;
   renderClaims();

@@ -55,8 +55,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `bingo verify --ledger FILE`.
-pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
+/// `bingo verify --ledger FILE [--report-csv OUT]`: the verdict, then (if the game verifies) its report.
+pub fn verify(path: &std::path::Path, report_csv: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let ledger: Ledger =
         serde_json::from_str(&text).with_context(|| format!("{} is not a bingo ledger", path.display()))?;
@@ -122,6 +122,7 @@ pub fn verify(path: &std::path::Path) -> anyhow::Result<ExitCode> {
             .collect();
         outln!("  stage {} {name}: {}", result.stage + 1, winners.join(", "))?;
     }
+    super::report::print(&ledger.game_id, &events, report_csv)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod draws;
 pub mod ledger;
+pub mod report;
 pub mod verify;
 
 /// Output format of the tools.

@@ -14,6 +14,10 @@ pub struct Args {
     /// A ledger file (`bingo ledger export`): check the whole game end to end.
     #[arg(long, conflicts_with_all = ["commitment", "seed", "kind", "draws"])]
     ledger: Option<std::path::PathBuf>,
+    /// With --ledger: also write the game's report as CSV to this file (the Console's "Download
+    /// CSV"), once the ledger verifies.
+    #[arg(long, requires = "ledger", value_name = "OUT")]
+    report_csv: Option<std::path::PathBuf>,
     /// The commitment shown before the first ball, 64 hex digits.
     #[arg(long, required_unless_present = "ledger")]
     commitment: Option<Commitment>,
@@ -39,7 +43,7 @@ fn parse_draws(list: &str, kind: GameKind) -> anyhow::Result<Vec<u8>> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.ledger {
-        return super::ledger::verify(path);
+        return super::ledger::verify(path, args.report_csv.as_deref());
     }
     let (Some(commitment), Some(seed)) = (args.commitment, args.seed) else {
         bail!("give --commitment and --seed, or --ledger");

@@ -25,6 +25,7 @@ mod openapi;
 mod pg_tools;
 mod pipes;
 mod proxies;
+mod report;
 mod resume;
 mod slow_client;
 mod support;
