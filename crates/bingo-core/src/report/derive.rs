@@ -55,7 +55,7 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
     let mut calls: Vec<u8> = Vec::new();
     let mut voided = Vec::new();
     let mut accepted: Vec<Accepted> = Vec::new();
-    let mut claims = Claims { accepted: 0, rejected: 0 };
+    let mut claims = ClaimCounts { accepted: 0, rejected: 0 };
     let (mut prizes, mut house) = (Vec::new(), Vec::new());
     let (mut total_paid, mut total_house) = (0u64, 0u64);
     let mut seed = None;

@@ -43,7 +43,7 @@ pub struct Report {
     pub total_paid: Amount,
     /// The sum of `house`.
     pub total_house: Amount,
-    pub claims: Claims,
+    pub claims: ClaimCounts,
     pub fairness: Fairness,
 }
 
@@ -166,7 +166,8 @@ pub struct HouseKept {
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claims {
+/// How many claims the game accepted and rejected.
+pub struct ClaimCounts {
     pub accepted: u64,
     pub rejected: u64,
 }
