@@ -195,6 +195,13 @@ if ! copy "$lists/build"; then
 fi
 # cargo's registry cache stays where it is (HOME); nothing else of this machine's PATH. No debug
 # info (as in the check's release build): a third of the disk and link time.
+# crane vendors every package of Cargo.lock, other platforms' too (cargo metadata, which nextest
+# runs, reads them all): fetch them first, online, in the repository, as the vendoring does, so
+# that the offline steps below miss nothing a build on a fresh machine would have.
+if ! (cd "$repo" && run_logged "$base/fetch.log" cargo fetch --locked); then
+  bad "cargo fetch --locked (every package of Cargo.lock, as crane vendors them; log: $base/fetch.log)"
+  stop
+fi
 build_env=(env PATH="$bin" HOME="$HOME" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" CARGO_TARGET_DIR="$CARGO_TARGET_DIR"
   CARGO_TERM_COLOR=never CARGO_PROFILE_DEV_DEBUG=0)
 if (cd "$tree" && run_logged "$base/build.log" "${build_env[@]}" cargo build --workspace --all-targets --offline --locked); then
