@@ -195,8 +195,9 @@ if ! copy "$lists/build"; then
 fi
 # cargo's registry cache stays where it is (HOME); nothing else of this machine's PATH. No debug
 # info (as in the check's release build): a third of the disk and link time.
-# crane vendors every package of Cargo.lock, other platforms' too (cargo metadata, which nextest
-# runs, reads them all): fetch them first, online, in the repository, as the vendoring does, so
+# crane vendors every registry package of Cargo.lock, other platforms' too (ipetkov/crane
+# lib/vendorCargoRegistries.nix: each lock package with a checksum and a registry source; cargo
+# metadata, which nextest runs, reads them all): fetch them first, online, in the repository, as the vendoring does, so
 # that the offline steps below miss nothing a build on a fresh machine would have.
 if ! (cd "$repo" && run_logged "$base/fetch.log" cargo fetch --locked); then
   bad "cargo fetch --locked (every package of Cargo.lock, as crane vendors them; log: $base/fetch.log)"

@@ -13,7 +13,7 @@ mod money;
 mod text;
 
 pub use csv::to_csv;
-pub use money::{format_minor, format_utc};
+pub use money::{civil_from_days, format_minor, format_utc};
 pub use text::to_text;
 
 use crate::config::DrawMode;

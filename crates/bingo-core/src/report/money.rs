@@ -56,7 +56,7 @@ pub fn format_utc(ms: i64) -> String {
 
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day). Every i64 of
 /// milliseconds gives days within ±1.1e11, far from overflowing the arithmetic.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
