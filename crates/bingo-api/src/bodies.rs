@@ -11,6 +11,9 @@ pub use crate::routes::announcements::Announcement;
 pub use crate::routes::claims::{Checking, PaperClaim};
 pub use crate::routes::games::{AutoDraw, Call, Paper};
 pub use crate::routes::players::{Claim, Daub, Join, Recover};
+pub use crate::routes::sales::{Books, SnowballPot};
+/// The create-session and template body.
+pub use bingo_service::SessionPlan;
 /// The create-game body.
 pub use bingo_core::GameConfig;
 
