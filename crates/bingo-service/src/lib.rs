@@ -39,8 +39,8 @@ pub use sessions::{
     template_name, SessionGame, SessionPlan, SessionPrices, SessionStage, SessionSummary, SessionTemplate, SessionView,
     MAX_INTERVAL_S, MAX_SESSION_GAMES,
 };
-pub use snowball::{SnowballOutcome, SnowballResult, SnowballView};
 pub use snapshot::{AutoDrawView, SharedSnapshot, Snapshot};
+pub use snowball::{SnowballEnd, SnowballResult, SnowballView};
 pub use tasks::{Running, Tasks};
 
 use bingo_bus::{Bus, BusMessage, EventNotice, Update, UpdateNotice};

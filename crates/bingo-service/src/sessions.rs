@@ -205,7 +205,8 @@ fn corrupt(what: &str, e: serde_json::Error) -> ServiceError {
 
 /// A template's name: a game name's rule, and not empty.
 pub fn template_name(raw: &str) -> Result<String> {
-    let name = GameName::parse(raw).map_err(|e| ServiceError::Invalid(e.to_string().replace("game's", "template's")))?;
+    let name =
+        GameName::parse(raw).map_err(|e| ServiceError::Invalid(e.to_string().replace("game's", "template's")))?;
     if name.is_empty() {
         return Err(ServiceError::Invalid("a template needs a name".into()));
     }

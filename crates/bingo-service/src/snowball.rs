@@ -1,5 +1,5 @@
 //! The hall's snowball: one pot carried from game to game. A game with a snowball rule is offered
-//! the pot when it starts (`snowball_offered`, before its first ball); when it finishes, the
+//! the pot when it starts (`snowball_offered`, committed with `game_started`); when it finishes, the
 //! engine says whether the pot was won or carried and what the next pot is, and that is stored as
 //! the hall's pot. The history is read from the games' logs (their `snowball_won` and
 //! `snowball_carried` events), so it is the ledger's, not a second record.
@@ -16,7 +16,7 @@ const HISTORY: u32 = 50;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum SnowballOutcome {
+pub enum SnowballEnd {
     Won,
     Carried,
 }
@@ -32,7 +32,7 @@ pub struct SnowballResult {
     pub at_ms: i64,
     /// The pot played for.
     pub pot: u64,
-    pub outcome: SnowballOutcome,
+    pub outcome: SnowballEnd,
     /// The pot after this game.
     pub next_pot: u64,
     /// Who shared the pot (empty when carried).
@@ -66,8 +66,8 @@ impl Service {
         for f in found {
             let event = f.event.event()?;
             let (pot, outcome, next_pot, winners) = match event.kind {
-                EventKind::SnowballWon { pot, winners, next_pot, .. } => (pot, SnowballOutcome::Won, next_pot, winners),
-                EventKind::SnowballCarried { pot, next_pot } => (pot, SnowballOutcome::Carried, next_pot, Vec::new()),
+                EventKind::SnowballWon { pot, winners, next_pot, .. } => (pot, SnowballEnd::Won, next_pot, winners),
+                EventKind::SnowballCarried { pot, next_pot } => (pot, SnowballEnd::Carried, next_pot, Vec::new()),
                 _ => continue,
             };
             history.push(SnowballResult {
@@ -92,7 +92,7 @@ impl Service {
     }
 
     /// Starts a game: a game with a snowball rule not yet offered is first offered the hall's pot,
-    /// in the same commit as the start.
+    /// in the same commit as the start (`Game::start_with_snowball`).
     pub async fn start_game(&self, game_id: &str) -> Result<Vec<Event>> {
         let live = self.live(game_id).await?;
         let wants_pot = {
@@ -100,16 +100,9 @@ impl Service {
             live.game.config().snowball.is_some() && live.game.sales().snowball.is_none()
         };
         let pot = if wants_pot { Some(self.blocking(|s| s.snowball_pot()).await?) } else { None };
-        self.command(game_id, move |game, now| {
-            // On a copy: if the start is refused, the offer is not kept either.
-            let mut trial = game.clone();
-            let mut events = Vec::new();
-            if let Some(pot) = pot.filter(|_| trial.sales().snowball.is_none()) {
-                events.extend(trial.offer_snowball(pot, now)?);
-            }
-            events.extend(trial.start(now)?);
-            *game = trial;
-            Ok(events)
+        self.command(game_id, move |game, now| match pot {
+            Some(pot) if game.sales().snowball.is_none() => game.start_with_snowball(pot, now),
+            _ => game.start(now),
         })
         .await
     }

@@ -19,7 +19,11 @@ use utoipa::ToSchema;
     (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
 ))]
 #[get("/api/v1/games/{id}/sales")]
-pub async fn game_sales(state: web::Data<ApiState>, _admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
+pub async fn game_sales(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    path: web::Path<GamePath>,
+) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.service.sales(&game_id(&path.id)?).await?))
 }
 
@@ -74,7 +78,11 @@ pub struct SnowballPot {
     (status = 422, description = "`invalid`: the pot is over 2^53 - 1.", body = ErrorBody),
 ))]
 #[put("/api/v1/snowball")]
-pub async fn set_snowball(state: web::Data<ApiState>, _admin: Admin, body: Json<SnowballPot>) -> ApiResult<HttpResponse> {
+pub async fn set_snowball(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    body: Json<SnowballPot>,
+) -> ApiResult<HttpResponse> {
     let pot = body.get()?.pot;
     state.service.set_snowball(pot).await?;
     Ok(HttpResponse::NoContent().finish())

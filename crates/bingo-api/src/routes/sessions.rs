@@ -99,7 +99,11 @@ pub async fn screen_session(state: web::Data<ApiState>, path: web::Path<ScreenSe
     (status = 404, description = "`not_found`: no such session.", body = ErrorBody),
 ))]
 #[get("/api/v1/sessions/{id}/report")]
-pub async fn report(state: web::Data<ApiState>, _admin: Admin, path: web::Path<SessionPath>) -> ApiResult<HttpResponse> {
+pub async fn report(
+    state: web::Data<ApiState>,
+    _admin: Admin,
+    path: web::Path<SessionPath>,
+) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.service.session_report(&session_id(&path.id)?).await?))
 }
 

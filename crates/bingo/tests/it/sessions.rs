@@ -86,7 +86,8 @@ fn night(backend: Backend) {
         .iter()
         .map(|g| (g["id"].as_str().expect("id").into(), g["join_code"].as_str().expect("code").into()))
         .collect();
-    let names: Vec<&str> = view["games"].as_array().expect("games").iter().map(|g| g["name"].as_str().expect("name")).collect();
+    let names: Vec<&str> =
+        view["games"].as_array().expect("games").iter().map(|g| g["name"].as_str().expect("name")).collect();
     assert_eq!(names, ["Game 1", "Snowball 1", "Snowball 2"]);
     assert_eq!(view["games"][0]["stages"], json!([{"pattern": "Any line", "prize": 500, "share": null}]));
     assert_eq!(view["games"][1]["snowball"]["within"], 1);
@@ -142,7 +143,10 @@ fn night(backend: Backend) {
     assert_eq!(carried, 10500, "{snowball}");
     assert_eq!(snowball["history"][0]["outcome"], "carried", "{snowball}");
     assert_eq!(snowball["history"][0]["game_name"], "Snowball 1");
-    assert_eq!((snowball["history"][0]["pot"].as_u64(), snowball["history"][0]["next_pot"].as_u64()), (Some(10000), Some(10500)));
+    assert_eq!(
+        (snowball["history"][0]["pot"].as_u64(), snowball["history"][0]["next_pot"].as_u64()),
+        (Some(10000), Some(10500))
+    );
     assert_eq!(states(&session(&public, &id)), ["finished", "finished", "open"]);
 
     // Game 3: offered the carried pot and won; the pot starts again at 2000.
@@ -153,7 +157,10 @@ fn night(backend: Backend) {
     let (_, snowball) = public.get("/api/v1/snowball");
     assert_eq!(snowball["pot"].as_u64(), Some(2000), "{snowball}");
     let won = &snowball["history"][0];
-    assert_eq!((won["outcome"].as_str(), won["pot"].as_u64(), won["next_pot"].as_u64()), (Some("won"), Some(carried), Some(2000)));
+    assert_eq!(
+        (won["outcome"].as_str(), won["pot"].as_u64(), won["next_pot"].as_u64()),
+        (Some("won"), Some(carried), Some(2000))
+    );
     assert_eq!(won["winners"][0]["serial"].as_u64(), Some(winner), "{won}");
     assert_eq!(snowball["history"][1]["outcome"], "carried");
     let view = session(&public, &id);
@@ -229,7 +236,13 @@ fn templates_and_bad_input() {
     bad_game["games"][1]["snowball"]["within"] = json!(31);
     let mut bad_currency = plan();
     bad_currency["currency"] = json!("pounds");
-    for (bad, code) in [(too_many, "invalid"), (no_games, "invalid"), (long_interval, "invalid"), (bad_game, "invalid_game"), (bad_currency, "invalid_game")] {
+    for (bad, code) in [
+        (too_many, "invalid"),
+        (no_games, "invalid"),
+        (long_interval, "invalid"),
+        (bad_game, "invalid_game"),
+        (bad_currency, "invalid_game"),
+    ] {
         let (status, body) = console.post("/api/v1/sessions", &bad);
         assert_eq!((status, body["error"]["code"].as_str()), (422, Some(code)), "{body}");
     }
