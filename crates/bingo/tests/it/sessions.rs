@@ -9,16 +9,18 @@ use super::ledger::win_and_finish;
 use bingo_testkit::{Backend, Http, Options, Platform};
 use serde_json::{json, Value};
 
+/// A 90-ball game sold by the card and the strip, then two speed games with the snowball (one
+/// stage a half share of the takings, at least 100).
 fn plan() -> Value {
-    let full_card = json!([{"pattern": {"builtin": "full-card"}, "prize": 1000}]);
     json!({
         "name": "Friday night", "currency": "GBP", "interval_s": 120,
-        "prices": {"card": 50, "strip": 0, "book": 900},
+        "prices": {"card": 50, "strip": 250, "book": 900},
         "games": [
-            {"kind": "75", "stages": [{"pattern": {"builtin": "any-line"}, "prize": 500}]},
-            {"kind": "30", "name": "Snowball 1", "stages": full_card,
+            {"kind": "90", "stages": [{"pattern": {"builtin": "one-line"}, "prize": 500}]},
+            {"kind": "30", "name": "Snowball 1",
+                "stages": [{"pattern": {"builtin": "full-card"}, "share": {"percent_bps": 5000, "minimum": 100}}],
                 "snowball": {"within": 1, "grows_by": 500}},
-            {"kind": "30", "name": "Snowball 2", "stages": full_card,
+            {"kind": "30", "name": "Snowball 2", "stages": [{"pattern": {"builtin": "full-card"}, "prize": 1000}],
                 "snowball": {"within": 30, "reset_to": 2000}},
         ],
     })
@@ -79,7 +81,7 @@ fn night(backend: Backend) {
     assert_eq!((view["current"].as_u64(), view["interval_s"].as_u64()), (Some(0), Some(120)));
     assert_eq!(view["interval_until_ms"], Value::Null);
     assert_eq!(states(&view), ["open", "created", "created"]);
-    assert_eq!(view["prices"], json!({"card": 50, "strip": 0, "book": 900}));
+    assert_eq!(view["prices"], json!({"card": 50, "strip": 250, "book": 900}));
     let games: Vec<(String, String)> = view["games"]
         .as_array()
         .expect("games")
@@ -89,7 +91,9 @@ fn night(backend: Backend) {
     let names: Vec<&str> =
         view["games"].as_array().expect("games").iter().map(|g| g["name"].as_str().expect("name")).collect();
     assert_eq!(names, ["Game 1", "Snowball 1", "Snowball 2"]);
-    assert_eq!(view["games"][0]["stages"], json!([{"pattern": "Any line", "prize": 500, "share": null}]));
+    assert_eq!(view["games"][0]["stages"], json!([{"pattern": "One line", "prize": 500, "share": null}]));
+    assert_eq!(view["games"][1]["stages"][0]["share"], json!({"percent_bps": 5000, "minimum": 100}));
+    assert_eq!(view["games"][1]["pool"], json!([100]), "the minimum, nothing sold yet");
     assert_eq!(view["games"][1]["snowball"]["within"], 1);
     assert_eq!(view["games"][2]["position"], 2);
     assert_eq!(session(&public, &id), view, "public, the same view");
@@ -104,21 +108,32 @@ fn night(backend: Backend) {
     assert_eq!(listed[0]["id"].as_str(), Some(id.as_str()));
     assert_eq!((listed[0]["games"].as_u64(), listed[0]["finished"].as_u64()), (Some(3), Some(0)));
 
-    // Sales: four cards on a phone, then two books (a card in each game; 300 of a book in each).
-    let ann = join(&public, &games[0].1, "ann", 4);
+    // Sales: a strip on a phone, two phones of three cards each joining at once (singles, even
+    // when their joins are recorded together), then two books (six cards in the 90-ball game, one
+    // in each speed game; 300 of a book's price in each game).
+    let ann = join(&public, &games[0].1, "ann", 6);
+    std::thread::scope(|s| {
+        for name in ["bo", "cy"] {
+            let (public, code) = (&public, &games[0].1);
+            s.spawn(move || join(public, code, name, 3));
+        }
+    });
     let (status, sold) = console.post(&format!("/api/v1/sessions/{id}/books"), &json!({"count": 2}));
     assert_eq!(status, 200, "{sold}");
     let sold = sold["games"].as_array().expect("games").clone();
     assert_eq!(sold.len(), 3, "every game is on sale: {sold:?}");
-    for (book, (game, _)) in sold.iter().zip(&games) {
+    for ((book, (game, _)), cards) in sold.iter().zip(&games).zip([12, 2, 2]) {
         assert_eq!(book["game_id"].as_str(), Some(game.as_str()));
-        assert_eq!(book["last"].as_u64().expect("last") - book["first"].as_u64().expect("first"), 1, "{book}");
+        assert_eq!(book["last"].as_u64().expect("last") + 1 - book["first"].as_u64().expect("first"), cards, "{book}");
     }
     let figures = sales(&console, &games[0].0);
     assert_eq!(figures["currency"], "GBP");
-    let counts = ["cards", "phone_cards", "paper_cards", "books", "takings"].map(|k| figures[k].as_u64());
-    assert_eq!(counts, [Some(6), Some(4), Some(2), Some(2), Some(4 * 50 + 2 * 300)], "{figures}");
+    let keys = ["cards", "phone_cards", "paper_cards", "singles", "strips", "books", "takings"];
+    let counts = keys.map(|k| figures[k].as_u64().expect(k));
+    assert_eq!(counts, [24, 12, 12, 6, 1, 2, 250 + 6 * 50 + 2 * 300], "{figures}");
     assert_eq!(figures["closed"], false);
+    let figures = sales(&console, &games[1].0);
+    assert_eq!((figures["takings"].as_u64(), &figures["pool"]), (Some(600), &json!([300])), "{figures}");
 
     // Game 1 to the end: game 2 is open and the interval runs.
     start(&console, &games[0].0);
@@ -134,6 +149,9 @@ fn night(backend: Backend) {
     // Game 2: offered the hall's pot, not won within one call: carried, grown by 500.
     let bob = join(&public, &games[1].1, "bob", 6);
     let events = start(&console, &games[1].0);
+    let figures = sales(&console, &games[1].0);
+    assert_eq!((figures["closed"].as_bool(), &figures["pool"]), (Some(false), &json!([450])), "closed at the first ball: {figures}");
+    assert_eq!(figures["snowball"], json!({"pot": 10000, "within": 1}));
     assert_eq!(events[0]["type"], "snowball_offered", "{events:?}");
     assert_eq!((events[0]["pot"].as_u64(), events[0]["within"].as_u64()), (Some(10000), Some(1)));
     win_and_finish(&platform, &console, &games[1].0, &bob);
@@ -173,8 +191,12 @@ fn night(backend: Backend) {
     assert_eq!(report["games"].as_array().map(Vec::len), Some(3));
     let totals = &report["totals"];
     assert_eq!((totals["games"].as_u64(), totals["finished"].as_u64()), (Some(3), Some(3)), "{totals}");
-    assert_eq!(totals["cards"].as_u64(), Some(6 + 8 + 8), "{totals}");
-    assert_eq!(totals["books"].as_u64(), Some(6), "{totals}");
+    assert_eq!(totals["cards"].as_u64(), Some(24 + 8 + 8), "{totals}");
+    assert_eq!((totals["books"].as_u64(), totals["strips"].as_u64()), (Some(6), Some(1)), "{totals}");
+    assert_eq!(totals["takings"]["minor"].as_u64(), Some(1150 + 900 + 900), "{totals}");
+    assert_eq!(totals["prizes_paid"]["minor"].as_u64(), Some(500 + 450 + 1000), "{totals}");
+    assert_eq!(totals["snowball_paid"]["minor"].as_u64(), Some(carried), "{totals}");
+    assert_eq!(totals["snowball_next_pot"]["minor"].as_u64(), Some(2000), "{totals}");
     let (status, content_type, csv) = csv_of(&platform, &console, &format!("/api/v1/sessions/{id}/report.csv"));
     assert_eq!(status, 200, "{csv}");
     assert!(content_type.starts_with("text/csv"), "{content_type}");
