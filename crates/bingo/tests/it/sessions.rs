@@ -150,7 +150,11 @@ fn night(backend: Backend) {
     let bob = join(&public, &games[1].1, "bob", 6);
     let events = start(&console, &games[1].0);
     let figures = sales(&console, &games[1].0);
-    assert_eq!((figures["closed"].as_bool(), &figures["pool"]), (Some(false), &json!([450])), "closed at the first ball: {figures}");
+    assert_eq!(
+        (figures["closed"].as_bool(), &figures["pool"]),
+        (Some(false), &json!([450])),
+        "closed at the first ball: {figures}"
+    );
     assert_eq!(figures["snowball"], json!({"pot": 10000, "within": 1}));
     assert_eq!(events[0]["type"], "snowball_offered", "{events:?}");
     assert_eq!((events[0]["pot"].as_u64(), events[0]["within"].as_u64()), (Some(10000), Some(1)));
