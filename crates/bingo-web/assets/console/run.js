@@ -39,7 +39,7 @@ export async function runGame(id) {
   game = { id, snap };
   resetClaims(id, () => game.snap);
   resetPlayers(id);
-  resetPaper(id, snap.join_code);
+  resetPaper(id, snap.join_code, snap.game.name);
   resetAnnouncement(id);
   render();
   loadPastClaims();
