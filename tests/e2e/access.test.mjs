@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSPHRASE, LAPTOP, sleep } from './support.mjs';
-import { useServer, open, noErrors, newConsole, createGame, waitState, openAndStart, waitConsoleCalls, waitScreenBoard, openScreen, focusInfo, assertFocusRing, tabTo, clearAndType } from './features-support.mjs';
+import { useServer, open, noErrors, newConsole, createGame, waitState, openAndStart, waitConsoleCalls, waitScreenBoard, openScreen, focusInfo, assertFocusRing, tabTo, openAndStartByKeyboard, clearAndType } from './features-support.mjs';
 
 const ctx = useServer();
 
@@ -92,12 +92,7 @@ test('the console: log in and create a game with the keyboard only, focus always
 
   // And the game runs from the keyboard: open, start, then N for a ball.
   await tabTo(c, '#btn-open');
-  await c.keyboard.press('Enter');
-  await waitState(c, 'open');
-  await c.waitForFunction(() => document.activeElement?.id === 'btn-start');
-  await assertFocusRing(c, 'Start');
-  await c.keyboard.press('Enter');
-  await waitState(c, 'running');
+  await openAndStartByKeyboard(c);
   await c.waitForFunction(() => document.activeElement?.id === 'btn-next');
   await assertFocusRing(c, 'Next ball');
   await c.keyboard.press('n');

@@ -159,3 +159,14 @@ export async function clearAndType(page, text) {
   await page.keyboard.press('Backspace');
   await page.keyboard.type(text);
 }
+
+/** With the focus on Open: Enter opens the game, the focus moves to Start (with its ring), and
+ *  Enter starts it. */
+export async function openAndStartByKeyboard(page) {
+  await page.keyboard.press('Enter');
+  await waitState(page, 'open');
+  await page.waitForFunction(() => document.activeElement?.id === 'btn-start');
+  await assertFocusRing(page, 'Start');
+  await page.keyboard.press('Enter');
+  await waitState(page, 'running');
+}

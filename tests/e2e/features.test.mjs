@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE, sleep } from './support.mjs';
-import { useServer, open, noErrors, newConsole, createGame, waitState, openAndStart, consoleCalls, waitConsoleCalls, waitScreenBoard, openScreen, assertFocusRing, tabTo, clearAndType } from './features-support.mjs';
+import { useServer, open, noErrors, newConsole, createGame, waitState, openAndStart, consoleCalls, waitConsoleCalls, waitScreenBoard, openScreen, assertFocusRing, tabTo, clearAndType, openAndStartByKeyboard } from './features-support.mjs';
 
 const ctx = useServer();
 
@@ -18,14 +18,9 @@ test('manual 75-ball game: the keypad by keyboard only, refusals, void last', { 
   const screen = await openScreen(code);
 
   // From here on, the keyboard only: focus, typing and Enter.
-  await c.focus('#btn-open');
-  await c.keyboard.press('Enter');
-  await waitState(c, 'open');
   // The focus moves on to the next step as each button goes: Start, then the keypad.
-  await c.waitForFunction(() => document.activeElement?.id === 'btn-start');
-  await assertFocusRing(c, 'Start');
-  await c.keyboard.press('Enter');
-  await waitState(c, 'running');
+  await c.focus('#btn-open');
+  await openAndStartByKeyboard(c);
   await c.waitForSelector('#keypad-form:not([hidden])');
   assert.equal(await c.isVisible('#btn-next'), false, 'no "Next ball" in manual mode');
   await c.waitForFunction(() => document.activeElement?.id === 'keypad-input');
