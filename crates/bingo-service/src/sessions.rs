@@ -324,16 +324,14 @@ impl Service {
         };
         let (_, plan, games) = self.session_parts(&session_id).await?;
         let next = games.iter().find(|g| g.session.as_ref().is_some_and(|(_, p)| *p > position));
-        let until = match next {
-            Some(next) => {
-                if next.state == GameState::Created {
-                    self.command(&next.id, |game, now| game.open(now)).await?;
-                }
-                Some(now_ms() + i64::from(plan.interval_s) * 1000)
-            }
-            None => None,
-        };
-        self.blocking(move |s| s.set_interval_until(&session_id, until)).await
+        // The interval is stored before the next game opens: an app that sees the next game open
+        // then always reads this interval, never the one before it.
+        let until = next.map(|_| now_ms() + i64::from(plan.interval_s) * 1000);
+        self.blocking(move |s| s.set_interval_until(&session_id, until)).await?;
+        if let Some(next) = next.filter(|g| g.state == GameState::Created) {
+            self.command(&next.id, |game, now| game.open(now)).await?;
+        }
+        Ok(())
     }
 
     /// The session's report: every game's report and the night's totals.
