@@ -85,7 +85,7 @@ function stageRow(g, i, s, j) {
   );
   const amounts =
     s.type === 'fixed'
-      ? [field(id + '-prize', t('prize'), textInput(id + '-prize', s.prize, (v) => { s.prize = v; }, { inputmode: 'decimal' }))]
+      ? [field(id + '-prize', t('prize_amount'), textInput(id + '-prize', s.prize, (v) => { s.prize = v; }, { inputmode: 'decimal' }))]
       : [
           field(id + '-percent', t('share_percent'), textInput(id + '-percent', s.percent, (v) => { s.percent = v; }, { inputmode: 'decimal' })),
           field(id + '-minimum', t('share_minimum'), textInput(id + '-minimum', s.minimum, (v) => { s.minimum = v; }, { inputmode: 'decimal' })),
