@@ -32,7 +32,7 @@ function numbersOnCards(page) {
 
 /** The rows of the Sales panel (or the session page's) as { row: text }. */
 function salesRows(page, root) {
-  return page.$$eval(`${root} .sales-table tr`, (rows) => Object.fromEntries(rows.map((r) => [r.dataset.row, r.cells[0].textContent])));
+  return page.$$eval(`${root} .sales-table tr`, (rows) => Object.fromEntries(rows.map((r) => [r.dataset.row, r.cells[1].textContent])));
 }
 
 /** What the Screen says a stage's winners were paid ("£5.00", "£2.50 each", or each amount). */
@@ -191,7 +191,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   // ------------------------------------------------------------ game 1, from its run view
   await c.click('#sv-games tbody tr:nth-child(1) button');
   await c.waitForFunction((n) => !document.querySelector('#run-view').hidden && document.querySelector('#run-name').textContent === n, GAMES[0]);
-  assert.equal(await c.textContent('#session-link'), 'Session: Friday night');
+  await c.waitForFunction(() => document.querySelector('#session-link').textContent === 'Session: Friday night');
   await c.waitForSelector('#sales-panel:not([hidden]) .sales-table');
   await c.waitForFunction(() => document.querySelector('#sales tr[data-row="phone"] td')?.textContent === '18');
   let sales = await api('GET', `/api/v1/games/${g1.id}/sales`);
@@ -212,6 +212,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   assert.deepEqual((await texts(c, '#players li')).sort(), ['Ann — 6 cards', 'Bob — 6 cards', 'Cat — 6 cards']);
   assert.equal(await c.textContent('#run-players'), '3 players');
 
+  await c.click('#btn-start');
   await playGame({ c, screen, phones, game: g1, paper: paperOf(g1.id), stages: 3, api });
   const snap1 = await api('GET', `/api/v1/games/${g1.id}`);
 
@@ -220,6 +221,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   assert.ok(await screen.isHidden('#show-view'));
   assert.equal(await screen.textContent('#iv-title'), `Next: ${GAMES[1]}`);
   assert.equal(await screen.textContent('#iv-session'), 'Friday night · game 2 of 3');
+  await screen.waitForFunction(() => /^[01]:\d\d$/.test(document.querySelector('#iv-clock').textContent));
   const ivClock = await screen.textContent('#iv-clock');
   assert.match(ivClock, /^[01]:\d\d$/);
   assert.ok(ivClock <= '1:00', ivClock);
