@@ -7,7 +7,7 @@
 // game by itself (when it starts, and when the countdown is over), the phones' strips, their win
 // badges when a game ends, their move to the next game without typing, and the session report
 // against GET .../report (and its CSV). Writes docs/screenshots/console-session.png,
-// screen-interval.png and session-report.png.
+// screen-interval.png, player-next.png and session-report.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -268,7 +268,10 @@ test('a session of three games: the Console, the Screen and three phones', { tim
       assert.ok(badge.includes(`${w.stage} · ${gbp(w.amount)}`), badge);
     }
     if (mine.length) assert.match(await p.textContent('#banner'), / You won /);
-    if (i === 0) assert.deepEqual(await axeViolations(p), [], 'the phone in the interval passes axe');
+    if (i === 0) {
+      await p.screenshot({ path: join(SHOTS, 'player-next.png') });
+      assert.deepEqual(await axeViolations(p), [], 'the phone in the interval passes axe');
+    }
   }
 
   // ------------------------------------------------------------ the Console's session page
