@@ -98,7 +98,8 @@ test('a paper card that does not win offers no "Accept claim"; one that wins doe
   const yes = await check(winner.serial);
   await stateLine(`Checking card ${winner.serial}…`);
   await screen.screenshot({ path: join(SHOTS, 'screen-checking.png') });
-  assert.match(await yes.locator('.claim-head').textContent(), new RegExp(`^Card ${winner.serial} wins: `));
+  assert.match(await yes.locator('.claim-head').textContent(), new RegExp(`^Card ${winner.serial} wins [^:]+: `));
+  assert.equal((await yes.locator('.claim-head').textContent()).match(/wins/g).length, 1, 'the verdict says "wins" once');
   assert.deepEqual(await yes.locator('button').allTextContents(), ['Accept claim', 'Reject']);
   assert.equal(await c.evaluate(() => document.activeElement.textContent), 'Accept claim', 'focus on "Accept claim"');
   await yes.getByLabel('Name (optional)').fill('  Dee Holder ');

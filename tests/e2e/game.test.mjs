@@ -102,6 +102,7 @@ test('a whole 90-ball game: console, screen and three players', { timeout: 60000
   await consolePage.fill('#paper-count', '2');
   await consolePage.click('#paper-form button[type="submit"]');
   await consolePage.waitForSelector('#print-view:not([hidden]) .paper-card');
+  assert.match(await consolePage.textContent('.paper-card header strong'), new RegExp(`^${GAME_NAME} — game [A-Z0-9]{6}$`), 'a paper card names its game');
   await consolePage.click('#close-print');
 
   // ------------------------------------------------------------ three players join

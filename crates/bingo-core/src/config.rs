@@ -4,6 +4,7 @@ use crate::game_name::GameName;
 use crate::kind::GameKind;
 use crate::pattern::{default_stages, PatternSpec};
 use crate::prize::Remainder;
+use crate::sales::{PrizeShare, SnowballRule, TicketPrices};
 use serde::{Deserialize, Serialize};
 
 /// How balls are called.
@@ -29,6 +30,10 @@ pub struct StageSpec {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(maximum = 9007199254740991usize, default = 0))]
     pub prize: u64,
+    /// A prize that is a share of the game's takings instead (with a minimum): fixed when sales
+    /// close at the first ball, and `prize` is then not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<PrizeShare>,
 }
 
 pub const MAX_STAGES: usize = 12;
@@ -92,6 +97,12 @@ pub struct GameConfig {
     /// recorded, whose claims are checked as they were then.
     #[serde(default, skip_serializing_if = "is_false")]
     pub cards_in_ledger: bool,
+    /// Ticket prices: cards issued are then sales, counted in the takings (bingo-core's `sales`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<TicketPrices>,
+    /// The hall's jackpot is played in this game (its pot is offered before the first ball).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snowball: Option<SnowballRule>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -114,7 +125,7 @@ impl GameConfig {
             kind,
             stages: default_stages(kind)
                 .iter()
-                .map(|id| StageSpec { pattern: PatternSpec::Builtin(id.to_string()), prize: 0 })
+                .map(|id| StageSpec { pattern: PatternSpec::Builtin(id.to_string()), prize: 0, share: None })
                 .collect(),
             draw_mode: DrawMode::Random,
             claim_before_next_ball: true,
@@ -125,6 +136,8 @@ impl GameConfig {
             max_cards_per_player: default_max_cards(),
             late_entry: false,
             cards_in_ledger: true,
+            tickets: None,
+            snowball: None,
         }
     }
 
@@ -135,6 +148,15 @@ impl GameConfig {
         }
         if let Some((i, _)) = self.stages.iter().enumerate().find(|(_, s)| s.prize > MAX_PRIZE) {
             return Err(format!("stage {}: a prize is at most {MAX_PRIZE} minor units (2^53 - 1)", i + 1));
+        }
+        for (i, share) in self.stages.iter().enumerate().filter_map(|(i, s)| Some((i, s.share?))) {
+            share.check().map_err(|e| format!("stage {}: {e}", i + 1))?;
+        }
+        if let Some(tickets) = &self.tickets {
+            tickets.check(self.kind)?;
+        }
+        if let Some(rule) = &self.snowball {
+            rule.check(self.kind)?;
         }
         if !(1..=MAX_CARDS_PER_PLAYER).contains(&self.max_cards_per_player) {
             return Err(format!("max_cards_per_player must be 1 to {MAX_CARDS_PER_PLAYER}"));
@@ -154,6 +176,12 @@ impl GameConfig {
             }
         }
         Ok(())
+    }
+
+    /// Whether the game sells tickets or pays a share of takings: its sales then close with a
+    /// `sales_closed` event at the first ball.
+    pub fn has_sales(&self) -> bool {
+        self.tickets.is_some() || self.stages.iter().any(|s| s.share.is_some())
     }
 }
 

@@ -39,6 +39,34 @@ pub enum EventKind {
         channel: Channel,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         late: bool,
+        /// Sold as this many books (paper, at a book's price), not card by card.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        books: Option<u32>,
+    },
+    /// Sales closed with the first ball: the takings so far and each stage's prize, now fixed
+    /// (a share of the takings with its minimum, or the fixed amount).
+    SalesClosed {
+        takings: u64,
+        prizes: Vec<u64>,
+    },
+    /// The hall's snowball is played in this game for `pot`: a full house on or before call
+    /// `within` wins it.
+    SnowballOffered {
+        pot: u64,
+        within: u16,
+    },
+    /// The full house came in time: the pot shared by its winners; the next game's pot starts at
+    /// `next_pot`.
+    SnowballWon {
+        pot: u64,
+        winners: Vec<Share>,
+        house: u64,
+        next_pot: u64,
+    },
+    /// Not won: the pot carries to the next game, grown to `next_pot`.
+    SnowballCarried {
+        pot: u64,
+        next_pot: u64,
     },
     /// Ball `number` is call number `call` (from 1, no gaps).
     BallCalled {
@@ -148,6 +176,10 @@ impl EventKind {
             EventKind::ClaimAccepted { .. } => Self::CLAIM_ACCEPTED,
             EventKind::ClaimRejected { .. } => Self::CLAIM_REJECTED,
             EventKind::StageWon { .. } => "stage_won",
+            EventKind::SalesClosed { .. } => "sales_closed",
+            EventKind::SnowballOffered { .. } => "snowball_offered",
+            EventKind::SnowballWon { .. } => "snowball_won",
+            EventKind::SnowballCarried { .. } => "snowball_carried",
             EventKind::Paused => "paused",
             EventKind::Resumed => "resumed",
             EventKind::GameFinished => "game_finished",

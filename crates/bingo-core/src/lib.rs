@@ -18,6 +18,7 @@ pub mod pattern;
 pub mod prize;
 pub mod report;
 mod rng;
+pub mod sales;
 #[cfg(feature = "openapi")]
 mod schema;
 pub mod seed;
@@ -35,6 +36,7 @@ pub use kind::GameKind;
 pub use pattern::{Pattern, PatternSpec};
 pub use prize::Remainder;
 pub use report::Report;
+pub use sales::{PrizeShare, Sales, SnowballOffer, SnowballRule, TicketPrices};
 pub use seed::{Commitment, Seed};
 pub use togo::ToGo;
 pub use view::GameView;

@@ -16,7 +16,11 @@ pub struct StageView {
     pub pattern_id: String,
     /// Each alternative of the pattern drawn as rows of `X` and `.`.
     pub pictures: Vec<Vec<String>>,
+    /// The prize: for a share of takings, fixed once sales closed, else as the takings stand.
     pub prize: u64,
+    /// The share of takings the prize is (with its minimum), if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<crate::sales::PrizeShare>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -55,6 +59,12 @@ pub struct GameView {
     /// Who claimed each of `pending_winners`, in the same order (`null` when no name was given).
     pub pending_names: Vec<Option<String>>,
     pub results: Vec<StageResult>,
+    /// Sales closed with the first ball (a game with ticket prices or prizes from takings).
+    #[serde(default)]
+    pub sales_closed: bool,
+    /// The snowball offered in this game, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snowball: Option<crate::sales::SnowballOffer>,
     pub rules: RulesView,
     /// The sequence number of the last event this view includes.
     pub last_seq: u64,
@@ -63,6 +73,7 @@ pub struct GameView {
 impl GameView {
     pub fn of(game: &Game) -> GameView {
         let config: &GameConfig = game.config();
+        let sales = game.sales();
         GameView {
             name: config.name.to_string(),
             kind: config.kind,
@@ -73,11 +84,13 @@ impl GameView {
                 .patterns()
                 .iter()
                 .zip(&config.stages)
-                .map(|(p, s)| StageView {
+                .zip(&sales.pool)
+                .map(|((p, s), &prize)| StageView {
                     name: p.name.clone(),
                     pattern_id: p.id.clone(),
                     pictures: (0..p.alternatives.len()).map(|i| p.picture(i)).collect(),
-                    prize: s.prize,
+                    prize,
+                    share: s.share,
                 })
                 .collect(),
             stage: game.stage(),
@@ -86,6 +99,8 @@ impl GameView {
             pending_winners: game.pending_winners().to_vec(),
             pending_names: game.pending_names().to_vec(),
             results: game.results().to_vec(),
+            sales_closed: sales.closed,
+            snowball: sales.snowball,
             rules: RulesView {
                 draw_mode: config.draw_mode,
                 claim_before_next_ball: config.claim_before_next_ball,

@@ -116,6 +116,19 @@ pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;\n\
      PRAGMA cache_size = -512;\n\
      PRAGMA foreign_keys = ON;";
 
+/// What the pool does with an error opening a connection, which it meets in the background and
+/// retries: r2d2's default logs it as an ERROR. On SQLite, a new connection's pragmas can meet the
+/// database locked by a writer and the retry then succeeds; a request that finally gets no
+/// connection fails with its own error anyway. So a warning, with what happened.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PoolErrors;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for PoolErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        log::warn!(target: "bingo_storage::pool", "opening a database connection failed; the pool retries: {error}");
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SqlitePragmas;
 

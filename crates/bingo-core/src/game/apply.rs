@@ -32,7 +32,14 @@ impl Game {
                 self.expect_state(event, &[Created, Open])?;
                 self.state = Running;
             }
-            EventKind::CardsIssued { first, last, late, .. } => self.apply_issue(*first, *last, *late)?,
+            EventKind::CardsIssued { first, last, late, channel, books } => {
+                self.apply_issue(*first, *last, *late)?;
+                self.apply_sale(*first, *last, *channel, *books)?;
+            }
+            EventKind::SalesClosed { .. }
+            | EventKind::SnowballOffered { .. }
+            | EventKind::SnowballWon { .. }
+            | EventKind::SnowballCarried { .. } => self.apply_money(event)?,
             EventKind::Paused => {
                 self.expect_state(event, &[Running])?;
                 self.state = Paused;
@@ -44,6 +51,9 @@ impl Game {
             EventKind::BallCalled { call, number } => {
                 self.expect_state(event, &[Running])?;
                 self.check_ball(*call, *number)?;
+                if !self.sales_closed_before_first_ball() {
+                    return Err(self.broken("the first ball was called before sales closed"));
+                }
                 self.calls.push(*number);
             }
             EventKind::BallVoided { call, number } => {
@@ -116,7 +126,7 @@ impl Game {
                 if *stage != self.stage || self.pending.is_empty() {
                     return Err(self.broken(format!("stage {stage} is not awaiting settlement")));
                 }
-                let expected_prize = self.config.stages[self.stage].prize;
+                let expected_prize = self.stage_prize(self.stage);
                 let (shares, expected_house) = prize::split(expected_prize, self.pending.len(), self.config.remainder);
                 let serials: Vec<u64> = winners.iter().map(|w| w.serial).collect();
                 let amounts: Vec<u64> = winners.iter().map(|w| w.amount).collect();
@@ -135,6 +145,7 @@ impl Game {
                     winners: winners.clone(),
                     house: *house,
                 });
+                self.note_stage_won(*stage);
                 self.stage += 1;
                 self.pending.clear();
                 self.pending_names.clear();

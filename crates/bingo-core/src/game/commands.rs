@@ -32,7 +32,7 @@ impl Game {
         Ok(events)
     }
 
-    fn require(&self, action: &'static str, allowed: &[GameState]) -> Result<(), GameError> {
+    pub(super) fn require(&self, action: &'static str, allowed: &[GameState]) -> Result<(), GameError> {
         if allowed.contains(&self.state) {
             Ok(())
         } else {
@@ -73,7 +73,7 @@ impl Game {
         if self.pending.is_empty() {
             return None;
         }
-        let prize = self.config.stages[self.stage].prize;
+        let prize = self.stage_prize(self.stage);
         let (shares, house) = prize::split(prize, self.pending.len(), self.config.remainder);
         let winners = self
             .pending
@@ -88,6 +88,7 @@ impl Game {
     /// Settles a won stage, then calls `number`.
     fn call(&mut self, number: u8, now_ms: i64) -> Result<Vec<Event>, GameError> {
         let mut kinds = Vec::with_capacity(2);
+        kinds.extend(self.close_sales());
         if let Some(settle) = self.settle_pending() {
             if self.stage + 1 == self.patterns.len() {
                 return Err(GameError::FinalStageWon);
@@ -227,9 +228,14 @@ impl Game {
         if self.state == GameState::Finished {
             return Err(GameError::WrongState { action: "end the game", state: self.state });
         }
-        let mut kinds: Vec<EventKind> = self.settle_pending().into_iter().collect();
-        kinds.push(EventKind::GameFinished);
-        kinds.push(EventKind::SeedRevealed { seed: self.seed.clone() });
-        self.emit(kinds, now_ms)
+        // On a copy, so that the snowball's outcome is judged after the last stage is settled.
+        let mut next = self.clone();
+        let mut events = next.emit(next.settle_pending().into_iter().collect(), now_ms)?;
+        events.extend(next.emit(next.snowball_outcome().into_iter().collect(), now_ms)?);
+        events.extend(
+            next.emit(vec![EventKind::GameFinished, EventKind::SeedRevealed { seed: next.seed.clone() }], now_ms)?,
+        );
+        *self = next;
+        Ok(events)
     }
 }

@@ -89,7 +89,10 @@ impl Game {
         now_ms: i64,
     ) -> Result<Vec<Event>, GameError> {
         let late = self.calls.count() > 0;
-        let kinds = ranges.iter().map(|&(first, last)| EventKind::CardsIssued { first, last, channel, late }).collect();
+        let kinds = ranges
+            .iter()
+            .map(|&(first, last)| EventKind::CardsIssued { first, last, channel, late, books: None })
+            .collect();
         self.emit(kinds, now_ms)
     }
 

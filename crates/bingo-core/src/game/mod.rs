@@ -7,6 +7,7 @@
 mod apply;
 mod commands;
 mod issue;
+mod money;
 
 pub use commands::CardCheck;
 pub use issue::{IssuedCards, IssuedRange, MAX_ISSUE};
@@ -110,6 +111,8 @@ pub struct Game {
     issued: IssuedCards,
     next_seq: u64,
     seed_revealed: bool,
+    /// Sales, the prizes they fix, and the snowball.
+    till: money::Till,
 }
 
 impl Game {
@@ -138,6 +141,7 @@ impl Game {
             issued: IssuedCards::default(),
             next_seq: 1,
             seed_revealed: false,
+            till: money::Till::default(),
         })
     }
 

@@ -207,7 +207,7 @@ fn bad_configs_are_refused_with_reasons() {
     config.stages.clear();
     assert!(matches!(Game::create(config, seed(1), T), Err(GameError::InvalidConfig(_))));
     let mut config = GameConfig::standard(GameKind::Ball75);
-    config.stages.push(StageSpec { pattern: PatternSpec::Builtin("full-house".into()), prize: 0 });
+    config.stages.push(StageSpec { pattern: PatternSpec::Builtin("full-house".into()), prize: 0, share: None });
     assert!(matches!(Game::create(config, seed(1), T), Err(GameError::Pattern(_))));
     let mut config = GameConfig::standard(GameKind::Ball75);
     config.currency = Some("pounds".into());

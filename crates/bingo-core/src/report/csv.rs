@@ -7,11 +7,11 @@ use super::{Amount, Report};
 use crate::config::DrawMode;
 use crate::event::Channel;
 
-const HEADER: [&str; 11] =
+pub(super) const HEADER: [&str; 11] =
     ["section", "stage", "item", "cards", "count", "name", "call", "ball", "amount_minor", "amount", "detail"];
 
 #[derive(Default)]
-struct Row {
+pub(super) struct Row {
     section: &'static str,
     stage: String,
     item: String,
@@ -26,7 +26,7 @@ struct Row {
 }
 
 impl Row {
-    fn cells(self) -> [String; 11] {
+    pub(super) fn cells(self) -> [String; 11] {
         [
             self.section.to_string(),
             self.stage,
@@ -77,7 +77,7 @@ fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn rows(report: &Report) -> Vec<Row> {
+pub(super) fn rows(report: &Report) -> Vec<Row> {
     let game = &report.game;
     let mut rows = vec![
         fact("game", "id", report.game_id.as_str()),
@@ -148,6 +148,7 @@ fn rows(report: &Report) -> Vec<Row> {
         Row { count: report.prizes.len().to_string(), ..fact("total", "paid", "") }.with_amount(&report.total_paid),
     );
     rows.push(fact("total", "house", "").with_amount(&report.total_house));
+    money_rows(report, &mut rows);
     rows.push(counted("claims", "accepted", report.claims.accepted));
     rows.push(counted("claims", "rejected", report.claims.rejected));
     let fairness = &report.fairness;
@@ -161,8 +162,43 @@ fn rows(report: &Report) -> Vec<Row> {
     rows
 }
 
+/// The sales and snowball rows, for a game that has them.
+fn money_rows(report: &Report, rows: &mut Vec<Row>) {
+    if let Some(sales) = &report.sales {
+        for (item, count) in [("singles", sales.singles), ("strips", sales.strips), ("books", sales.books)] {
+            rows.push(counted("sales", item, count));
+        }
+        let closed = if sales.closed { "closed at the first ball" } else { "open" };
+        rows.push(fact("sales", "takings", closed).with_amount(&sales.takings));
+        rows.push(fact("sales", "late takings", "").with_amount(&sales.late_takings));
+    }
+    if let Some(snowball) = &report.snowball {
+        let outcome = format!("{:?}", snowball.outcome).to_lowercase();
+        rows.push(
+            Row { call: snowball.within.to_string(), ..fact("snowball", "pot", outcome) }.with_amount(&snowball.pot),
+        );
+        for winner in &snowball.winners {
+            rows.push(
+                Row {
+                    section: "snowball",
+                    item: "won".into(),
+                    cards: winner.serial.to_string(),
+                    name: winner.name.clone().unwrap_or_default(),
+                    call: opt(winner.call),
+                    ball: opt(winner.ball),
+                    ..Row::default()
+                }
+                .with_amount(&winner.amount),
+            );
+        }
+        if let Some(next) = &snowball.next_pot {
+            rows.push(fact("snowball", "next pot", "").with_amount(next));
+        }
+    }
+}
+
 /// A cell as written: neutralised if a spreadsheet would run it, quoted if it needs to be.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
     if text.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))

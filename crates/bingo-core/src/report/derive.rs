@@ -45,6 +45,7 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
                 stage: stage_number(i),
                 pattern: pattern_of(i),
                 prize: Amount::new(s.prize, currency),
+                share: s.share,
             })
             .collect(),
         created_at_ms: created.at_ms,
@@ -60,6 +61,7 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
     let (mut total_paid, mut total_house) = (0u64, 0u64);
     let mut seed = None;
     let calls_so_far = |calls: &Vec<u8>| u16::try_from(calls.len()).unwrap_or(u16::MAX);
+    let mut money = Money::default();
 
     for event in rest {
         match &event.kind {
@@ -69,8 +71,9 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
             EventKind::GameFinished => {
                 game.finished_at_ms.get_or_insert(event.at_ms);
             }
-            EventKind::CardsIssued { first, last, channel, late } => {
+            EventKind::CardsIssued { first, last, channel, late, books } => {
                 let count = last.checked_sub(*first).map_or(0, |d| d.saturating_add(1));
+                money.sold(config, count, *books, *late);
                 cards.total = cards.total.saturating_add(count);
                 let by_channel = match channel {
                     Channel::Phone => &mut cards.phone,
@@ -126,6 +129,47 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
                 }
             }
             EventKind::SeedRevealed { seed: revealed } => seed = Some(revealed.clone()),
+            EventKind::SalesClosed { takings, prizes } => {
+                money.closed = true;
+                money.takings = *takings;
+                for (facts, prize) in game.stages.iter_mut().zip(prizes) {
+                    facts.prize = Amount::new(*prize, currency);
+                }
+            }
+            EventKind::SnowballOffered { pot, within } => {
+                money.snowball = Some(SnowballReport {
+                    pot: Amount::new(*pot, currency),
+                    within: *within,
+                    outcome: SnowballOutcome::Open,
+                    winners: Vec::new(),
+                    next_pot: None,
+                });
+            }
+            EventKind::SnowballWon { winners, next_pot, .. } => {
+                if let Some(snowball) = &mut money.snowball {
+                    snowball.outcome = SnowballOutcome::Won;
+                    snowball.next_pot = Some(Amount::new(*next_pot, currency));
+                    let last = game.stages.len().saturating_sub(1);
+                    for share in winners {
+                        let claim = accepted.iter().find(|a| a.stage == last && a.serial == share.serial);
+                        snowball.winners.push(PrizePaid {
+                            stage: stage_number(last),
+                            pattern: String::from("Snowball"),
+                            serial: share.serial,
+                            name: share.name.clone(),
+                            amount: Amount::new(share.amount, currency),
+                            call: claim.map(|a| a.call),
+                            ball: claim.and_then(|a| a.ball),
+                        });
+                    }
+                }
+            }
+            EventKind::SnowballCarried { next_pot, .. } => {
+                if let Some(snowball) = &mut money.snowball {
+                    snowball.outcome = SnowballOutcome::Carried;
+                    snowball.next_pot = Some(Amount::new(*next_pot, currency));
+                }
+            }
             EventKind::GameCreated { .. } | EventKind::GameOpened | EventKind::Paused | EventKind::Resumed => {}
         }
     }
@@ -140,6 +184,45 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
         total_paid: Amount::new(total_paid, currency),
         total_house: Amount::new(total_house, currency),
         claims,
+        sales: config.has_sales().then(|| money.sales_report(currency)),
+        snowball: money.snowball,
         fairness: Fairness { commitment: *commitment, seed, verify: VERIFY_COMMAND.to_string() },
     })
+}
+
+/// Tickets and takings as the events state them.
+#[derive(Default)]
+struct Money {
+    singles: u64,
+    strips: u64,
+    books: u64,
+    takings: u64,
+    late_takings: u64,
+    closed: bool,
+    snowball: Option<SnowballReport>,
+}
+
+impl Money {
+    /// Counts one issue's tickets at the game's prices (an issue that does not price counts as
+    /// nothing sold: `bingo verify` refuses such a log).
+    fn sold(&mut self, config: &crate::GameConfig, cards: u64, books: Option<u32>, late: bool) {
+        let Some(prices) = &config.tickets else { return };
+        let Ok(priced) = crate::sales::price_issue(prices, config.kind, cards, books) else { return };
+        self.singles = self.singles.saturating_add(priced.singles);
+        self.strips = self.strips.saturating_add(priced.strips);
+        self.books = self.books.saturating_add(priced.books);
+        let till = if late { &mut self.late_takings } else { &mut self.takings };
+        *till = till.saturating_add(priced.amount);
+    }
+
+    fn sales_report(&self, currency: Option<&str>) -> SalesReport {
+        SalesReport {
+            singles: self.singles,
+            strips: self.strips,
+            books: self.books,
+            takings: Amount::new(self.takings, currency),
+            late_takings: Amount::new(self.late_takings, currency),
+            closed: self.closed,
+        }
+    }
 }

@@ -10,10 +10,12 @@
 mod csv;
 mod derive;
 mod money;
+pub mod session;
 mod text;
 
 pub use csv::to_csv;
 pub use money::{civil_from_days, format_minor, format_utc};
+pub use session::{session_to_csv, SessionReport, SessionTotals};
 pub use text::to_text;
 
 use crate::config::DrawMode;
@@ -44,7 +46,50 @@ pub struct Report {
     /// The sum of `house`.
     pub total_house: Amount,
     pub claims: ClaimCounts,
+    /// Tickets sold and takings, for a game with ticket prices or prizes from takings.
+    pub sales: Option<SalesReport>,
+    /// The snowball, if the game offered it.
+    pub snowball: Option<SnowballReport>,
     pub fairness: Fairness,
+}
+
+/// A game's sales from its `cards_issued` and `sales_closed` events.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesReport {
+    /// Tickets sold one by one, as 90-ball strips, and as books.
+    pub singles: u64,
+    pub strips: u64,
+    pub books: u64,
+    /// Takings before the first ball (the pool's base) and after it (late entry).
+    pub takings: Amount,
+    pub late_takings: Amount,
+    /// Whether sales closed (at the first ball), fixing each stage's prize.
+    pub closed: bool,
+}
+
+/// The snowball in one game: offered at `pot`, then won or carried.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnowballReport {
+    pub pot: Amount,
+    /// A full house on or before this call wins it.
+    pub within: u16,
+    pub outcome: SnowballOutcome,
+    /// The winners' shares, if won.
+    pub winners: Vec<PrizePaid>,
+    /// The pot the next game starts from (none while the game is not over).
+    pub next_pot: Option<Amount>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnowballOutcome {
+    /// Offered, and the game is not over.
+    Open,
+    Won,
+    Carried,
 }
 
 /// What the game was, from its creation, and when it started and ended.
@@ -74,7 +119,10 @@ pub struct StageFacts {
     pub stage: u64,
     /// The pattern's name ("One line"; a custom pattern's name is the host's text).
     pub pattern: String,
+    /// The prize: fixed at the close of sales for a share of takings, else the stage's amount.
     pub prize: Amount,
+    /// The share of takings the prize was (with its minimum), if it was one.
+    pub share: Option<crate::sales::PrizeShare>,
 }
 
 /// An amount of money: minor units (pence, cents) and as written for people ("£5.00").

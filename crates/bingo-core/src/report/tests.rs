@@ -116,9 +116,9 @@ fn house_remainders_voided_calls_and_nonsense_are_reported_without_panicking() {
     let at = |seq: u64, kind: EventKind| Event { seq, at_ms: i64::MIN, kind };
     let log = vec![
         at(1, EventKind::GameCreated { config, commitment: seed().commitment() }),
-        at(2, EventKind::CardsIssued { first: 9, last: 3, channel: Channel::Paper, late: false }),
-        at(3, EventKind::CardsIssued { first: 0, last: u64::MAX, channel: Channel::Phone, late: true }),
-        at(4, EventKind::CardsIssued { first: 1, last: u64::MAX, channel: Channel::Phone, late: true }),
+        at(2, EventKind::CardsIssued { first: 9, last: 3, channel: Channel::Paper, late: false, books: None }),
+        at(3, EventKind::CardsIssued { first: 0, last: u64::MAX, channel: Channel::Phone, late: true, books: None }),
+        at(4, EventKind::CardsIssued { first: 1, last: u64::MAX, channel: Channel::Phone, late: true, books: None }),
         at(5, EventKind::BallCalled { call: 1, number: 40 }),
         at(6, EventKind::BallVoided { call: 1, number: 40 }),
         at(7, EventKind::BallVoided { call: 9, number: 3 }),

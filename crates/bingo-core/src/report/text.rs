@@ -90,6 +90,25 @@ pub fn to_text(report: &Report) -> String {
     if report.total_house.minor > 0 {
         line(format!("  total kept by the house: {}", report.total_house.text));
     }
+    if let Some(sales) = &report.sales {
+        line(format!(
+            "  sales: {} singles, {} strips, {} books; takings {}{}; late takings {}",
+            sales.singles,
+            sales.strips,
+            sales.books,
+            sales.takings.text,
+            if sales.closed { " (closed at the first ball)" } else { " (open)" },
+            sales.late_takings.text
+        ));
+    }
+    if let Some(snowball) = &report.snowball {
+        let outcome = format!("{:?}", snowball.outcome).to_lowercase();
+        let next = snowball.next_pot.as_ref().map_or_else(String::new, |n| format!("; next pot {}", n.text));
+        line(format!("  snowball: {} within {} calls, {outcome}{next}", snowball.pot.text, snowball.within));
+        for winner in &snowball.winners {
+            line(format!("    card {}{} {}", winner.serial, who(&winner.name), winner.amount.text));
+        }
+    }
     line(format!("  claims: {} accepted, {} rejected", report.claims.accepted, report.claims.rejected));
     let fairness = &report.fairness;
     line(format!("  commitment: {}", fairness.commitment));

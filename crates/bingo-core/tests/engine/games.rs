@@ -25,6 +25,7 @@ fn config(
             .map(|(i, prize)| StageSpec {
                 pattern: PatternSpec::Builtin(ids[i.index(ids.len())].to_string()),
                 prize: *prize,
+                share: None,
             })
             .collect(),
         draw_mode: if manual { DrawMode::Manual } else { DrawMode::Random },

@@ -115,6 +115,7 @@ impl Store {
             .max_size(pool_size)
             .connection_timeout(CONNECTION_TIMEOUT)
             .connection_customizer(Box::new(SqlitePragmas))
+            .error_handler(Box::new(crate::conn::PoolErrors))
             .build(manager)?;
         Ok(Store { pool, backend })
     }

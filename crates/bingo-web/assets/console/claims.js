@@ -125,7 +125,9 @@ export function renderClaims() {
       // A paper card checked by serial: a winning card is accepted (the engine still decides) or
       // rejected by the caller; one that does not win is only dismissed.
       const won = c.check.verdict.verdict === 'won';
-      const text = won ? t('verdict_won', { serial: c.serial, message: c.check.message }) : t('verdict_not', { serial: c.serial, message: c.check.message });
+      // The engine's verdict for a win already names the card ("card 7 wins One line: ..."); say it once.
+      const sentence = c.check.message.charAt(0).toUpperCase() + c.check.message.slice(1);
+      const text = won ? t('verdict_won', { serial: c.serial, message: sentence }) : t('verdict_not', { serial: c.serial, message: c.check.message });
       const stage = currentStage(snap);
       const hl = won && stage ? new Set(c.card.grid.flat().filter((n, i) => n && stage.pictures[c.check.verdict.alternative].join('')[i] === 'X')) : new Set();
       return h(

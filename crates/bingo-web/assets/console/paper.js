@@ -7,13 +7,13 @@ import { renderCard } from '/shared/card.js';
 import { t } from './t.js';
 import { call } from './session.js';
 
-/** The game paper cards are made for: { id, code } (its join code). */
+/** The game paper cards are made for: { id, code, name } (its join code and name). */
 let game = null;
 /** Where the QR codes send a phone: the public URL (GET /api/v1/web/config), else this page's. */
 let publicUrl = null;
 
-export function resetPaper(id, code) {
-  game = { id, code };
+export function resetPaper(id, code, name) {
+  game = { id, code, name: name || '' };
   closePrint();
 }
 
@@ -45,7 +45,7 @@ $('#paper-form').addEventListener('submit', async (ev) => {
       h(
         'article',
         { class: 'paper-card' },
-        h('header', {}, h('strong', {}, t('paper_title', { code: game.code })), h('span', { class: 'serial' }, t('paper_card', { serial: card.serial }))),
+        h('header', {}, h('strong', {}, game.name ? t('paper_title_named', { name: game.name, code: game.code }) : t('paper_title', { code: game.code })), h('span', { class: 'serial' }, t('paper_card', { serial: card.serial }))),
         h('div', { class: 'paper-body' },
           renderCard(card, { t }),
           h('figure', {}, h('img', { src: qrUrl(`${url}/console?game=${game.id}&check=${card.serial}`), alt: t('paper_card', { serial: card.serial }), width: 96, height: 96 }), h('figcaption', {}, t('paper_scan')))),

@@ -44,7 +44,7 @@ export async function runGame(id) {
   game = { id, snap };
   resetClaims(id, () => game.snap);
   resetPlayers(id);
-  resetPaper(id, snap.join_code);
+  resetPaper(id, snap.join_code, snap.game.name);
   resetAnnouncement(id);
   resetSales(id, snap);
   salesSnapshot(() => game.snap);

@@ -34,6 +34,20 @@ export function applyEvent(snap, ev, seq) {
       g.stage = ev.stage + 1;
       g.stage_first_call = g.calls.length + 1;
       break;
+    case 'sales_closed':
+      // The prizes are fixed now (a share of takings has its final amount).
+      g.sales_closed = true;
+      (ev.prizes || []).forEach((prize, i) => {
+        if (g.stages[i]) g.stages[i].prize = prize;
+      });
+      break;
+    case 'snowball_offered':
+      g.snowball = { pot: ev.pot, within: ev.within };
+      break;
+    case 'snowball_won':
+    case 'snowball_carried':
+      g.snowball = { ...(g.snowball || {}), outcome: ev.type === 'snowball_won' ? 'won' : 'carried', winners: ev.winners || [], next_pot: ev.next_pot };
+      break;
     case 'game_finished':
       g.state = 'finished';
       break;
@@ -105,11 +119,13 @@ export function ballCount(kind) {
   return { 75: 75, 90: 90, 80: 80, 30: 30 }[kind] || 90;
 }
 
-/** A prize in minor units as money ("£10.00"), or a plain number without a currency. */
+/** A prize in minor units as money ("£10.00"), or a plain number without a currency. The
+ *  currency's own decimals divide the minor units (JPY has none, KWD three), as the report does. */
 export function money(minor, currency, locale) {
   if (currency) {
     try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100);
+      const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
     } catch {
       /* an unknown code: fall through */
     }

@@ -138,7 +138,7 @@ fn card_report(events: &[Event], game: &Game) -> Vec<String> {
         match e.kind {
             EventKind::BallCalled { call, .. } => calls = call,
             EventKind::BallVoided { call, .. } => calls = call.saturating_sub(1),
-            EventKind::CardsIssued { first, last, channel, late: is_late } => {
+            EventKind::CardsIssued { first, last, channel, late: is_late, .. } => {
                 let count = last - first + 1;
                 let via = match channel {
                     Channel::Phone => {
