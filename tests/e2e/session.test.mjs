@@ -209,6 +209,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   });
   assert.deepEqual(await texts(c, '#sales .sales-pool li'), ['Stage 1 (One line): £5.00', 'Stage 2 (Two lines): £10.00', 'Stage 3 (Full house): £20.00']);
   assert.equal(await c.textContent('#sales .sales-state'), 'Sales are open: prizes as of now.');
+  await c.waitForFunction(() => document.querySelectorAll('#players li').length === 3 && !document.querySelector('#players .hint'));
   assert.deepEqual((await texts(c, '#players li')).sort(), ['Ann — 6 cards', 'Bob — 6 cards', 'Cat — 6 cards']);
   assert.equal(await c.textContent('#run-players'), '3 players');
 
@@ -295,6 +296,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   await c.click('#sv-games tbody tr:nth-child(2) button');
   await c.waitForFunction((n) => !document.querySelector('#run-view').hidden && document.querySelector('#run-name').textContent === n, GAMES[1]);
   await c.waitForFunction(() => document.querySelector('#run-players').textContent === '3 players');
+  await c.waitForFunction(() => document.querySelectorAll('#players li').length === 3 && !document.querySelector('#players .hint'));
   assert.deepEqual((await texts(c, '#players li')).sort(), ['Ann — 6 cards', 'Bob — 6 cards', 'Cat — 6 cards']);
   await c.click('#btn-start');
   await c.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'running');
