@@ -1,166 +1,14 @@
 // The apps' features the whole-game test (game.test.mjs) does not reach, each in a real browser
 // against a real `bingo serve`: the manual-mode keypad driven by the keyboard alone, auto-draw
-// with its countdown, taking over control from another console, recovering a player on another
-// phone, the console's new-game wizard by keyboard with a visible focus ring, and the screen's
-// voice caller with the traditional calls.
+// with its countdown, taking over control from another console, and recovering a player on
+// another phone. access.test.mjs has the wizard by keyboard and the screen's voice caller.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSPHRASE, PHONE, TV, LAPTOP, sleep, startServer, launchBrowser, openPage, consoleLogin } from './support.mjs';
+import { PHONE, sleep } from './support.mjs';
+import { useServer, open, noErrors, newConsole, createGame, waitState, openAndStart, consoleCalls, waitConsoleCalls, waitScreenBoard, openScreen, assertFocusRing, tabTo, clearAndType } from './features-support.mjs';
 
-let server;
-let base;
-let browser;
-let adminToken; // one console session for the tests that are not about logging in (logins are rate limited)
-const pages = [];
-
-before(async () => {
-  server = await startServer();
-  base = server.base;
-  browser = await launchBrowser();
-  const res = await fetch(base + '/api/v1/admin/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ passphrase: PASSPHRASE }),
-  });
-  assert.equal(res.status, 200);
-  adminToken = (await res.json()).token;
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.stop();
-});
-
-async function open(viewport, opts = {}) {
-  const page = await openPage(browser, viewport, opts);
-  pages.push(page);
-  return page;
-}
-
-function noErrors(...list) {
-  for (const p of list) assert.deepEqual(p.errors, [], 'no script errors');
-}
-
-/** A console on the games list: logged in with the passphrase (login: true), else with the
- *  session made in before(). */
-async function newConsole({ login = false } = {}) {
-  const page = await open(LAPTOP);
-  if (login) {
-    await consoleLogin(page, base);
-  } else {
-    await page.addInitScript((token) => localStorage.setItem('bingo.console.token', token), adminToken);
-    await page.goto(base + '/console');
-  }
-  await page.waitForSelector('#games-view:not([hidden])');
-  return page;
-}
-
-/** Creates a game with the wizard (mouse): returns { id, code }, the console on its run view. */
-async function createGame(page, { kind = '90', manual = false, autoDraw = '' } = {}) {
-  await page.click('#new-game');
-  await page.check(`input[name="kind"][value="${kind}"]`);
-  await page.click('#wizard-next');
-  await page.click('#wizard-next');
-  await page.check(`input[name="draw_mode"][value="${manual ? 'manual' : 'random'}"]`);
-  await page.fill('#auto-draw', autoDraw);
-  await page.click('#wizard-next');
-  await page.waitForSelector('#review li');
-  await page.click('#wizard-create');
-  await page.waitForSelector('#run-view:not([hidden])');
-  await page.waitForFunction(() => document.querySelector('#run-state').dataset.state === 'created');
-  const code = (await page.textContent('#run-code')).trim();
-  return { id: new URL(page.url()).searchParams.get('game'), code };
-}
-
-async function waitState(page, state) {
-  await page.waitForFunction((s) => document.querySelector('#run-state').dataset.state === s, state);
-}
-
-async function openAndStart(page) {
-  await page.click('#btn-open');
-  await waitState(page, 'open');
-  await page.click('#btn-start');
-  await waitState(page, 'running');
-}
-
-/** The number of balls called, as the console shows it. */
-async function consoleCalls(page) {
-  return Number(/^(\d+)/.exec(await page.textContent('#run-calls'))[1]);
-}
-
-async function waitConsoleCalls(page, n) {
-  await page.waitForFunction((n) => document.querySelector('#run-calls').textContent.startsWith(n + ' '), n);
-}
-
-/** The screen's lit board numbers, ascending. */
-async function screenBoard(screen) {
-  return screen.$$eval('#board .num.on', (els) => els.map((e) => Number(e.textContent)).sort((a, b) => a - b));
-}
-
-async function waitScreenBoard(screen, numbers) {
-  const want = [...numbers].sort((a, b) => a - b);
-  await screen.waitForFunction(
-    (want) => {
-      const on = [...document.querySelectorAll('#board .num.on')].map((e) => Number(e.textContent)).sort((a, b) => a - b);
-      return JSON.stringify(on) === JSON.stringify(want);
-    },
-    want,
-  );
-}
-
-async function openScreen(code, init) {
-  const screen = await open(TV);
-  if (init) await screen.addInitScript(init);
-  await screen.goto(`${base}/screen?code=${code}`);
-  await screen.waitForFunction((c) => document.querySelector('#join-code')?.textContent === c, code);
-  return screen;
-}
-
-/** What has keyboard focus, and whether it shows a focus indicator (outline or box-shadow). */
-function focusInfo(page) {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    const cs = getComputedStyle(el);
-    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
-    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-    return {
-      id: el.id,
-      tag: el.tagName.toLowerCase(),
-      value: el.value,
-      body: el === document.body,
-      ring: !!(outline || shadow),
-      style: `outline: ${cs.outlineStyle} ${cs.outlineWidth}; box-shadow: ${cs.boxShadow}`,
-    };
-  });
-}
-
-async function assertFocusRing(page, what) {
-  const f = await focusInfo(page);
-  assert.ok(!f.body, `${what}: something has focus`);
-  assert.ok(f.ring, `${what}: #${f.id} (${f.tag}) shows a focus indicator (${f.style})`);
-  return f;
-}
-
-/** Presses Tab (or Shift+Tab) until `selector` has focus, checking the focus ring at each stop. */
-async function tabTo(page, selector, { back = false, max = 40 } = {}) {
-  for (let i = 0; i < max; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) {
-      await assertFocusRing(page, selector);
-      return;
-    }
-    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-    const f = await focusInfo(page);
-    if (!f.body) assert.ok(f.ring, `#${f.id} (${f.tag}) shows a focus indicator on the way to ${selector} (${f.style})`);
-  }
-  assert.fail(`${selector} never got focus with ${back ? 'Shift+Tab' : 'Tab'}`);
-}
-
-async function clearAndType(page, text) {
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type(text);
-}
+const ctx = useServer();
 
 // ---------------------------------------------------------------- 1. manual mode, keypad by keyboard
 
@@ -274,7 +122,7 @@ test('a second console takes over control', { timeout: 180000 }, async () => {
   await waitConsoleCalls(a, 1);
 
   const b = await newConsole({ login: true }); // another browser, the same passphrase
-  await b.goto(`${base}/console?game=${id}`);
+  await b.goto(`${ctx.base}/console?game=${id}`);
   await waitState(b, 'running');
   await waitConsoleCalls(b, 1);
   assert.equal(await b.isHidden('#takeover'), true);
@@ -319,7 +167,7 @@ test('recovery: the same cards and daubs on another phone', { timeout: 180000 },
   await waitState(c, 'open');
 
   const phoneA = await open(PHONE, { isMobile: true, hasTouch: true });
-  await phoneA.goto(`${base}/player?code=${code}`);
+  await phoneA.goto(`${ctx.base}/player?code=${code}`);
   await phoneA.waitForFunction(() => document.querySelector('#cards option[value="3"]'));
   await phoneA.fill('#nickname', 'Dee');
   await phoneA.selectOption('#cards', '3');
@@ -353,7 +201,7 @@ test('recovery: the same cards and daubs on another phone', { timeout: 180000 },
 
   // Phone B: a new browser; the player opens the game's link and continues with the code.
   const phoneB = await open(PHONE, { isMobile: true, hasTouch: true });
-  await phoneB.goto(`${base}/player?code=${code}`);
+  await phoneB.goto(`${ctx.base}/player?code=${code}`);
   await phoneB.waitForSelector('#join-view:not([hidden])');
   await phoneB.click('#show-recover');
   await phoneB.waitForSelector('#recover-view:not([hidden])');
@@ -379,176 +227,3 @@ test('recovery: the same cards and daubs on another phone', { timeout: 180000 },
 });
 
 // ---------------------------------------------------------------- 5. the wizard by keyboard
-
-test('the console: log in and create a game with the keyboard only, focus always visible', { timeout: 180000 }, async () => {
-  const c = await open(LAPTOP);
-  await c.goto(base + '/console');
-  await c.waitForFunction(() => document.activeElement?.id === 'passphrase');
-  await c.keyboard.type(PASSPHRASE);
-  await c.keyboard.press('Enter');
-  await c.waitForSelector('#games-view:not([hidden])');
-
-  await tabTo(c, '#new-game');
-  await c.keyboard.press('Enter');
-  await c.waitForSelector('#wizard-view:not([hidden])');
-
-  // Step 1: the name, typed, then the kind with the arrow keys (90 → 75).
-  await c.waitForFunction(() => document.activeElement?.id === 'game-name');
-  await assertFocusRing(c, 'name');
-  await c.keyboard.type('Keyboard game');
-  await c.keyboard.press('Tab');
-  await c.waitForFunction(() => document.activeElement?.name === 'kind');
-  await assertFocusRing(c, 'kind radio');
-  assert.equal((await focusInfo(c)).value, '90');
-  await c.keyboard.press('ArrowDown');
-  assert.equal((await focusInfo(c)).value, '75');
-  assert.equal(await c.isChecked('input[name="kind"][value="75"]'), true);
-  await assertFocusRing(c, 'kind radio after an arrow key');
-  await tabTo(c, '#wizard-next');
-  await c.keyboard.press('Enter');
-
-  // Step 2: currency, the first stage's pattern (arrow key) and prize.
-  await c.waitForFunction(() => document.activeElement?.id === 'currency');
-  await assertFocusRing(c, 'currency');
-  await clearAndType(c, 'EUR');
-  await tabTo(c, '#stage-0-pattern');
-  const patternBefore = await c.inputValue('#stage-0-pattern');
-  await c.keyboard.press('ArrowDown');
-  await c.waitForFunction((before) => document.querySelector('#stage-0-pattern').value !== before, patternBefore);
-  const pattern = await c.inputValue('#stage-0-pattern');
-  assert.equal(await c.evaluate(() => document.activeElement.id), 'stage-0-pattern', 'focus stays on the pattern after it changes');
-  await tabTo(c, '#stage-0-prize');
-  await clearAndType(c, '5');
-  await tabTo(c, '#wizard-next');
-  await c.keyboard.press('Enter');
-
-  // Step 3: manual draw (arrow key), 5 s auto-draw, the claim rule off (Space).
-  await c.waitForFunction(() => document.activeElement?.name === 'draw_mode');
-  await c.keyboard.press('ArrowDown');
-  assert.equal(await c.isChecked('input[name="draw_mode"][value="manual"]'), true);
-  await c.keyboard.press('ArrowUp');
-  assert.equal(await c.isChecked('input[name="draw_mode"][value="random"]'), true);
-  await tabTo(c, '#auto-draw');
-  await clearAndType(c, '5');
-  await tabTo(c, '#claim-rule');
-  await c.keyboard.press('Space');
-  assert.equal(await c.isChecked('#claim-rule'), false);
-  await tabTo(c, '#auto-draw', { back: true });
-  assert.equal(await c.inputValue('#auto-draw'), '5');
-  await tabTo(c, '#wizard-next');
-  await c.keyboard.press('Enter');
-
-  // Step 4: review and create.
-  await c.waitForSelector('#review li');
-  assert.match(await c.textContent('#review'), /75-ball, \d+ stages, random draw/);
-  await assertFocusRing(c, 'the review step'); // focus is not lost with the hidden "Next"
-  await tabTo(c, '#wizard-create');
-  await c.keyboard.press('Enter');
-  await c.waitForSelector('#run-view:not([hidden])');
-  await waitState(c, 'created');
-  const id = new URL(c.url()).searchParams.get('game');
-
-  // The server got what was typed.
-  const snap = await (await fetch(`${base}/api/v1/games/${id}`, { headers: { Authorization: 'Bearer ' + adminToken } })).json();
-  const g = snap.game;
-  assert.equal(g.name, 'Keyboard game');
-  assert.equal(g.kind, '75');
-  assert.equal(g.rules.draw_mode, 'random');
-  assert.equal(g.rules.currency, 'EUR');
-  assert.equal(g.rules.auto_draw_ms, 5000);
-  assert.equal(g.rules.claim_before_next_ball, false);
-  assert.equal(g.stages[0].prize, 500);
-  assert.ok(g.stages[0].name, 'the first stage has its pattern');
-  assert.ok(pattern, 'a pattern was chosen');
-
-  // And the game runs from the keyboard: open, start, then N for a ball.
-  await tabTo(c, '#btn-open');
-  await c.keyboard.press('Enter');
-  await waitState(c, 'open');
-  await c.waitForFunction(() => document.activeElement?.id === 'btn-start');
-  await assertFocusRing(c, 'Start');
-  await c.keyboard.press('Enter');
-  await waitState(c, 'running');
-  await c.waitForFunction(() => document.activeElement?.id === 'btn-next');
-  await assertFocusRing(c, 'Next ball');
-  await c.keyboard.press('n');
-  await waitConsoleCalls(c, 1);
-  noErrors(c);
-});
-
-// ---------------------------------------------------------------- 6. the screen's voice caller
-
-test('the screen: voice caller with the traditional calls', { timeout: 180000 }, async () => {
-  const c = await newConsole();
-  const { code } = await createGame(c, { kind: '90', manual: true });
-  await openAndStart(c);
-  const screen = await openScreen(code, () => {
-    // Records what would be spoken instead of speaking.
-    window.__spoken = [];
-    if (!('SpeechSynthesisUtterance' in window)) {
-      window.SpeechSynthesisUtterance = class {
-        constructor(text) {
-          this.text = text;
-        }
-      };
-    }
-    const synth = window.speechSynthesis || {};
-    Object.defineProperty(synth, 'speak', { configurable: true, value: (u) => window.__spoken.push(u.text) });
-    Object.defineProperty(synth, 'cancel', { configurable: true, value: () => {} });
-    if (!window.speechSynthesis) Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: synth });
-  });
-  const spoken = () => screen.evaluate(() => window.__spoken.slice());
-  const call = async (n, count) => {
-    await c.fill('#keypad-input', String(n));
-    await c.press('#keypad-input', 'Enter');
-    await waitConsoleCalls(c, count);
-    await waitScreenBoard(screen, called);
-  };
-  const called = [];
-
-  // Off by default: nothing is said.
-  assert.equal((await screen.textContent('#voice')).trim(), 'Voice: off');
-  assert.equal(await screen.getAttribute('#voice', 'aria-pressed'), 'false');
-  called.push(10);
-  await call(10, 1);
-  await sleep(300);
-  assert.deepEqual(await spoken(), []);
-
-  // Voice on: the number.
-  await screen.click('#voice');
-  assert.equal((await screen.textContent('#voice')).trim(), 'Voice: on');
-  assert.equal(await screen.getAttribute('#voice', 'aria-pressed'), 'true');
-  called.push(5);
-  await call(5, 2);
-  await screen.waitForFunction(() => window.__spoken.length === 1);
-  assert.deepEqual(await spoken(), ['Number 5']);
-
-  // Traditional calls on: 22 is "Two little ducks".
-  await screen.click('#traditional');
-  assert.equal((await screen.textContent('#traditional')).trim(), 'Traditional calls: on');
-  assert.equal(await screen.getAttribute('#traditional', 'aria-pressed'), 'true');
-  called.push(22);
-  await call(22, 3);
-  await screen.waitForFunction(() => window.__spoken.length === 2);
-  const said = (await spoken())[1];
-  assert.match(said, /two little ducks/i);
-  assert.match(said, /\b22\b/);
-  called.push(1);
-  await call(1, 4);
-  await screen.waitForFunction(() => window.__spoken.length === 3);
-  assert.match((await spoken())[2], /^Kelly's eye, number one$/);
-
-  // The settings survive a reload of the screen.
-  await screen.reload();
-  await screen.waitForFunction((c) => document.querySelector('#join-code')?.textContent === c, code);
-  assert.equal((await screen.textContent('#voice')).trim(), 'Voice: on');
-  assert.equal((await screen.textContent('#traditional')).trim(), 'Traditional calls: on');
-
-  // Voice off again: silence.
-  await screen.click('#voice');
-  called.push(88);
-  await call(88, 5);
-  await sleep(300);
-  assert.deepEqual(await spoken(), [], 'nothing spoken since the reload with the voice off');
-  noErrors(c, screen);
-});

@@ -11,8 +11,11 @@ pub use crate::routes::announcements::Announcement;
 pub use crate::routes::claims::{Checking, PaperClaim};
 pub use crate::routes::games::{AutoDraw, Call, Paper};
 pub use crate::routes::players::{Claim, Daub, Join, Recover};
+pub use crate::routes::sales::{Books, SnowballPot};
 /// The create-game body.
 pub use bingo_core::GameConfig;
+/// The create-session and template body.
+pub use bingo_service::SessionPlan;
 
 /// A body from its bytes, as a route reads it: JSON, then [`from_value`].
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {

@@ -143,14 +143,19 @@ impl Service {
     }
 
     /// Ends a game (revealing its seed) and stops its auto-draw.
+    /// Then, for a game with a snowball, stores the pot it leaves; for a session's game, opens
+    /// the next game and times the interval (sessions.rs).
     pub async fn finish(&self, game_id: &str) -> Result<()> {
-        self.command(game_id, |game, now| game.finish(now)).await?;
+        let events = self.command(game_id, |game, now| game.finish(now)).await?;
         let id = game_id.to_string();
         self.blocking(move |s| s.set_auto_draw(&id, false, None)).await?;
-        let live = self.live(game_id).await?;
-        let mut live = live.lock().await;
-        live.meta.auto_draw = false;
-        live.meta.next_draw_at_ms = None;
-        Ok(())
+        {
+            let live = self.live(game_id).await?;
+            let mut live = live.lock().await;
+            live.meta.auto_draw = false;
+            live.meta.next_draw_at_ms = None;
+        }
+        self.store_next_pot(&events).await?;
+        self.next_in_session(game_id).await
     }
 }

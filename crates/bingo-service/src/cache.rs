@@ -152,6 +152,7 @@ mod tests {
             updated_at_ms: 0,
             name: String::new(),
             announcement: None,
+            session: None,
         };
         Arc::new(tokio::sync::Mutex::new(Live::new(meta, game, 0)))
     }

@@ -49,14 +49,16 @@ impl WaitingIssues {
     }
 }
 
-/// The serials as inclusive ranges, neighbours joined.
-fn merged(waiters: &[Waiter]) -> Vec<(u64, u64)> {
+/// The serials as inclusive ranges, neighbours joined unless `each_its_own` (then one range per
+/// join: in a 90-ball game sold by the strip, six cards issued in one range are priced as a strip,
+/// so two joins of three cards must stay two issues of singles).
+fn merged(waiters: &[Waiter], each_its_own: bool) -> Vec<(u64, u64)> {
     let mut ranges: Vec<Range<u64>> = waiters.iter().map(|(r, _)| r.clone()).filter(|r| !r.is_empty()).collect();
     ranges.sort_by_key(|r| r.start);
     let mut out: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
     for r in ranges {
         match out.last_mut() {
-            Some((_, last)) if *last + 1 == r.start => *last = r.end - 1,
+            Some((_, last)) if !each_its_own && *last + 1 == r.start => *last = r.end - 1,
             _ => out.push((r.start, r.end - 1)),
         }
     }
@@ -80,8 +82,16 @@ impl Service {
     }
 
     async fn commit_issue_batches(&self, game_id: &str) {
+        let strips = match self.live(game_id).await {
+            Ok(live) => {
+                let live = live.lock().await;
+                let config = live.game.config();
+                config.kind == bingo_core::GameKind::Ball90 && config.tickets.is_some_and(|t| t.strip > 0)
+            }
+            Err(_) => false,
+        };
         while let Some(batch) = self.inner.issues.take(game_id) {
-            let ranges = merged(&batch);
+            let ranges = merged(&batch, strips);
             let mut result = Err(ServiceError::Conflict("the game's log kept changing; join again".into()));
             for _ in 0..BATCH_ATTEMPTS {
                 result =
@@ -108,7 +118,8 @@ mod tests {
     #[test]
     fn batches_merge_neighbouring_serials() {
         let batch = vec![waiter(7..9), waiter(1..4), waiter(4..7), waiter(20..21), waiter(30..30)];
-        assert_eq!(merged(&batch), vec![(1, 8), (20, 20)]);
+        assert_eq!(merged(&batch, false), vec![(1, 8), (20, 20)]);
+        assert_eq!(merged(&batch, true), vec![(1, 3), (4, 6), (7, 8), (20, 20)], "strips: one issue per join");
     }
 
     #[test]

@@ -19,8 +19,11 @@ mod players;
 mod queries;
 mod recent;
 mod report;
+mod sales;
 pub mod secrets;
+mod sessions;
 mod snapshot;
+mod snowball;
 mod tasks;
 
 pub use admin::{AdminSession, SESSION_MS};
@@ -31,7 +34,13 @@ pub use games::{CreatedGame, PaperCards};
 pub use players::{Joined, PlayerView};
 pub use queries::Held;
 pub use report::report_of;
+pub use sales::{BookCards, BooksSold, MAX_BOOKS};
+pub use sessions::{
+    template_name, SessionGame, SessionPlan, SessionPrices, SessionStage, SessionSummary, SessionTemplate, SessionView,
+    MAX_INTERVAL_S, MAX_SESSION_GAMES,
+};
 pub use snapshot::{AutoDrawView, SharedSnapshot, Snapshot};
+pub use snowball::{SnowballEnd, SnowballResult, SnowballView};
 pub use tasks::{Running, Tasks};
 
 use bingo_bus::{Bus, BusMessage, EventNotice, Update, UpdateNotice};

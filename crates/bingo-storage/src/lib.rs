@@ -26,6 +26,9 @@
 //!   → player or NULL for paper), `daubs` ((player_id, serial, number)).
 //! - `admin` (one row: the passphrase's PHC hash), `sessions` (token hashes with expiry),
 //!   `leases` (name → holder until expiry).
+//! - `hall_sessions` (a night's programme: name, plan JSON, the interval's end; its games carry
+//!   `session_id` and `session_position`), `session_templates` (plans by name) and `snowball`
+//!   (one row: the hall's pot).
 //!
 //! # The hash chain
 //!
@@ -66,7 +69,7 @@ pub use conn::Backend;
 pub use error::{ConflictKind, Result, StoreError};
 pub use ledger::{Ledger, LedgerEvent, LEDGER_FORMAT};
 pub use model::{
-    chain_hash, verify_chain, GameMeta, GameRecord, NewGame, NewPlayer, PlayerCards, PlayerRow, PlayerSummary, Stats,
-    StoredEvent, GENESIS_HASH,
+    chain_hash, verify_chain, GameEvent, GameMeta, GameRecord, NewGame, NewPlayer, PlayerCards, PlayerRow,
+    PlayerSummary, SessionCounts, SessionRecord, Stats, StoredEvent, TemplateRecord, GENESIS_HASH,
 };
 pub use store::{embedded_migrations, Store};

@@ -49,6 +49,8 @@ pub struct GameMeta {
     /// What the hall is told now (the Console's announcement for the Screen and the phones), if
     /// anything: news outside the log, kept here so every node and a restart still show it.
     pub announcement: Option<String>,
+    /// The hall session the game belongs to and its place in the programme (from 0), if any.
+    pub session: Option<(String, u32)>,
 }
 
 /// A whole game: its row, its secret seed and its parsed log, enough for `Game::restore`.
@@ -172,4 +174,42 @@ pub struct Stats {
     pub games_by_state: BTreeMap<String, u64>,
     pub players: u64,
     pub cards: u64,
+}
+
+/// A hall session (a night's programme of games) as stored. Its plan is the service's JSON; the
+/// storage keeps it as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub name: String,
+    /// The plan as JSON text.
+    pub plan: String,
+    pub created_at_ms: i64,
+    /// When the interval after a finished game ends (set when another game follows).
+    pub interval_until_ms: Option<i64>,
+}
+
+/// A session with how many of its games there are and how many have finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCounts {
+    pub session: SessionRecord,
+    pub games: u64,
+    pub finished: u64,
+}
+
+/// A saved session plan, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRecord {
+    pub name: String,
+    /// The plan as JSON text.
+    pub plan: String,
+    pub updated_at_ms: i64,
+}
+
+/// An event of some game, with the game's id and name (a selection across games).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GameEvent {
+    pub game_id: String,
+    pub game_name: String,
+    pub event: StoredEvent,
 }

@@ -32,6 +32,8 @@ pub(crate) struct MetaRow {
     pub updated_at_ms: i64,
     pub name: String,
     pub announcement: Option<String>,
+    pub session_id: Option<String>,
+    pub session_position: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -152,6 +154,10 @@ pub(crate) fn to_i64(v: u64, what: &str) -> Result<i64, StoreError> {
     i64::try_from(v).map_err(|_| StoreError::Invalid(format!("{what} {v} is too large to store")))
 }
 
+pub(crate) fn to_u32(v: i64, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} is out of range ({v})")))
+}
+
 pub(crate) fn to_u64(v: i64, what: &str) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} is negative ({v})")))
 }
@@ -207,6 +213,10 @@ impl MetaRow {
             updated_at_ms: self.updated_at_ms,
             name: self.name,
             announcement: self.announcement,
+            session: match (self.session_id, self.session_position) {
+                (Some(id), Some(position)) => Some((id, to_u32(position, "session_position")?)),
+                _ => None,
+            },
         })
     }
 }

@@ -19,6 +19,8 @@ diesel::table! {
         updated_at_ms -> BigInt,
         name -> Text,
         announcement -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        session_position -> Nullable<BigInt>,
     }
 }
 
@@ -86,9 +88,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    hall_sessions (id) {
+        id -> Text,
+        name -> Text,
+        plan -> Text,
+        created_at_ms -> BigInt,
+        interval_until_ms -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    session_templates (name) {
+        name -> Text,
+        plan -> Text,
+        updated_at_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    snowball (id) {
+        id -> Text,
+        pot -> BigInt,
+    }
+}
+
 diesel::joinable!(events -> games (game_id));
 diesel::joinable!(players -> games (game_id));
 diesel::joinable!(cards -> games (game_id));
 diesel::joinable!(daubs -> players (player_id));
 
-diesel::allow_tables_to_appear_in_same_query!(games, events, players, cards, daubs, admin, sessions, leases);
+diesel::allow_tables_to_appear_in_same_query!(
+    games,
+    events,
+    players,
+    cards,
+    daubs,
+    admin,
+    sessions,
+    leases,
+    hall_sessions,
+    session_templates,
+    snowball
+);

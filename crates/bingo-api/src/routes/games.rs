@@ -161,7 +161,7 @@ pub async fn open(state: web::Data<ApiState>, admin: Admin, path: web::Path<Game
     run(&state, &admin, &path.id, |g, now| g.open(now)).await
 }
 
-/// Start calling balls.
+/// Start calling balls (a game with a snowball is offered the hall's pot first).
 #[utoipa::path(tag = "console", operation_id = "start_game", security(("adminBearer" = [])), params(GamePath), responses(
     (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
     (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
@@ -169,7 +169,11 @@ pub async fn open(state: web::Data<ApiState>, admin: Admin, path: web::Path<Game
 ))]
 #[post("/api/v1/games/{id}/start")]
 pub async fn start(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {
-    run(&state, &admin, &path.id, |g, now| g.start(now)).await
+    let id = game_id(&path.id)?;
+    state.service.require_control(&id, &admin.0).await?;
+    // The service's start: a game with a snowball is offered the hall's pot first.
+    let committed = state.service.start_game(&id).await?;
+    Ok(HttpResponse::Ok().json(CommandResult { events: committed, snapshot: state.service.snapshot(&id).await? }))
 }
 
 /// Draw the next ball (random mode); settles a won stage first.

@@ -8,6 +8,8 @@ pub(crate) mod games;
 mod ledger;
 pub(crate) mod players;
 mod report;
+pub(crate) mod sales;
+pub(crate) mod sessions;
 mod system;
 
 use actix_web::{web, FromRequest};
@@ -60,7 +62,20 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(players::recover)
         .service(players::me)
         .service(players::claim)
-        .service(players::daub);
+        .service(players::daub)
+        .service(sessions::create)
+        .service(sessions::list)
+        .service(sessions::get)
+        .service(sessions::screen_session)
+        .service(sessions::report)
+        .service(sessions::report_csv)
+        .service(sessions::templates)
+        .service(sessions::put_template)
+        .service(sessions::delete_template)
+        .service(sales::game_sales)
+        .service(sales::books)
+        .service(sales::snowball)
+        .service(sales::set_snowball);
 }
 
 /// A JSON body whose errors wait for the handler: actix runs a handler's extractors together, so

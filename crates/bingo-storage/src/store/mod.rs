@@ -1,12 +1,14 @@
 //! [`Store`]: the pool, migrations, and the operations, one module per thing stored: `games`
 //! (rows and lookups), `events` (the hash-chained logs), `players` (players, cards, daubs),
-//! `admin` (passphrase and console sessions) and `leases`.
+//! `admin` (passphrase and console sessions), `leases`, and `sessions` (the hall's sessions of
+//! games, their templates, the snowball pot).
 
 mod admin;
 mod events;
 mod games;
 mod leases;
 mod players;
+mod sessions;
 
 use crate::conn::{on_conn, Backend, DbConn, Manager, SqlitePragmas, Target};
 use crate::error::{Result, StoreError};

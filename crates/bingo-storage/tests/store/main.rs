@@ -31,3 +31,4 @@ mod backup;
 mod concurrency;
 mod games;
 mod players;
+mod sessions;

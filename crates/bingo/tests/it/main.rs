@@ -27,5 +27,6 @@ mod pipes;
 mod proxies;
 mod report;
 mod resume;
+mod sessions;
 mod slow_client;
 mod support;
