@@ -144,7 +144,8 @@ $('#books-form').addEventListener('submit', async (ev) => {
         : [h('li', { class: 'hint' }, t('books_none'))],
     );
     load();
-  } catch {
-    /* shown */
+  } catch (e) {
+    // Also next to the field: e.g. no game's sales are open any more (409).
+    $('#books-error').textContent = e.status === 409 ? t('books_none') : e.message || '';
   }
 });
