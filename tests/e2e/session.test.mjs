@@ -304,6 +304,8 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   await screen.waitForFunction((code) => !document.querySelector('#show-view').hidden && document.querySelector('#join-code').textContent === code, g2.join_code, { timeout: 15000 });
   assert.equal(new URL(screen.url()).searchParams.get('code'), g2.join_code);
   assert.equal(await screen.textContent('#show-name'), GAMES[1]);
+  // The snowball offered at the start, under the stage while a full house can still win it.
+  await screen.waitForFunction(() => document.querySelector('#stage .stage-snowball')?.textContent === 'Snowball £150.00: a full house within 50 balls wins it');
   for (const p of phones) {
     await p.waitForFunction((n) => document.querySelector('#game-name').textContent === n, GAMES[1], { timeout: 15000 });
     await p.waitForSelector('#next-game[hidden]', { state: 'attached' });
