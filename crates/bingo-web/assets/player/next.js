@@ -56,6 +56,7 @@ async function refresh() {
   }
   if (state !== s) return;
   s.session = session;
+  s.asked = (s.asked || 0) + 1;
   const found = nextGame(session, s.gameId);
   if (!found) {
     done.add(s.gameId);
@@ -68,7 +69,8 @@ async function refresh() {
   if (!mine && (st === 'open' || st === 'running' || st === 'paused')) await join(s);
   if (state !== s) return;
   const joined = s.S.next && s.S.next.game_id === s.next.id ? s.S.next : null;
-  if (joined && (st === 'running' || st === 'paused' || st === 'finished' || intervalOver(session))) {
+  // The countdown is trusted from the second look (see intervalOver); a start at once.
+  if (joined && (st === 'running' || st === 'paused' || st === 'finished' || (s.asked > 1 && intervalOver(session)))) {
     const { code, joined: answer } = joined;
     stopNext();
     hooks.onSwitch(code, answer);

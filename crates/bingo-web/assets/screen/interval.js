@@ -69,6 +69,7 @@ async function refresh() {
   if (state !== s) return;
   const found = nextGame(session, s.gameId);
   s.session = session;
+  s.asked = (s.asked || 0) + 1;
   if (!found) {
     // The last game of the session: the Screen stays on its results.
     state = null;
@@ -91,7 +92,8 @@ async function refresh() {
   if (state !== s) return;
   const st = s.nextSnap ? s.nextSnap.game.state : found.game.state;
   const started = st === 'running' || st === 'paused' || st === 'finished';
-  if (started || (st === 'open' && intervalOver(session))) {
+  // The countdown is trusted from the second look (see intervalOver); a start at once.
+  if (started || (st === 'open' && s.asked > 1 && intervalOver(session))) {
     const target = found.game.join_code;
     stopInterval();
     opts.onMove(target);

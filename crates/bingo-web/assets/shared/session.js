@@ -36,7 +36,10 @@ export function nextGame(session, gameId) {
   return { game: session.games[i + 1], index: i + 1 };
 }
 
-/** Whether the interval before the next game is over (or there is none). */
+/** Whether the interval before the next game is over (none is set: only with an interval of 0).
+ *  Right after a game ends the server opens the next game a moment before it sets the new
+ *  interval (the last one's may still be there): ask a second time before trusting it. */
 export function intervalOver(session, now = Date.now()) {
-  return !session.interval_until_ms || now >= session.interval_until_ms;
+  if (!session.interval_until_ms) return session.interval_s === 0;
+  return now >= session.interval_until_ms;
 }
