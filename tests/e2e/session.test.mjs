@@ -258,7 +258,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   for (const [i, p] of phones.entries()) {
     await p.waitForSelector('#next-game:not([hidden])');
     assert.equal(await p.textContent('#next-game-name'), `Next game: ${GAMES[1]}`);
-    assert.match(await p.textContent('#next-clock'), /^in [01]:\d\d$/);
+    await p.waitForFunction(() => /^in [01]:\d\d$/.test(document.querySelector('#next-clock').textContent));
     await p.waitForFunction(() => /You are in, with 6 cards/.test(document.querySelector('#next-status').textContent));
     // The finished game stays in view: its strip and what it won.
     assert.equal(await p.locator('.player-card').count(), 6);
