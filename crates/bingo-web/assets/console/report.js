@@ -5,6 +5,7 @@
 import { api } from '/shared/api.js';
 import { h, $, fill } from '/shared/dom.js';
 import { t } from './t.js';
+import { downloadCsv } from './download.js';
 
 const TOKEN_KEY = 'bingo.console.token';
 const token = localStorage.getItem(TOKEN_KEY);
@@ -93,17 +94,10 @@ function render(r) {
   $('#report').hidden = false;
 }
 
-/** Fetches the CSV with the console's token (a plain link could not send it) and saves it. */
+/** Saves GET .../report.csv as a file. */
 async function download() {
   try {
-    const res = await fetch(`/api/v1/games/${encodeURIComponent(id)}/report.csv`, { headers: { Authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(res.statusText || String(res.status));
-    const url = URL.createObjectURL(await res.blob());
-    const a = h('a', { href: url, download: `bingo-report-${id}.csv`, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    await downloadCsv(`/api/v1/games/${encodeURIComponent(id)}/report.csv`, token, `bingo-report-${id}.csv`);
   } catch (e) {
     showError(e.message || String(e));
   }

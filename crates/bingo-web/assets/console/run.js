@@ -9,11 +9,12 @@ import { applyEvent, currentStage, ballCount, money, secondsUntil, who } from '/
 import { fillBall } from '/shared/card.js';
 import { t } from './t.js';
 import { call, adminToken, logout, onLogout } from './session.js';
-import { go, show } from './nav.js';
+import { go, show, onLeave } from './nav.js';
 import { resetClaims, loadPastClaims, addClaim, checkSerial, renderClaims } from './claims.js';
 import { resetPlayers, showPlayers } from './players.js';
 import { resetPaper } from './paper.js';
 import { resetAnnouncement, showAnnouncementNow } from './announce.js';
+import { resetSales, salesChanged, salesSnapshot, stopSales } from './sales.js';
 
 /** The game being run: { id, snap } (null when none), its socket and the countdown's timer. */
 let game = null;
@@ -27,9 +28,13 @@ function stop() {
   socket = null;
   game = null;
   clearInterval(tick);
+  stopSales();
 }
 
 onLogout(stop);
+onLeave((view) => {
+  if (view !== 'run-view' && game) stop();
+});
 
 export async function runGame(id) {
   show('run-view');
@@ -41,6 +46,8 @@ export async function runGame(id) {
   resetPlayers(id);
   resetPaper(id, snap.join_code, snap.game.name);
   resetAnnouncement(id);
+  resetSales(id, snap);
+  salesSnapshot(() => game.snap);
   render();
   loadPastClaims();
   if (socket) socket.close();
@@ -57,12 +64,14 @@ export async function runGame(id) {
       const ev = frame.event;
       if (ev.type === 'claim_accepted' || ev.type === 'claim_rejected') addClaim(ev, true);
       if (ev.type === 'ball_called') announce(String(ev.number));
+      if (ev.type !== 'ball_called' || firstBall()) salesChanged();
       render();
     },
     onUpdate: (u) => {
       if (u.type === 'players') {
         game.snap.players = u.players;
         showPlayers(u.players, true);
+        salesChanged();
       } else if (u.type === 'auto_draw') {
         game.snap.auto_draw = { on: u.on, next_draw_at_ms: u.next_draw_at_ms };
       } else if (u.type === 'announcement') {
@@ -82,6 +91,11 @@ export async function runGame(id) {
   socket.connect();
   const check = new URLSearchParams(location.search).get('check');
   if (check) checkSerial(Number(check));
+}
+
+/** The first ball closes the sales: the pools are final from then. */
+function firstBall() {
+  return game.snap.game.calls.length === 1;
 }
 
 async function command(path, body) {

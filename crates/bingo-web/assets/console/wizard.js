@@ -10,6 +10,8 @@ import { renderPatternWays, SHAPE } from '/shared/card.js';
 import { money } from '/shared/game.js';
 import { t } from './t.js';
 import { adminToken } from './session.js';
+import { showProblems as showWrong } from './problems.js';
+import { amountOf, amountProblem, currencyKnown, nameProblems } from './amounts.js';
 import { go, show } from './nav.js';
 
 /** Built-in patterns per kind ({ id, name, pictures }) in the order offered, and each kind's
@@ -21,15 +23,9 @@ async function loadPatterns() {
   return { PATTERNS: res.kinds, DEFAULT_STAGES: res.default_stages };
 }
 
-/** ISO 4217 codes this browser knows (null where it cannot list them: then any 3 letters). */
-const CURRENCIES = typeof Intl.supportedValuesOf === 'function' ? new Set(Intl.supportedValuesOf('currency')) : null;
-
 /** The wizard's state: the step shown, the kind, and the stages as typed ({ pattern: a built-in
  *  id or 'custom', prize: the text typed, custom: { name, mask } }). */
 const W = { step: 1, kind: '90', stages: [] };
-
-/** The longest name the server takes (bingo-core's MAX_NAME_CHARS). */
-const MAX_NAME_CHARS = 80;
 
 export function startWizard() {
   W.step = 1;
@@ -182,12 +178,6 @@ $('#currency').addEventListener('input', () => renderStages());
 
 // ---------------------------------------------------------------- checking the answers
 
-/** A prize as typed, in minor units; null when it is not an amount of at most two decimals. */
-function prizeOf(text) {
-  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(text).trim() || '0');
-  return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : null;
-}
-
 /** Whether picture `inner` needs no cell outside `outer` (a card with `outer` has `inner` too). */
 function within(inner, outer) {
   const a = inner.join('');
@@ -208,23 +198,18 @@ function problems(n) {
   const out = [];
   if (n === 1) {
     // The server's rule: trimmed, at most 80 characters, no control characters.
-    const name = gameName();
-    const chars = [...name].length;
-    if (chars > MAX_NAME_CHARS) out.push({ field: 'game-name', message: t('bad_game_name_long', { n: chars }) });
-    if (/\p{Cc}/u.test(name)) out.push({ field: 'game-name', message: t('bad_game_name_control') });
+    for (const p of nameProblems(gameName())) out.push({ field: 'game-name', message: t('bad_game_name_' + p.key, p) });
   }
   if (n === 2) {
     const typed = $('#currency').value.trim();
     const code = currencyCode();
-    if (typed && !(/^[A-Z]{3}$/.test(code) && (!CURRENCIES || CURRENCIES.has(code)))) {
+    if (typed && !currencyKnown(code)) {
       out.push({ field: 'currency', message: t('bad_currency', { typed }) });
     }
     W.stages.forEach((s, i) => {
       const n = i + 1;
-      const text = String(s.prize).trim();
-      if (text.startsWith('-')) out.push({ field: `stage-${i}-prize`, message: t('bad_prize_negative', { n }) });
-      else if (/^\d*\.\d{3,}$/.test(text)) out.push({ field: `stage-${i}-prize`, message: t('bad_prize_decimals', { n, typed: text }) });
-      else if (prizeOf(text) === null) out.push({ field: `stage-${i}-prize`, message: t('bad_prize', { n }) });
+      const wrong = amountProblem(s.prize);
+      if (wrong) out.push({ field: `stage-${i}-prize`, message: t(wrong.key === 'bad' ? 'bad_prize' : 'bad_prize_' + wrong.key, { n, typed: wrong.typed }) });
       if (s.pattern === 'custom') {
         if (!s.custom.name.trim()) out.push({ field: `stage-${i}-name`, message: t('bad_custom_name', { n }) });
         if (!s.custom.mask.join('').includes('X')) out.push({ field: `stage-${i}-draw`, message: t('bad_custom_empty', { n, name: s.custom.name.trim() }) });
@@ -256,14 +241,7 @@ function problems(n) {
 
 /** Shows the problems (or none): a list in the alert, each field marked, the first focused. */
 function showProblems(list) {
-  for (const el of $$('#wizard-form [aria-invalid]')) el.removeAttribute('aria-invalid');
-  fill($('#wizard-error'), list.length ? h('ul', {}, list.map((p) => h('li', {}, p.message))) : '');
-  for (const p of list) {
-    const el = document.getElementById(p.field);
-    if (el) el.setAttribute('aria-invalid', 'true');
-  }
-  const first = list.length && document.getElementById(list[0].field);
-  if (first) (first.matches('.draw-grid') ? first.querySelector('button') : first).focus();
+  showWrong($('#wizard-form'), $('#wizard-error'), list);
 }
 
 // ---------------------------------------------------------------- the game, and the review
@@ -276,7 +254,7 @@ function config() {
     kind: W.kind,
     stages: W.stages.map((s) => ({
       pattern: s.pattern === 'custom' ? { custom: { name: s.custom.name.trim(), masks: [s.custom.mask] } } : { builtin: s.pattern },
-      prize: prizeOf(s.prize) || 0,
+      prize: amountOf(s.prize) || 0,
     })),
     draw_mode: $('input[name="draw_mode"]:checked').value,
     claim_before_next_ball: $('#claim-rule').checked,

@@ -10,6 +10,7 @@ import { h, $, fill, announce, beep, vibrate, connectionBadge, reducedMotion } f
 import { renderCard, renderPatternWays, fillBall } from '/shared/card.js';
 import { applyEvent, toGo, currentStage, ballLetter, money, who } from '/shared/game.js';
 import { showAnnouncement } from '/shared/announcement.js';
+import { nextFor, stopNext } from './next.js';
 
 const KEY = 'bingo.player.v1';
 
@@ -37,8 +38,9 @@ const urlCode = (params.get('code') || '').trim().toUpperCase();
 
 onJoined(begin);
 
-/** A phone that has just joined (or, `recovered`, come back with its recovery code). */
-function begin(code, joined, recovered = false) {
+/** A phone that has just joined (or, `recovered`, come back with its recovery code; or, with
+ *  `keep`, moved on to the next game of its session, keeping its settings). */
+function begin(code, joined, recovered = false, keep = null) {
   S = {
     join_code: code,
     game_id: joined.game_id,
@@ -55,10 +57,12 @@ function begin(code, joined, recovered = false) {
     sound: true,
     // The recovery code stays in view until the player says they have it (not when they typed it).
     recovery_noted: recovered,
+    ...keep,
   };
   save();
   history.replaceState(null, '', '/player?code=' + encodeURIComponent(code));
   play();
+  if (keep) return;
   // The focus follows the player into the game: to the recovery code to note, else the game.
   $(S.recovery_noted ? '#game-title' : '#recovery-note').focus();
 }
@@ -432,6 +436,8 @@ function render() {
   } else if (g.state === 'open' || g.state === 'created') setBanner('info', t('waiting_start'));
   else if (g.state === 'paused') setBanner('info', t('paused'));
   else if ($('#banner').textContent === t('waiting_start') || $('#banner').textContent === t('paused')) setBanner('', '');
+  // In a session, the next game: joined by itself, then played (next.js).
+  if (g.state === 'finished') nextFor(S, { save, onSwitch: nextGame });
 
   // Keep the keyboard focus on the same cell across redraws.
   const focused = document.activeElement;
@@ -491,6 +497,14 @@ function render() {
   $('#sound').checked = S.sound !== false;
 }
 
+/** Moves this phone to the session's next game, already joined (`joined`), keeping its settings. */
+function nextGame(code, joined) {
+  if (socket) socket.close();
+  socket = null;
+  alerted.clear();
+  begin(code, joined, true, { auto_daub: S.auto_daub, sound: S.sound });
+}
+
 // ---------------------------------------------------------------- menu
 
 const menu = $('#menu');
@@ -511,6 +525,7 @@ $('#leave').addEventListener('click', () => {
   const code = S.join_code;
   if (socket) socket.close();
   socket = null;
+  stopNext();
   S = null;
   save();
   menu.close();

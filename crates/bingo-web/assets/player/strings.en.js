@@ -94,5 +94,15 @@ export default {
   rate_limited: 'Too many tries from this phone; wait a minute.',
   your_cards: 'Your cards',
   sorted_hint: 'Closest to winning first',
+  // the next game of a session
+  next_game: 'Next game: {name}',
+  next_in: 'in {clock}',
+  next_soon: 'starting soon',
+  next_joining: 'Getting your cards for it…',
+  next_joined: 'You are in, with {n} cards: they will show here when it begins.',
+  next_joined_one: 'You are in, with 1 card: it will show here when it begins.',
+  next_waiting: 'You will join it by yourself as soon as the caller opens it.',
+  next_join_closed: 'The next game can no longer be joined from this phone.',
+  next_join_failed: 'Could not join the next game yet: {message}. Trying again…',
   announcement_label: 'Announcement',
 };

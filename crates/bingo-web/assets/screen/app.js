@@ -1,6 +1,7 @@
 // The Screen app: a projector or TV at the front of the hall. Read-only: says hello with the
 // game's join code and shows the current ball, the board, the stage, how to join, winners and
-// the fairness commitment (then the revealed seed). Optional voice caller.
+// the fairness commitment (then the revealed seed). Optional voice caller. In a session, the
+// interval between games (interval.js), then the next game by itself.
 
 import { api, qrUrl } from '/shared/api.js';
 import { GameSocket } from '/shared/socket.js';
@@ -9,6 +10,7 @@ import { h, $, fill, announce, connectionBadge } from '/shared/dom.js';
 import { renderCard, renderPatternWays, fillBall, SHAPE } from '/shared/card.js';
 import { applyEvent, currentStage, ballLetter, ballCount, money, columnOf, who } from '/shared/game.js';
 import { showAnnouncement } from '/shared/announcement.js';
+import { intervalFor, stopInterval } from './interval.js';
 
 const t = await loadStrings('screen');
 applyStrings(document, t);
@@ -144,6 +146,10 @@ function renderStage() {
       h('p', { class: 'hint' }, t('stage_of', { n: g.stage + 1, total: g.stages.length })),
       h('p', { class: 'stage-name' }, stage.name),
       stage.prize ? h('p', { class: 'stage-prize' }, t('prize', { amount: money(stage.prize, g.rules.currency, t.lang) })) : '',
+      // The hall's snowball, while a full house can still win it.
+      g.snowball && !g.snowball.outcome && g.calls.length < g.snowball.within
+        ? h('p', { class: 'stage-snowball' }, t('iv_snowball_pot', { amount: money(g.snowball.pot, g.rules.currency, t.lang), n: g.snowball.within }))
+        : '',
     ),
   );
 }
@@ -195,9 +201,10 @@ function whoList(winners) {
   return winners.map((w) => who(t, w.serial, w.name)).join(', ');
 }
 
-function renderWinners() {
+/** The settled stages' winners as list items (the interval shows the last game's). */
+function winnerRows() {
   const g = snap.game;
-  const rows = g.results.map((r) => {
+  return g.results.map((r) => {
     const stage = g.stages[r.stage];
     return h(
       'li',
@@ -206,6 +213,11 @@ function renderWinners() {
       r.prize && r.winners.length ? h('span', { class: 'share' }, ' · ' + paid(r.winners, g.rules.currency)) : '',
     );
   });
+}
+
+function renderWinners() {
+  const g = snap.game;
+  const rows = winnerRows();
   const pending = g.pending_winners.length
     ? [
         h(
@@ -282,6 +294,23 @@ function render() {
   renderWinners();
   renderFairness();
   renderControls();
+  // A game of a session is over: the interval, when another game follows.
+  if (g.state === 'finished') {
+    intervalFor(snap, snap.game_id, { t, webConfig, winners: winnerRows, onMove: moveTo });
+  }
+}
+
+/** Shows game `next` (the session's next game) in place of this one. */
+function moveTo(next) {
+  if (socket) socket.close();
+  socket = null;
+  snap = null;
+  checking = null;
+  clearTimeout(overlayTimer);
+  $('#winner-overlay').hidden = true;
+  code = next;
+  history.replaceState(null, '', '/screen?code=' + encodeURIComponent(code));
+  start();
 }
 
 /** The game's state, or the card the caller is checking while a running game waits for it. */
@@ -364,6 +393,7 @@ function onEvent(frame) {
 }
 
 async function start() {
+  stopInterval();
   $('#pick-view').hidden = true;
   $('#show-view').hidden = false;
   try {
@@ -389,6 +419,7 @@ async function start() {
       } else if (u.type === 'announcement' && snap) {
         snap.announcement = u.text;
         showAnnouncement($('#announcement'), t, u.text);
+        if (snap.game.state === 'finished') render();
       }
     },
     onResync: (s) => {

@@ -63,6 +63,20 @@ export default {
   card_label: 'Card {serial}',
   cell: '{n}',
   cell_called: '{n}, called',
+  // the interval between two games of a session
+  iv_session: '{name} · game {n} of {total}',
+  iv_next: 'Next: {name}',
+  iv_starts_in: 'Starts in',
+  iv_soon: 'soon',
+  iv_prizes: 'Prizes',
+  iv_pool_now: 'now {amount}',
+  iv_snowball: 'Snowball: a full house within {n} balls wins the hall’s pot',
+  iv_snowball_pot: 'Snowball {amount}: a full house within {n} balls wins it',
+  iv_last_winners: 'Winners of {name}',
+  iv_phones: 'Phones already in the session join by themselves.',
+  prize_none: 'no prize',
+  prize_share: '{percent}% of sales, at least {minimum}',
+  prize_share_pool: '{amount} ({percent}% of sales, at least {minimum})',
   // The traditional UK 90-ball calls, spoken as "<call>, <number>".
   calls: [
     '',
