@@ -371,6 +371,7 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   assert.equal(T.finished, 3);
   assert.equal(T.phone_cards, 54);
   assert.equal(T.takings.minor, 2300 + 2300 + 2600);
+  assert.equal(await c.textContent('[data-total="voided_calls"]'), String(T.voided_calls), 'the voided calls, as the ledgers count them');
   const rows = async (sel) => c.$$eval(`${sel} tbody tr`, (trs) => Object.fromEntries(trs.map((r) => [r.dataset.row, r.cells[1].textContent])));
   assert.deepEqual(await rows('#sr-tickets'), {
     phone: String(T.phone_cards),
@@ -400,6 +401,20 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   assert.equal(saved, await res.text());
   await c.screenshot({ path: join(SHOTS, 'session-report.png'), fullPage: true });
   assert.deepEqual(await axeViolations(c), [], 'the session report passes axe');
+
+  // Game 2's own report, from its row: its sales, its share-of-takings prizes and the snowball.
+  const second = report.games[1];
+  await c.goto(new URL(await c.getAttribute('#sr-games tbody tr:nth-child(2) a', 'href'), c.url()).href);
+  await c.waitForSelector('#report:not([hidden])');
+  assert.equal(await c.textContent('#r-sales [data-row="takings"] td.num'), second.sales.takings.text);
+  assert.equal(second.sales.takings.text, '£23.00');
+  assert.equal(await c.textContent('#r-sales [data-row="strips"] td.num'), String(second.sales.strips));
+  assert.deepEqual(
+    await c.$$eval('#r-stages tbody tr td.num', (tds) => tds.map((td) => td.textContent)),
+    second.game.stages.map((st) => `${st.prize.text} (${st.share.percent_bps / 100}% of takings)`),
+  );
+  assert.ok((await c.textContent('#r-snowball')).startsWith('£150.00 offered for a full house within 50 balls;'));
+  assert.deepEqual(await axeViolations(c), [], 'a session game\'s report passes axe');
 
   for (const p of [c, screen, ...phones]) assert.deepEqual([...p.errors, ...p.network], [], 'no script errors or failed requests');
 });

@@ -38,7 +38,9 @@ function render(r) {
   );
   fill(
     $('#r-stages tbody'),
-    g.stages.map((s) => h('tr', {}, h('td', {}, String(s.stage)), h('td', {}, s.pattern), h('td', { class: 'num' }, s.prize.text))),
+    g.stages.map((s) =>
+      h('tr', {}, h('td', {}, String(s.stage)), h('td', {}, s.pattern), h('td', { class: 'num' }, s.share ? t('report_share_prize', { amount: s.prize.text, pct: s.share.percent_bps / 100 }) : s.prize.text)),
+    ),
   );
   const c = r.cards;
   fill(
@@ -84,6 +86,7 @@ function render(r) {
   $('#r-total').textContent = r.total_paid.text;
   $('#r-house-block').hidden = !r.house.length;
   fill($('#r-house'), r.house.map((k) => h('li', {}, `${k.stage} ${k.pattern}: ${k.amount.text}`)));
+  renderMoney(r);
   $('#r-claims').textContent = t('report_claims_line', { accepted: r.claims.accepted, rejected: r.claims.rejected });
   fill(
     $('#r-fairness'),
@@ -92,6 +95,36 @@ function render(r) {
     fact(t('report_verify'), r.fairness.verify, 'hex'),
   );
   $('#report').hidden = false;
+}
+
+/** The game's sales and snowball, when it sold tickets or played the snowball. */
+function renderMoney(r) {
+  const sales = r.sales;
+  $('#r-sales-block').hidden = !sales;
+  if (sales) {
+    const line = (key, label, value) => h('tr', { dataset: { row: key } }, h('td', {}, label), h('td', { class: 'num' }, value));
+    fill(
+      $('#r-sales tbody'),
+      line('singles', t('sales_singles'), String(sales.singles)),
+      line('strips', t('sales_strips'), String(sales.strips)),
+      line('books', t('sales_books'), String(sales.books)),
+      line('takings', t('sales_takings'), sales.takings.text),
+      line('late_takings', t('sales_late_takings'), sales.late_takings.text),
+    );
+  }
+  const snow = r.snowball;
+  $('#r-snowball-block').hidden = !snow;
+  if (snow) {
+    const offered = t('sr_snowball_offered', { amount: snow.pot.text, n: snow.within });
+    const winners = snow.winners.map((w) => `${w.name || t('report_card_n', { serial: w.serial })} ${w.amount.text}`).join(', ');
+    const next = snow.next_pot ? snow.next_pot.text : '';
+    $('#r-snowball').textContent =
+      snow.outcome === 'won'
+        ? `${offered} ${t('sr_snowball_won', { winners })} ${t('sr_snowball_next', { amount: next })}`
+        : snow.outcome === 'carried'
+          ? `${offered} ${t('sr_snowball_carried', { amount: next })}`
+          : `${offered} ${t('sr_snowball_open')}`;
+  }
 }
 
 /** Saves GET .../report.csv as a file. */

@@ -45,6 +45,8 @@ function render(r) {
     h('dd', {}, r.currency || t('report_minor_units')),
     h('dt', {}, t('sr_played')),
     h('dd', {}, t('session_row', { finished: T.finished, games: T.games })),
+    h('dt', {}, t('sr_voided')),
+    h('dd', { dataset: { total: 'voided_calls' } }, String(T.voided_calls)),
   );
   fill(
     $('#sr-tickets tbody'),
