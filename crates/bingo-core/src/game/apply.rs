@@ -22,6 +22,7 @@ impl Game {
 
     pub(super) fn apply(&mut self, event: &EventKind) -> Result<(), GameError> {
         use GameState::*;
+        self.check_snowball_order(event)?;
         match event {
             EventKind::GameCreated { .. } => return Err(self.broken("a game is created only once")),
             EventKind::GameOpened => {

@@ -88,7 +88,7 @@ impl Game {
         channel: Channel,
         now_ms: i64,
     ) -> Result<Vec<Event>, GameError> {
-        let late = self.calls.count() > 0;
+        let late = self.selling_late();
         let kinds = ranges
             .iter()
             .map(|&(first, last)| EventKind::CardsIssued { first, last, channel, late, books: None })
@@ -99,7 +99,14 @@ impl Game {
     /// Whether cards may be issued now: the game is not over, and no ball has been called unless
     /// late entry is allowed.
     pub fn sales_open(&self) -> bool {
-        self.state != GameState::Finished && (self.calls.count() == 0 || self.config.late_entry)
+        self.state != GameState::Finished && (!self.selling_late() || self.config.late_entry)
+    }
+
+    /// Whether a card issued now is late: a ball stands, or sales closed (a game that sells
+    /// closes them at its first ball, and a voided first ball does not reopen them: the prizes
+    /// were fixed by the takings then).
+    pub(super) fn selling_late(&self) -> bool {
+        self.calls.count() > 0 || self.sales_are_closed()
     }
 
     /// Checks and records one `cards_issued` event (from a command or a stored log).
@@ -114,10 +121,12 @@ impl Game {
         if !self.sales_open() {
             return Err(GameError::SalesClosed { after_call });
         }
-        if late != (after_call > 0) {
-            return Err(
-                self.broken(format!("cards issued after {after_call} calls must be marked late={}", after_call > 0))
-            );
+        if late != self.selling_late() {
+            return Err(self.broken(format!(
+                "cards issued after {after_call} calls{} must be marked late={}",
+                if self.sales_are_closed() { ", with sales closed," } else { "" },
+                self.selling_late()
+            )));
         }
         if first > last || last - first >= MAX_ISSUE {
             return Err(self.broken(format!("{first}..={last} is not a range of at most {MAX_ISSUE} serials")));

@@ -55,7 +55,7 @@ impl Game {
 
     /// Records paper cards `first..=last` sold as `books` books (each `book_cards` cards).
     pub fn issue_books(&mut self, first: u64, last: u64, books: u32, now_ms: i64) -> Result<Vec<Event>, GameError> {
-        let late = self.calls.count() > 0;
+        let late = self.selling_late();
         let kind = EventKind::CardsIssued { first, last, channel: Channel::Paper, late, books: Some(books) };
         self.emit(vec![kind], now_ms)
     }
@@ -111,8 +111,9 @@ impl Game {
             None if books.is_some() => return Err(self.broken("books were sold in a game without ticket prices")),
             None => crate::sales::Priced { singles: cards, ..Default::default() },
         };
-        let sales = &mut self.till.sales;
-        let late = self.calls.count() > 0;
+        // apply_issue, before this, checked the event's `late` against the game.
+        let late = self.selling_late();
+        let sales = &self.till.sales;
         let takings = if late { sales.late_takings } else { sales.takings };
         let total = takings.checked_add(priced.amount).filter(|&t| t <= MAX_PRIZE);
         let total = total.ok_or_else(|| self.broken("the takings exceed what a prize can hold"))?;
@@ -165,6 +166,26 @@ impl Game {
                 self.till.snowball_settled = true;
             }
             _ => return Err(self.broken("not a money event")),
+        }
+        Ok(())
+    }
+
+    /// Whether sales closed (`sales_closed` fixed the prizes).
+    pub(super) fn sales_are_closed(&self) -> bool {
+        self.till.prizes.is_some()
+    }
+
+    /// The snowball's outcome closes the game: after it only `game_finished` (and the seed) may
+    /// come, and a game that offered the snowball may not end without it. So an outcome cannot be
+    /// recorded early (a "carried" before the full house) or left out.
+    pub(super) fn check_snowball_order(&self, event: &EventKind) -> Result<(), GameError> {
+        let ends = matches!(event, EventKind::GameFinished | EventKind::SeedRevealed { .. });
+        if self.till.snowball_settled && !ends {
+            return Err(self.broken(format!("{} after the snowball's outcome, which ends the game", event.name())));
+        }
+        let offered = self.till.sales.snowball.is_some();
+        if matches!(event, EventKind::GameFinished) && offered && !self.till.snowball_settled {
+            return Err(self.broken("a game that offered the snowball ended without its outcome"));
         }
         Ok(())
     }

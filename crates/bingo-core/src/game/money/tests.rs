@@ -159,3 +159,45 @@ fn a_session_report_sums_its_games_figures() {
     assert!(csv.contains(",session,,takings,,,,,,3400,£34.00,\r\n"), "{csv}");
     assert!(csv.contains("\r\n2,snowball,,won,"));
 }
+
+/// Renumbers events from 1, as a log edited by hand would be.
+fn renumber(events: Vec<Event>) -> Vec<Event> {
+    events.into_iter().enumerate().map(|(i, e)| Event { seq: i as u64 + 1, ..e }).collect()
+}
+
+#[test]
+fn a_voided_first_ball_does_not_reopen_sales() {
+    let mut config = priced(90);
+    config.snowball = None;
+    config.draw_mode = crate::config::DrawMode::Manual;
+    let (mut game, created) = Game::create(config, Seed::from_bytes([7; 32]), T).expect("valid");
+    let mut log = vec![created];
+    log.extend(game.open(T).expect("open"));
+    log.extend(game.issue_cards(&[(1, 6)], Channel::Phone, T).expect("a strip"));
+    log.extend(game.start(T).expect("start"));
+    log.extend(game.call_number(17, T).expect("first ball closes sales"));
+    log.extend(game.void_last_call(T).expect("void it"));
+    assert!(matches!(game.issue_cards(&[(7, 12)], Channel::Phone, T), Err(GameError::SalesClosed { .. })));
+    assert_eq!(game.sales().takings, 500, "the pool's takings stay those at the close");
+    // A log that sells at pool price after the void is refused on replay.
+    let mut forged = log.clone();
+    let sale = EventKind::CardsIssued { first: 7, last: 12, channel: Channel::Phone, late: false, books: None };
+    forged.push(Event { seq: forged.len() as u64 + 1, at_ms: T, kind: sale });
+    assert!(Game::restore(Seed::from_bytes([7; 32]), &forged).is_err());
+}
+
+#[test]
+fn the_snowball_outcome_ends_the_game_and_cannot_be_left_out() {
+    let (mut game, mut log) = sold(90);
+    play_out(&mut game, &mut log);
+    // An early "carried", before any ball: the later balls and the win come after it.
+    let carried = EventKind::SnowballCarried { pot: 20_000, next_pot: 20_000 + 1000 + 170 };
+    let at = log.iter().position(|e| matches!(e.kind, EventKind::GameStarted)).expect("started") + 1;
+    let mut early: Vec<Event> =
+        log.iter().filter(|e| !matches!(e.kind, EventKind::SnowballWon { .. })).cloned().collect();
+    early.insert(at, Event { seq: 0, at_ms: T, kind: carried });
+    assert!(Game::verify_log(&renumber(early)).is_err(), "an early outcome hides the win");
+    let without: Vec<Event> =
+        log.iter().filter(|e| !matches!(e.kind, EventKind::SnowballWon { .. })).cloned().collect();
+    assert!(Game::verify_log(&renumber(without)).is_err(), "an offered snowball must have its outcome");
+}
