@@ -155,7 +155,15 @@ impl Service {
             live.meta.auto_draw = false;
             live.meta.next_draw_at_ms = None;
         }
-        self.store_next_pot(&events).await?;
-        self.next_in_session(game_id).await
+        // The game has ended whatever happens next: what follows is logged, not refused. The pot
+        // a game leaves is also stored by the next game that wants it (snowball.rs), and the
+        // Console can open a session's next game itself.
+        if let Err(e) = self.store_next_pot(game_id, &events).await {
+            tracing::warn!(game = %game_id, error = %e, "storing the pot the snowball left failed");
+        }
+        if let Err(e) = self.next_in_session(game_id).await {
+            tracing::warn!(game = %game_id, error = %e, "opening the session's next game failed");
+        }
+        Ok(())
     }
 }

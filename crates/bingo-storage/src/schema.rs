@@ -110,6 +110,7 @@ diesel::table! {
     snowball (id) {
         id -> Text,
         pot -> BigInt,
+        in_play_game -> Nullable<Text>,
     }
 }
 

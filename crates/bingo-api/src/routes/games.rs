@@ -165,7 +165,7 @@ pub async fn open(state: web::Data<ApiState>, admin: Admin, path: web::Path<Game
 #[utoipa::path(tag = "console", operation_id = "start_game", security(("adminBearer" = [])), params(GamePath), responses(
     (status = 200, description = "Committed; the events and the game after them.", body = CommandResult),
     (status = 404, description = "`not_found`: no such game.", body = ErrorBody),
-    (status = 409, description = "`wrong_state`: the game is not open; `conflict`: another console controls the game (take control first), or another command went first.", body = ErrorBody),
+    (status = 409, description = "`wrong_state`: the game is not open; `conflict`: another console controls the game (take control first), another command went first, or another game is playing for the snowball (end it first).", body = ErrorBody),
 ))]
 #[post("/api/v1/games/{id}/start")]
 pub async fn start(state: web::Data<ApiState>, admin: Admin, path: web::Path<GamePath>) -> ApiResult<HttpResponse> {

@@ -76,6 +76,7 @@ pub struct SnowballPot {
 #[utoipa::path(tag = "console", operation_id = "set_snowball", security(("adminBearer" = [])), request_body = SnowballPot, responses(
     (status = 204, description = "Set."),
     (status = 422, description = "`invalid`: the pot is over 2^53 - 1.", body = ErrorBody),
+    (status = 409, description = "`conflict`: a game is playing for the pot now; it is set when that game ends.", body = ErrorBody),
 ))]
 #[put("/api/v1/snowball")]
 pub async fn set_snowball(

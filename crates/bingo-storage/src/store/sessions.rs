@@ -187,25 +187,88 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// The hall's snowball pot (0 until one is set).
-    pub fn snowball_pot(&self) -> Result<u64> {
+    /// The hall's snowball: its pot (0 until one is set) and the game playing for it, if any.
+    pub fn snowball(&self) -> Result<(u64, Option<String>)> {
         let mut conn = self.conn()?;
-        let pot: Option<i64> =
-            on_conn!(&mut *conn, c => snowball::table.find(HALL).select(snowball::pot).first(c).optional())?;
-        pot.map_or(Ok(0), |p| to_u64(p, "snowball pot"))
+        let row: Option<(i64, Option<String>)> = on_conn!(&mut *conn, c => snowball::table
+            .find(HALL)
+            .select((snowball::pot, snowball::in_play_game))
+            .first(c)
+            .optional())?;
+        match row {
+            Some((pot, holder)) => Ok((to_u64(pot, "snowball pot")?, holder)),
+            None => Ok((0, None)),
+        }
     }
 
-    /// Sets the hall's snowball pot.
-    pub fn set_snowball_pot(&self, pot: u64) -> Result<()> {
-        let pot = to_i64(pot, "snowball pot")?;
+    /// The hall's snowball pot (0 until one is set).
+    pub fn snowball_pot(&self) -> Result<u64> {
+        Ok(self.snowball()?.0)
+    }
+
+    /// Reserves the pot for game `game_id` (one conditional update, so two nodes cannot both
+    /// take it): the pot when the game holds it now (or already did), none when another game does.
+    pub fn reserve_snowball(&self, game_id: &str) -> Result<Option<u64>> {
         let mut conn = self.conn()?;
-        on_conn!(&mut *conn, c => diesel::insert_into(snowball::table)
-            .values((snowball::id.eq(HALL), snowball::pot.eq(pot)))
-            .on_conflict(snowball::id)
-            .do_update()
-            .set(snowball::pot.eq(pot))
+        let taken = on_conn!(&mut *conn, c => {
+            diesel::insert_into(snowball::table)
+                .values((snowball::id.eq(HALL), snowball::pot.eq(0i64)))
+                .on_conflict(snowball::id)
+                .do_nothing()
+                .execute(c)?;
+            diesel::update(snowball::table.find(HALL))
+                .filter(snowball::in_play_game.is_null().or(snowball::in_play_game.eq(game_id)))
+                .set(snowball::in_play_game.eq(game_id))
+                .execute(c)
+        })?;
+        drop(conn);
+        if taken == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.snowball_pot()?))
+    }
+
+    /// Stores the pot game `game_id` left (`next_pot`) and frees the snowball, if that game holds
+    /// it; false (nothing changed) otherwise.
+    pub fn settle_snowball(&self, game_id: &str, next_pot: u64) -> Result<bool> {
+        let pot = to_i64(next_pot, "snowball pot")?;
+        let mut conn = self.conn()?;
+        let n = on_conn!(&mut *conn, c => diesel::update(snowball::table.find(HALL))
+            .filter(snowball::in_play_game.eq(game_id))
+            .set((snowball::pot.eq(pot), snowball::in_play_game.eq(None::<String>)))
+            .execute(c))?;
+        Ok(n > 0)
+    }
+
+    /// Frees the snowball held by game `game_id` without changing the pot (its start failed, or
+    /// it ended without playing for it).
+    pub fn release_snowball(&self, game_id: &str) -> Result<()> {
+        let mut conn = self.conn()?;
+        on_conn!(&mut *conn, c => diesel::update(snowball::table.find(HALL))
+            .filter(snowball::in_play_game.eq(game_id))
+            .set(snowball::in_play_game.eq(None::<String>))
             .execute(c))?;
         Ok(())
+    }
+
+    /// Sets the hall's snowball pot, unless a game is playing for it: then the game that holds it,
+    /// and nothing changed.
+    pub fn set_snowball_pot(&self, pot: u64) -> Result<Option<String>> {
+        let pot = to_i64(pot, "snowball pot")?;
+        let mut conn = self.conn()?;
+        on_conn!(&mut *conn, c => {
+            diesel::insert_into(snowball::table)
+                .values((snowball::id.eq(HALL), snowball::pot.eq(pot)))
+                .on_conflict(snowball::id)
+                .do_nothing()
+                .execute(c)?;
+            diesel::update(snowball::table.find(HALL))
+                .filter(snowball::in_play_game.is_null())
+                .set(snowball::pot.eq(pot))
+                .execute(c)
+        })?;
+        drop(conn);
+        Ok(self.snowball()?.1)
     }
 
     /// Up to `limit` events of any game whose kind is one of `kinds`, newest first, each with its

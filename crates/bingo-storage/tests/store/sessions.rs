@@ -82,6 +82,21 @@ fn snowball_pot_and_events_everywhere(db: &TestDb) {
     assert_eq!(db.store.snowball_pot().expect("pot"), 0);
     assert!(matches!(db.store.set_snowball_pot(u64::MAX), Err(StoreError::Invalid(_))));
 
+    // One game at a time plays for the pot; the pot it leaves frees it.
+    db.store.set_snowball_pot(10_000).expect("set");
+    assert_eq!(db.store.reserve_snowball("g1").expect("reserve"), Some(10_000));
+    assert_eq!(db.store.reserve_snowball("g1").expect("again"), Some(10_000), "the holder may ask again");
+    assert_eq!(db.store.reserve_snowball("g2").expect("second"), None, "another game is refused");
+    assert_eq!(db.store.set_snowball_pot(1).expect("set while held"), Some("g1".to_string()));
+    assert_eq!(db.store.snowball().expect("read"), (10_000, Some("g1".to_string())), "unchanged while held");
+    assert!(!db.store.settle_snowball("g2", 5).expect("not the holder"));
+    assert!(db.store.settle_snowball("g1", 12_000).expect("the holder settles"));
+    assert_eq!(db.store.snowball().expect("read"), (12_000, None));
+    assert_eq!(db.store.reserve_snowball("g2").expect("now free"), Some(12_000));
+    db.store.release_snowball("g2").expect("release");
+    assert_eq!(db.store.snowball().expect("read"), (12_000, None));
+    db.store.set_snowball_pot(0).expect("reset");
+
     create_game(db, "g1", "AAA111", 1);
     create_game(db, "g2", "BBB222", 2);
     // filler: seq 2 paused, 3 resumed, 4 paused (at T + seq).

@@ -158,6 +158,11 @@ fn night(backend: Backend) {
     assert_eq!(figures["snowball"], json!({"pot": 10000, "within": 1}));
     assert_eq!(events[0]["type"], "snowball_offered", "{events:?}");
     assert_eq!((events[0]["pot"].as_u64(), events[0]["within"].as_u64()), (Some(10000), Some(1)));
+    // One game at a time plays for the pot: neither game 3 nor the Console's PUT may take it now.
+    let (status, body) = console.post(&format!("/api/v1/games/{}/start", games[2].0), &Value::Null);
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("conflict")), "{body}");
+    let (status, body) = console.put("/api/v1/snowball", &json!({"pot": 1}));
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("conflict")), "{body}");
     win_and_finish(&platform, &console, &games[1].0, &bob);
     let (status, snowball) = public.get("/api/v1/snowball");
     assert_eq!(status, 200, "{snowball}");

@@ -26,7 +26,10 @@ CREATE TABLE session_templates (
 -- The hall's snowball (its jackpot carried from game to game): one row, id 'hall'.
 CREATE TABLE snowball (
     id TEXT NOT NULL PRIMARY KEY CHECK (id = 'hall'),
-    pot BIGINT NOT NULL CHECK (pot >= 0)
+    pot BIGINT NOT NULL CHECK (pot >= 0),
+    -- The game playing for the pot now (offered at its start, freed at its end): one at a time,
+    -- so two games are never offered the same pot.
+    in_play_game TEXT NULL
 );
 
 -- The snowball's history selects every game's snowball_won and snowball_carried events.
