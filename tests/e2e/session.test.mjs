@@ -156,10 +156,11 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   const bookResult = await booksAnswer.json();
   await c.waitForSelector('#books-result li');
   const bookLines = await texts(c, '#books-result li');
+  assert.equal(bookResult.charged, 2400, 'two books of £12.00, every game still selling');
   assert.deepEqual(
     bookLines,
-    bookResult.games.map((b, i) => `${GAMES[i]}: cards ${b.first}–${b.last}`),
-    'a book holds cards for every game',
+    ['Take £24.00 for 2 book(s).', ...bookResult.games.map((b, i) => `${GAMES[i]}: cards ${b.first}–${b.last} (£8.00)`)],
+    'a book holds cards for every game, at its part of the price',
   );
   assert.equal(bookResult.games.length, 3);
   const paperOf = (gameId) => {

@@ -16,6 +16,8 @@ pub struct BookCards {
     pub game_id: String,
     pub first: u64,
     pub last: u64,
+    /// What these books cost in this game: the books times this game's part of a book's price.
+    pub amount: u64,
 }
 
 /// The cards of the books sold, game by game (the games whose sales were open).
@@ -23,6 +25,9 @@ pub struct BookCards {
 #[derive(Clone, Debug, Serialize)]
 pub struct BooksSold {
     pub games: Vec<BookCards>,
+    /// What to charge: the sum of `amount`. Less than the books' full price when some games had
+    /// already closed their sales (a late arrival's book holds only the games still to play).
+    pub charged: u64,
 }
 
 impl Service {
@@ -52,24 +57,26 @@ impl Service {
                 continue;
             }
             let live = self.live(&meta.id).await?;
-            let (book_cards, placement) = {
+            let (book_cards, book_price, placement) = {
                 let live = live.lock().await;
-                let book_cards = live.game.config().tickets.map_or(0, |t| t.book_cards);
-                if !live.game.sales_open() || book_cards == 0 {
+                let tickets = live.game.config().tickets.unwrap_or_default();
+                if !live.game.sales_open() || tickets.book_cards == 0 {
                     continue;
                 }
-                (u32::from(book_cards), Placement::of(live.game.config().kind))
+                (u32::from(tickets.book_cards), tickets.book, Placement::of(live.game.config().kind))
             };
             let cards = count * book_cards;
             let game_id = meta.id.clone();
             let range = self.blocking(move |s| s.issue_paper_cards(&game_id, cards, placement, now_ms())).await?;
             let (first, last) = (range.start, range.end.saturating_sub(1));
             self.command(&meta.id, |game, now| game.issue_books(first, last, count, now)).await?;
-            sold.push(BookCards { game_id: meta.id, first, last });
+            let amount = book_price.saturating_mul(u64::from(count));
+            sold.push(BookCards { game_id: meta.id, first, last, amount });
         }
         if sold.is_empty() {
             return Err(ServiceError::Conflict("no game of this session is selling books now".into()));
         }
-        Ok(BooksSold { games: sold })
+        let charged = sold.iter().fold(0u64, |total, b| total.saturating_add(b.amount));
+        Ok(BooksSold { games: sold, charged })
     }
 }

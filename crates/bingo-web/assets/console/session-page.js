@@ -140,7 +140,11 @@ $('#books-form').addEventListener('submit', async (ev) => {
     fill(
       $('#books-result'),
       res.games.length
-        ? res.games.map((b) => h('li', {}, t('books_line', { name: names.get(b.game_id) || b.game_id, first: b.first, last: b.last })))
+        ? [
+            // What to take for them: only the games still selling count (a late book holds fewer).
+            h('li', { class: 'books-charge' }, t('books_charge', { n, amount: money(res.charged, view.currency, t.lang) })),
+            ...res.games.map((b) => h('li', {}, t('books_line', { name: names.get(b.game_id) || b.game_id, first: b.first, last: b.last, amount: money(b.amount, view.currency, t.lang) }))),
+          ]
         : [h('li', { class: 'hint' }, t('books_none'))],
     );
     load();

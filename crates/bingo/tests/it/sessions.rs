@@ -120,10 +120,12 @@ fn night(backend: Backend) {
     });
     let (status, sold) = console.post(&format!("/api/v1/sessions/{id}/books"), &json!({"count": 2}));
     assert_eq!(status, 200, "{sold}");
+    assert_eq!(sold["charged"].as_u64(), Some(1800), "two books of 900: {sold}");
     let sold = sold["games"].as_array().expect("games").clone();
     assert_eq!(sold.len(), 3, "every game is on sale: {sold:?}");
     for ((book, (game, _)), cards) in sold.iter().zip(&games).zip([12, 2, 2]) {
         assert_eq!(book["game_id"].as_str(), Some(game.as_str()));
+        assert_eq!(book["amount"].as_u64(), Some(600), "two books at this game's 300: {book}");
         assert_eq!(book["last"].as_u64().expect("last") + 1 - book["first"].as_u64().expect("first"), cards, "{book}");
     }
     let figures = sales(&console, &games[0].0);
