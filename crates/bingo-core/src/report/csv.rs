@@ -191,6 +191,9 @@ fn money_rows(report: &Report, rows: &mut Vec<Row>) {
                 .with_amount(&winner.amount),
             );
         }
+        if snowball.house.minor > 0 {
+            rows.push(fact("snowball", "house", "").with_amount(&snowball.house));
+        }
         if let Some(next) = &snowball.next_pot {
             rows.push(fact("snowball", "next pot", "").with_amount(next));
         }

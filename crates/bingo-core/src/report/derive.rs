@@ -142,12 +142,14 @@ pub(super) fn report(game_id: &str, events: &[Event]) -> Result<Report, ReportEr
                     within: *within,
                     outcome: SnowballOutcome::Open,
                     winners: Vec::new(),
+                    house: Amount::new(0, currency),
                     next_pot: None,
                 });
             }
-            EventKind::SnowballWon { winners, next_pot, .. } => {
+            EventKind::SnowballWon { winners, next_pot, house: kept, .. } => {
                 if let Some(snowball) = &mut money.snowball {
                     snowball.outcome = SnowballOutcome::Won;
+                    snowball.house = Amount::new(*kept, currency);
                     snowball.next_pot = Some(Amount::new(*next_pot, currency));
                     let last = game.stages.len().saturating_sub(1);
                     for share in winners {

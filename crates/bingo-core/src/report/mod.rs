@@ -78,6 +78,8 @@ pub struct SnowballReport {
     pub outcome: SnowballOutcome,
     /// The winners' shares, if won.
     pub winners: Vec<PrizePaid>,
+    /// What the house kept of a won pot that did not divide evenly (with the `house` rule).
+    pub house: Amount,
     /// The pot the next game starts from (none while the game is not over).
     pub next_pot: Option<Amount>,
 }

@@ -1,6 +1,8 @@
 //! The end-of-night report of a session: its games' reports (each from its own ledger) and the
 //! night's totals, which are sums of figures the games' ledgers state. So `bingo verify --ledger`
-//! on each game's file covers every number here.
+//! on each game's file covers every number here. What it does not check is the chain between
+//! games: that each snowball game was offered the pot the one before it left (the hall's
+//! snowball history, GET /api/v1/snowball, lists both).
 
 use super::csv::{cell, rows, HEADER};
 use super::{Amount, Report, SnowballOutcome};
@@ -32,7 +34,7 @@ pub struct SessionTotals {
     /// Takings before each game's first ball, and late takings.
     pub takings: Amount,
     pub late_takings: Amount,
-    /// Stage prizes paid, and what the house kept of them.
+    /// Stage prizes paid, and what the house kept of them and of a won snowball.
     pub prizes_paid: Amount,
     pub house: Amount,
     /// Snowball pots won; the pot carried out of the night's last game that played it.
@@ -67,7 +69,7 @@ impl SessionReport {
             takings: money(&|r| r.sales.as_ref().map_or(0, |s| s.takings.minor)),
             late_takings: money(&|r| r.sales.as_ref().map_or(0, |s| s.late_takings.minor)),
             prizes_paid: money(&|r| r.total_paid.minor),
-            house: money(&|r| r.total_house.minor),
+            house: money(&|r| r.total_house.minor.saturating_add(r.snowball.as_ref().map_or(0, |s| s.house.minor))),
             snowball_paid: money(&snowball_paid),
             snowball_next_pot: next_pot,
             voided_calls: sum(&|r| r.balls.voided.len() as u64),

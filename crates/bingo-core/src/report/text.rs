@@ -108,6 +108,9 @@ pub fn to_text(report: &Report) -> String {
         for winner in &snowball.winners {
             line(format!("    card {}{} {}", winner.serial, who(&winner.name), winner.amount.text));
         }
+        if snowball.house.minor > 0 {
+            line(format!("    kept by the house: {}", snowball.house.text));
+        }
     }
     line(format!("  claims: {} accepted, {} rejected", report.claims.accepted, report.claims.rejected));
     let fairness = &report.fairness;

@@ -345,7 +345,7 @@ export default {
   sr_outcome_carried: 'carried',
   sr_outcome_open: 'offered',
   sr_games: 'Games',
-  sr_derived: 'Every figure is the sum of the games’ reports, each derived from that game’s ledger (bingo verify --ledger FILE checks it).',
+  sr_derived: 'Every figure is the sum of the games’ reports, each derived from that game’s ledger (bingo verify --ledger FILE checks it). That each snowball game was offered the pot the one before it left is in the hall’s snowball history.',
   // sales
   sales: 'Sales',
   sales_tickets: 'Tickets and takings',
