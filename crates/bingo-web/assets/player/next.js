@@ -57,7 +57,11 @@ async function refresh() {
   if (state !== s) return;
   s.session = session;
   s.asked = (s.asked || 0) + 1;
-  const found = nextGame(session, s.gameId);
+  let found = nextGame(session, s.gameId);
+  // A next game that ended without this phone (it was closed meanwhile) is passed over, so the
+  // phone waits for the one after it instead of asking about a finished game for ever.
+  const joinedTo = (g) => s.S.next && s.S.next.game_id === g.id;
+  while (found && found.game.state === 'finished' && !joinedTo(found.game)) found = nextGame(session, found.game.id);
   if (!found) {
     done.add(s.gameId);
     stopNext();
