@@ -387,7 +387,8 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   assert.equal(money.takings, '£72.00');
   assert.equal(money.prizes_paid, T.prizes_paid.text);
   assert.equal(money.snowball_paid, T.snowball_paid.text);
-  if (T.snowball_next_pot) assert.equal(money.snowball_next_pot, T.snowball_next_pot.text);
+  assert.ok(T.snowball_next_pot, 'game 2 played the snowball, so the night leaves a pot');
+  assert.equal(money.snowball_next_pot, T.snowball_next_pot.text);
   assert.deepEqual(
     await c.$$eval('#sr-games tbody tr', (trs) => trs.map((r) => Array.from(r.cells, (td) => td.textContent))),
     report.games.map((g, i) => [String(i + 1), GAMES[i], String(g.cards.total), g.sales ? g.sales.takings.text : '—', g.total_paid.text, g.snowball ? g.snowball.outcome === 'open' ? 'offered' : g.snowball.outcome : '—', 'Report']),
@@ -395,7 +396,13 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   const moves = await texts(c, '#sr-snowball li');
   assert.equal(moves.length, 1);
   assert.ok(moves[0].startsWith(`${GAMES[1]}: £150.00 offered for a full house within 50 balls;`), moves[0]);
-  assert.ok(/ (won by .*|not won: carried, the pot is now £160\.00\.)/.test(moves[0]), moves[0]);
+  // What the ledger says happened (the draw decides): won, the pot back to its reset; or carried, grown.
+  const ball = report.games[1].snowball;
+  const said = ball.outcome === 'won'
+    ? ` won by ${ball.winners.map((w) => `${w.name ? `${w.name} · card ${w.serial}` : `card ${w.serial}`} (${w.amount.text})`).join(', ')}.`
+    : ' not won: carried, the pot is now £160.00.';
+  assert.ok(moves[0].includes(said), `${moves[0]} says ${said}`);
+  assert.equal(T.snowball_next_pot.text, ball.outcome === 'won' ? ball.next_pot.text : '£160.00');
   const [download] = await Promise.all([c.waitForEvent('download'), c.click('#report-download')]);
   const saved = await readFile(await download.path(), 'utf8');
   const res = await fetch(`${base}/api/v1/sessions/${sessionId}/report.csv`, { headers: { Authorization: `Bearer ${token}` } });

@@ -116,7 +116,9 @@ function renderMoney(r) {
   $('#r-snowball-block').hidden = !snow;
   if (snow) {
     const offered = t('sr_snowball_offered', { amount: snow.pot.text, n: snow.within });
-    const winners = snow.winners.map((w) => `${w.name || t('report_card_n', { serial: w.serial })} ${w.amount.text}`).join(', ');
+    const winners = snow.winners
+      .map((w) => `${w.name ? t('who_named', { name: w.name, serial: w.serial }) : t('who', { serial: w.serial })} (${w.amount.text})`)
+      .join(', ');
     const next = snow.next_pot ? snow.next_pot.text : '';
     $('#r-snowball').textContent =
       snow.outcome === 'won'

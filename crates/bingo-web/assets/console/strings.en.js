@@ -325,7 +325,6 @@ export default {
   sr_voided: 'Calls voided',
   report_sales: 'Sales',
   report_share_prize: '{amount} ({pct}% of takings)',
-  report_card_n: 'card {serial}',
   sr_tickets: 'Tickets',
   sr_what: 'What',
   sr_count: 'Count',
