@@ -398,10 +398,10 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   assert.ok(moves[0].startsWith(`${GAMES[1]}: £150.00 offered for a full house within 50 balls;`), moves[0]);
   // What the ledger says happened (the draw decides): won, the pot back to its reset; or carried, grown.
   const ball = report.games[1].snowball;
-  const said = ball.outcome === 'won'
+  const outcomeText = ball.outcome === 'won'
     ? ` won by ${ball.winners.map((w) => `${w.name ? `${w.name} · card ${w.serial}` : `card ${w.serial}`} (${w.amount.text})`).join(', ')}.`
     : ' not won: carried, the pot is now £160.00.';
-  assert.ok(moves[0].includes(said), `${moves[0]} says ${said}`);
+  assert.ok(moves[0].includes(outcomeText), `${moves[0]} says ${outcomeText}`);
   assert.equal(T.snowball_next_pot.text, ball.outcome === 'won' ? ball.next_pot.text : '£160.00');
   const [download] = await Promise.all([c.waitForEvent('download'), c.click('#report-download')]);
   const saved = await readFile(await download.path(), 'utf8');
