@@ -13,7 +13,7 @@ import { ballCount } from '/shared/game.js';
 import { t } from './t.js';
 import { call } from './session.js';
 import { go, show } from './nav.js';
-import { amountOf, amountText, amountProblem, currencyKnown, nameProblems } from './amounts.js';
+import { amountOf, amountText, amountProblem, currencyKnown, decimalsKey, nameProblems } from './amounts.js';
 import { showProblems } from './problems.js';
 
 const KINDS = ['90', '75', '80', '30'];
@@ -172,9 +172,17 @@ $('#add-game').addEventListener('click', () => {
 
 // ---------------------------------------------------------------- checking the answers
 
+/** The session's currency as typed (upper case), or null for none: amounts are typed in it. */
+function currency() {
+  return $('#s-currency').value.trim().toUpperCase() || null;
+}
+
 function amountWrong(out, fieldId, text, what) {
-  const wrong = amountProblem(text);
-  if (wrong) out.push({ field: fieldId, message: t(wrong.key === 'bad' ? 'bad_amount' : 'bad_amount_' + wrong.key, { what, typed: wrong.typed }) });
+  const code = currency();
+  const wrong = amountProblem(text, code);
+  if (!wrong) return;
+  const key = wrong.key === 'bad' ? 'bad_amount' : wrong.key === 'decimals' ? decimalsKey('bad_amount_decimals', wrong.decimals) : 'bad_amount_' + wrong.key;
+  out.push({ field: fieldId, message: t(key, { what, typed: wrong.typed, d: wrong.decimals, currency: code }) });
 }
 
 /** Minutes as typed → whole seconds, or null unless 0 to 60 minutes in whole seconds. */
@@ -228,13 +236,15 @@ function problems({ forTemplate = false } = {}) {
 
 /** The session's plan as POST /api/v1/sessions takes it (the answers checked first). */
 function plan() {
+  const code = currency();
+  const amount = (text) => amountOf(text, code) || 0;
   return {
     name: $('#s-name').value.trim(),
-    currency: $('#s-currency').value.trim().toUpperCase() || null,
+    currency: code,
     prices: {
-      card: amountOf($('#s-price-card').value) || 0,
-      strip: amountOf($('#s-price-strip').value) || 0,
-      book: amountOf($('#s-price-book').value) || 0,
+      card: amount($('#s-price-card').value),
+      strip: amount($('#s-price-strip').value),
+      book: amount($('#s-price-book').value),
     },
     interval_s: intervalSeconds($('#s-interval').value),
     games: games.map((g) => ({
@@ -242,11 +252,11 @@ function plan() {
       kind: g.kind,
       stages: g.stages.map((s) =>
         s.type === 'share'
-          ? { pattern: s.pattern, prize: 0, share: { percent_bps: basisPoints(s.percent), minimum: amountOf(s.minimum) || 0 } }
-          : { pattern: s.pattern, prize: amountOf(s.prize) || 0 },
+          ? { pattern: s.pattern, prize: 0, share: { percent_bps: basisPoints(s.percent), minimum: amount(s.minimum) } }
+          : { pattern: s.pattern, prize: amount(s.prize) },
       ),
       snowball: g.snowball.on
-        ? { within: Number(g.snowball.within), grows_by: amountOf(g.snowball.grows) || 0, grows_share_bps: 0, reset_to: amountOf(g.snowball.reset) || 0 }
+        ? { within: Number(g.snowball.within), grows_by: amount(g.snowball.grows), grows_share_bps: 0, reset_to: amount(g.snowball.reset) }
         : null,
     })),
   };
@@ -254,9 +264,10 @@ function plan() {
 
 /** Fills the form from a saved plan. */
 function load(p) {
+  const text = (minor) => amountText(minor, p.currency || null);
   $('#s-name').value = p.name || '';
   $('#s-currency').value = p.currency || '';
-  for (const id of ['card', 'strip', 'book']) $('#s-price-' + id).value = amountText((p.prices || {})[id] || 0);
+  for (const id of ['card', 'strip', 'book']) $('#s-price-' + id).value = text((p.prices || {})[id] || 0);
   $('#s-interval').value = String((p.interval_s ?? 300) / 60);
   games = (p.games || []).map((g, i) => ({
     name: g.name || t('session_game_default', { n: i + 1 }),
@@ -265,12 +276,12 @@ function load(p) {
       pattern: s.pattern,
       label: label(g.kind, s.pattern),
       type: s.share ? 'share' : 'fixed',
-      prize: amountText(s.prize),
+      prize: text(s.prize),
       percent: s.share ? percentText(s.share.percent_bps) : '',
-      minimum: s.share ? amountText(s.share.minimum) : '',
+      minimum: s.share ? text(s.share.minimum) : '',
     })),
     snowball: g.snowball
-      ? { on: true, within: String(g.snowball.within), grows: amountText(g.snowball.grows_by), reset: amountText(g.snowball.reset_to) }
+      ? { on: true, within: String(g.snowball.within), grows: text(g.snowball.grows_by), reset: text(g.snowball.reset_to) }
       : { on: false, within: '', grows: '', reset: '' },
   }));
   if (!games.length) games = [blankGame(1)];

@@ -1,17 +1,17 @@
 // The new-game wizard, four steps: the game's name and kind; the stages (a pattern with its picture, a prize, or
 // a custom pattern drawn on a grid) and the currency; the draw and claim rules; a review of
 // everything, then "Create game". "Next" checks the step's answers first and says what is wrong
-// (a currency that is not an ISO code, a prize below zero or with more than two decimals, an
+// (a currency that is not an ISO code, a prize below zero or with more decimals than its currency has, an
 // empty custom pattern, a stage already won with an earlier one), instead of changing it.
 
 import { api } from '/shared/api.js';
 import { h, $, $$, fill } from '/shared/dom.js';
 import { renderPatternWays, SHAPE } from '/shared/card.js';
-import { money } from '/shared/game.js';
+import { currencyDecimals, money } from '/shared/game.js';
 import { t } from './t.js';
 import { adminToken } from './session.js';
 import { showProblems as showWrong } from './problems.js';
-import { amountOf, amountProblem, currencyKnown, nameProblems } from './amounts.js';
+import { amountOf, amountProblem, currencyKnown, decimalsKey, nameProblems } from './amounts.js';
 import { go, show } from './nav.js';
 
 /** Built-in patterns per kind ({ id, name, pictures }) in the order offered, and each kind's
@@ -73,6 +73,7 @@ function stagePattern(s) {
 function renderStages() {
   const list = $('#stages');
   const currency = $('#currency').value.trim().toUpperCase() || '—';
+  const decimals = currencyDecimals(currencyCode() || null);
   fill(
     list,
     W.stages.map((s, i) => {
@@ -96,7 +97,8 @@ function renderStages() {
         type: 'number',
         inputmode: 'decimal',
         min: '0',
-        step: '0.01',
+        // The currency's smallest unit: 1 for JPY, 0.01 for GBP (and without a currency), 0.001 for KWD.
+        step: String(10 ** -decimals),
         value: s.prize,
         'aria-describedby': id + '-prize-hint',
         oninput: (e) => {
@@ -119,7 +121,7 @@ function renderStages() {
           h('div', {}, h('label', { for: id + '-pattern' }, t('pattern')), select,
             s.pattern === 'custom' ? '' : h('div', { class: 'stage-picture' }, renderPatternWays(pictures, name))),
           h('div', {}, h('label', { for: id + '-prize' }, t('prize')), prize,
-            h('p', { id: id + '-prize-hint', class: 'hint' }, t('prize_hint', { currency })))),
+            h('p', { id: id + '-prize-hint', class: 'hint' }, t(decimalsKey('prize_hint', decimals), { currency, d: decimals })))),
         s.pattern === 'custom' ? customEditor(s, id) : '',
       );
     }),
@@ -208,8 +210,11 @@ function problems(n) {
     }
     W.stages.forEach((s, i) => {
       const n = i + 1;
-      const wrong = amountProblem(s.prize);
-      if (wrong) out.push({ field: `stage-${i}-prize`, message: t(wrong.key === 'bad' ? 'bad_prize' : 'bad_prize_' + wrong.key, { n, typed: wrong.typed }) });
+      const wrong = amountProblem(s.prize, code || null);
+      if (wrong) {
+        const key = wrong.key === 'bad' ? 'bad_prize' : wrong.key === 'decimals' ? decimalsKey('bad_prize_decimals', wrong.decimals) : 'bad_prize_' + wrong.key;
+        out.push({ field: `stage-${i}-prize`, message: t(key, { n, typed: wrong.typed, d: wrong.decimals, currency: code }) });
+      }
       if (s.pattern === 'custom') {
         if (!s.custom.name.trim()) out.push({ field: `stage-${i}-name`, message: t('bad_custom_name', { n }) });
         if (!s.custom.mask.join('').includes('X')) out.push({ field: `stage-${i}-draw`, message: t('bad_custom_empty', { n, name: s.custom.name.trim() }) });
@@ -249,16 +254,17 @@ function showProblems(list) {
 /** The game's settings as POST /api/v1/games takes them. */
 function config() {
   const autoDraw = $('#auto-draw').value.trim();
+  const currency = currencyCode() || null;
   return {
     name: gameName(),
     kind: W.kind,
     stages: W.stages.map((s) => ({
       pattern: s.pattern === 'custom' ? { custom: { name: s.custom.name.trim(), masks: [s.custom.mask] } } : { builtin: s.pattern },
-      prize: amountOf(s.prize) || 0,
+      prize: amountOf(s.prize, currency) || 0,
     })),
     draw_mode: $('input[name="draw_mode"]:checked').value,
     claim_before_next_ball: $('#claim-rule').checked,
-    currency: currencyCode() || null,
+    currency,
     auto_draw_ms: autoDraw ? Number(autoDraw) * 1000 : null,
     auto_daub: $('#auto-daub-rule').checked,
     late_entry: $('#late-entry-rule').checked,

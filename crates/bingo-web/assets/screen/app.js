@@ -146,8 +146,9 @@ function renderStage() {
       h('p', { class: 'hint' }, t('stage_of', { n: g.stage + 1, total: g.stages.length })),
       h('p', { class: 'stage-name' }, stage.name),
       stage.prize ? h('p', { class: 'stage-prize' }, t('prize', { amount: money(stage.prize, g.rules.currency, t.lang) })) : '',
-      // The hall's snowball, while a full house can still win it.
-      g.snowball && !g.snowball.outcome && g.calls.length < g.snowball.within
+      // The hall's snowball, while a full house can still win it: one claimed on or before call
+      // `within` wins, so it is still shown once call `within` is made.
+      g.snowball && !g.snowball.outcome && g.calls.length <= g.snowball.within
         ? h('p', { class: 'stage-snowball' }, t('iv_snowball_pot', { amount: money(g.snowball.pot, g.rules.currency, t.lang), n: g.snowball.within }))
         : '',
     ),

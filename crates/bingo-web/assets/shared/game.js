@@ -119,13 +119,30 @@ export function ballCount(kind) {
   return { 75: 75, 90: 90, 80: 80, 30: 30 }[kind] || 90;
 }
 
+/** The number of decimals of a currency's minor unit, as this browser's Intl knows it (GBP 2,
+ *  JPY 0, KWD 3), which money() divides by. Without a currency, or with a code Intl refuses, 2:
+ *  what the Console has always taken an amount typed without a currency to have (money() then
+ *  shows the plain count of minor units). Intl follows CLDR, which for a few codes differs from
+ *  ISO 4217 and so from the server's report (bingo-core report/money.rs): HUF, IDR, COP have 0
+ *  in Node 20's ICU but 2 there, IQD 0 in Node 20's ICU but 3 there. */
+export function currencyDecimals(currency) {
+  if (currency) {
+    try {
+      return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+    } catch {
+      /* not a well-formed code: as without one */
+    }
+  }
+  return 2;
+}
+
 /** A prize in minor units as money ("£10.00"), or a plain number without a currency. The
  *  currency's own decimals divide the minor units (JPY has none, KWD three), as the report does. */
 export function money(minor, currency, locale) {
   if (currency) {
     try {
       const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-      return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+      return format.format(minor / 10 ** currencyDecimals(currency));
     } catch {
       /* an unknown code: fall through */
     }

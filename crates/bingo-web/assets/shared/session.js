@@ -37,8 +37,10 @@ export function nextGame(session, gameId) {
 }
 
 /** Whether the interval before the next game is over (none is set: only with an interval of 0).
- *  Right after a game ends the server opens the next game a moment before it sets the new
- *  interval (the last one's may still be there): ask a second time before trusting it. */
+ *  Right after a game ends the server stores the new interval first, then opens the next game
+ *  (bingo-service sessions.rs, next_in_session), so a session read once the next game is open
+ *  has the new interval. The apps still trust it only from their second look: a session read a
+ *  moment earlier, while the game was ending, may hold the last interval (or none). */
 export function intervalOver(session, now = Date.now()) {
   if (!session.interval_until_ms) return session.interval_s === 0;
   return now >= session.interval_until_ms;
