@@ -137,7 +137,12 @@ fn every_claim_of_a_hall_on_one_address_is_answered() {
 
 #[test]
 fn the_right_passphrase_logs_in_after_many_failures() {
-    let platform = Platform::start(Options::new(bin(), Backend::Sqlite));
+    // One failure a minute (a burst of one): no budget comes back while the test runs, however
+    // slowly a loaded machine checks the passphrases (with the default of five, one came back
+    // after 12 s and the last guess was let through).
+    let mut options = Options::new(bin(), Backend::Sqlite);
+    options.env.push(("BINGO_FAILED_LOGINS_PER_MINUTE".into(), "1".into()));
+    let platform = Platform::start(options);
     let base = &platform.api().base;
     let login = |passphrase: &str| post(base, "/api/v1/admin/login", &json!({"passphrase": passphrase}), &[]);
     let answers: Vec<(u16, Option<u64>)> = (0..9).map(|_| login("guess-guess")).map(|(s, _, r)| (s, r)).collect();
