@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedSetup, apiCall, consoleWith, openPage, texts, axeViolations, PHONE, TV } from './support.mjs';
+import { sharedSetup, apiCall, consoleWith, openPage, texts, axeViolations, PHONE, TV, pressBingo } from './support.mjs';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 const env = sharedSetup();
@@ -467,13 +467,7 @@ async function playGame({ c, screen, phones, game, paper, stages, api, afterFirs
     }
     for (const p of phones) {
       if (!(await p.locator('.player-card.win:not(.claimed)').count())) continue;
-      await p.evaluate(() => {
-        const b = document.querySelector('#banner');
-        b.hidden = true;
-        b.className = 'banner';
-      });
-      await p.click('#bingo-button');
-      await p.waitForSelector('#banner.good:not([hidden]), #banner.bad:not([hidden])');
+      await pressBingo(p);
     }
     for (const serial of paper) {
       const check = await api('GET', `/api/v1/games/${game.id}/cards/${serial}`);

@@ -143,6 +143,18 @@ export async function consoleWith(browser, base, token, path = '/console', viewp
   return page;
 }
 
+/** A phone presses BINGO: the banner is cleared first, then the verdict's banner (good or bad)
+ *  is waited for, so the caller reads this claim's answer and not an earlier one. */
+export async function pressBingo(phone) {
+  await phone.evaluate(() => {
+    const b = document.querySelector('#banner');
+    b.hidden = true;
+    b.className = 'banner';
+  });
+  await phone.click('#bingo-button');
+  await phone.waitForSelector('#banner.good:not([hidden]), #banner.bad:not([hidden])');
+}
+
 /** The visible texts of the elements matching `selector`, trimmed. */
 export function texts(page, selector) {
   return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
