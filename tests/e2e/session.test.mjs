@@ -97,12 +97,14 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   await c.check('#g1-snowball');
   await c.fill('#g1-within', '50');
   await c.fill('#g1-grows', '10');
+  await c.fill('#g1-grows-pct', '10');
   await c.fill('#g1-reset', '100');
   // Game 3: 30-ball speed bingo.
   await c.click('#add-game');
   await c.fill('#g2-name', GAMES[2]);
   await c.selectOption('#g2-kind', '30');
   await c.fill('#g2-s0-prize', '15');
+  await c.check('#g2-late');
   // A price with three decimals is refused, next to its field, which takes the focus.
   await c.click('#session-create');
   const said = 'A strip: 5.005 has more than two decimals. Type e.g. 12.35.';
@@ -125,7 +127,8 @@ test('a session of three games: the Console, the Screen and three phones', { tim
     { percent_bps: 2000, minimum: 400 },
     { percent_bps: 5000, minimum: 1000 },
   ]);
-  assert.equal(tpl.plan.games[1].snowball.within, 50);
+  assert.deepEqual(tpl.plan.games[1].snowball, { within: 50, grows_by: 1000, grows_share_bps: 1000, reset_to: tpl.plan.games[1].snowball.reset_to });
+  assert.deepEqual(tpl.plan.games.map((g) => !!g.late_entry), [false, false, true], 'late entry where it was ticked');
   assert.deepEqual(await axeViolations(c), [], 'the session form passes axe');
   await c.click('#session-create');
   await c.waitForSelector('#session-view:not([hidden]) #sv-games tbody tr');
@@ -400,9 +403,9 @@ test('a session of three games: the Console, the Screen and three phones', { tim
   const ball = report.games[1].snowball;
   const outcomeText = ball.outcome === 'won'
     ? ` won by ${ball.winners.map((w) => `${w.name ? `${w.name} · card ${w.serial}` : `card ${w.serial}`} (${w.amount.text})`).join(', ')}.`
-    : ' not won: carried, the pot is now £160.00.';
+    : ' not won: carried, the pot is now £162.30.';
   assert.ok(moves[0].includes(outcomeText), `${moves[0]} says ${outcomeText}`);
-  assert.equal(T.snowball_next_pot.text, ball.outcome === 'won' ? ball.next_pot.text : '£160.00');
+  assert.equal(T.snowball_next_pot.text, ball.outcome === 'won' ? ball.next_pot.text : '£162.30'); // £150.00 + £10.00 + 10% of £23.00
   const [download] = await Promise.all([c.waitForEvent('download'), c.click('#report-download')]);
   const saved = await readFile(await download.path(), 'utf8');
   const res = await fetch(`${base}/api/v1/sessions/${sessionId}/report.csv`, { headers: { Authorization: `Bearer ${token}` } });

@@ -23,7 +23,7 @@ const MAX_GAMES = 20;
 let PATTERNS = null;
 
 /** The games as typed: [{ name, kind, stages: [{ pattern, label, type: 'fixed' | 'share',
- *  prize, percent, minimum }], snowball: { on, within, grows, reset } }] (every value the text typed). */
+ *  prize, percent, minimum }], late, snowball: { on, within, grows, growsPct, reset } }] (every value the text typed). */
 let games = [];
 let templates = [];
 
@@ -46,7 +46,7 @@ function defaultStages(kind) {
 }
 
 function blankGame(n, kind = '90') {
-  return { name: t('session_game_default', { n }), kind, stages: defaultStages(kind), snowball: { on: false, within: '', grows: '', reset: '' } };
+  return { name: t('session_game_default', { n }), kind, stages: defaultStages(kind), late: false, snowball: { on: false, within: '', grows: '', growsPct: '', reset: '' } };
 }
 
 export async function newSession() {
@@ -140,6 +140,13 @@ function gameItem(g, i) {
       field(id + '-kind', t('kind'), kind),
     ),
     h('ol', { class: 'session-stages' }, g.stages.map((s, j) => stageRow(g, i, s, j))),
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { id: id + '-late', type: 'checkbox', checked: !!g.late, onchange: (e) => { g.late = e.target.checked; } }),
+      ' ',
+      h('span', {}, t('session_late_entry')),
+    ),
     h('label', { class: 'check' }, snowball, ' ', h('span', {}, t('snowball_option'))),
     sb.on
       ? h(
@@ -147,6 +154,7 @@ function gameItem(g, i) {
           { class: 'game-fields snowball-fields' },
           field(id + '-within', t('snowball_within'), textInput(id + '-within', sb.within, (v) => { sb.within = v; }, { inputmode: 'numeric' }), t('snowball_within_hint', { n: ballCount(g.kind) })),
           field(id + '-grows', t('snowball_grows'), textInput(id + '-grows', sb.grows, (v) => { sb.grows = v; }, { inputmode: 'decimal' })),
+          field(id + '-grows-pct', t('snowball_grows_pct'), textInput(id + '-grows-pct', sb.growsPct || '', (v) => { sb.growsPct = v; }, { inputmode: 'decimal' })),
           field(id + '-reset', t('snowball_reset'), textInput(id + '-reset', sb.reset, (v) => { sb.reset = v; }, { inputmode: 'decimal' })),
         )
       : '',
@@ -228,6 +236,10 @@ function problems({ forTemplate = false } = {}) {
         out.push({ field: `g${i}-within`, message: t('bad_within', { g: n, most }) });
       }
       amountWrong(out, `g${i}-grows`, g.snowball.grows, t('snowball_grows_what', { g: n }));
+      const pct = (g.snowball.growsPct || '').trim();
+      if (pct && pct !== '0' && basisPoints(pct) === null) {
+        out.push({ field: `g${i}-grows-pct`, message: t('bad_percent', { what: t('snowball_grows_pct_what', { g: n }) }) });
+      }
       amountWrong(out, `g${i}-reset`, g.snowball.reset, t('snowball_reset_what', { g: n }));
     }
   });
@@ -255,8 +267,14 @@ function plan() {
           ? { pattern: s.pattern, prize: 0, share: { percent_bps: basisPoints(s.percent), minimum: amount(s.minimum) } }
           : { pattern: s.pattern, prize: amount(s.prize) },
       ),
+      late_entry: !!g.late,
       snowball: g.snowball.on
-        ? { within: Number(g.snowball.within), grows_by: amount(g.snowball.grows), grows_share_bps: 0, reset_to: amount(g.snowball.reset) }
+        ? {
+            within: Number(g.snowball.within),
+            grows_by: amount(g.snowball.grows),
+            grows_share_bps: basisPoints((g.snowball.growsPct || '').trim()) || 0,
+            reset_to: amount(g.snowball.reset),
+          }
         : null,
     })),
   };
@@ -280,9 +298,10 @@ function load(p) {
       percent: s.share ? percentText(s.share.percent_bps) : '',
       minimum: s.share ? text(s.share.minimum) : '',
     })),
+    late: !!g.late_entry,
     snowball: g.snowball
-      ? { on: true, within: String(g.snowball.within), grows: text(g.snowball.grows_by), reset: text(g.snowball.reset_to) }
-      : { on: false, within: '', grows: '', reset: '' },
+      ? { on: true, within: String(g.snowball.within), grows: text(g.snowball.grows_by), growsPct: g.snowball.grows_share_bps ? percentText(g.snowball.grows_share_bps) : '', reset: text(g.snowball.reset_to) }
+      : { on: false, within: '', grows: '', growsPct: '', reset: '' },
   }));
   if (!games.length) games = [blankGame(1)];
   renderGames();
